@@ -1,0 +1,131 @@
+from django.contrib import admin
+from django.db.models import Count
+from django.utils.translation import gettext_lazy as _
+
+from .models import (
+    Collection,
+    CollectionItem,
+    ContentRating,
+    Country,
+    ExternalId,
+    Genre,
+    Language,
+    LocalizedTitle,
+    Theme,
+    Title,
+    TitleImage,
+)
+
+
+@admin.register(Country, Language)
+class NamedCodeAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_en", "name_fr"]
+    search_fields = ["code", "name_en", "name_fr"]
+    ordering = ["name_en"]
+
+
+@admin.register(Genre, Theme)
+class VocabularyAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_fr", "slug", "title_count"]
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_titles=Count("titles"))
+
+    @admin.display(description=_("titles"), ordering="num_titles")
+    def title_count(self, obj):
+        return obj.num_titles
+
+
+class LocalizedTitleInline(admin.TabularInline):
+    model = LocalizedTitle
+    extra = 1
+    autocomplete_fields = ["language"]
+
+
+class ContentRatingInline(admin.TabularInline):
+    model = ContentRating
+    extra = 0
+
+
+class ExternalIdInline(admin.TabularInline):
+    model = ExternalId
+    extra = 0
+
+
+class TitleImageInline(admin.StackedInline):
+    model = TitleImage
+    extra = 0
+    fields = [("image", "kind", "order"), ("alt_en", "alt_fr"), "credit"]
+
+
+class ChildInline(admin.TabularInline):
+    """Seasons of a series, episodes of a season, edited in place."""
+
+    model = Title
+    fk_name = "parent"
+    extra = 0
+    fields = ["kind", "number", "original_title", "slug", "runtime_minutes", "year"]
+    show_change_link = True
+    verbose_name = _("season or episode")
+    verbose_name_plural = _("seasons and episodes")
+    ordering = ["number"]
+
+
+@admin.register(Title)
+class TitleAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
+    list_filter = ["kind", "genres", "year"]
+    list_select_related = ["parent__parent"]
+    search_fields = ["slug", "original_title", "localized_titles__text"]
+    search_help_text = _("Original or localized title, or slug.")
+    autocomplete_fields = ["parent", "original_language", "countries", "languages", "genres", "themes", "related"]
+    prepopulated_fields = {"slug": ["original_title"]}
+    inlines = [LocalizedTitleInline, ChildInline, ContentRatingInline, ExternalIdInline, TitleImageInline]
+    list_per_page = 50
+    show_full_result_count = False
+    fieldsets = [
+        (None, {"fields": ["kind", ("parent", "number"), "original_title", "slug", "original_language"]}),
+        (
+            _("Facts"),
+            {
+                "fields": [
+                    ("year", "production_start_year", "production_end_year"),
+                    ("runtime_minutes", "episode_count"),
+                    "countries",
+                    "languages",
+                    "genres",
+                    "themes",
+                ]
+            },
+        ),
+        (_("Synopsis"), {"fields": ["synopsis_en", "synopsis_fr"]}),
+        (_("Related"), {"fields": ["related"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        # __str__ names the parent and grandparent, so they come in the same query.
+        return super().get_queryset(request).select_related("parent__parent")
+
+
+class CollectionItemInline(admin.TabularInline):
+    model = CollectionItem
+    extra = 1
+    autocomplete_fields = ["title"]
+
+
+@admin.register(Collection)
+class CollectionAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_fr", "is_published", "order", "item_count"]
+    list_filter = ["is_published"]
+    search_fields = ["name_en", "name_fr", "slug"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [CollectionItemInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_items=Count("items"))
+
+    @admin.display(description=_("titles"), ordering="num_items")
+    def item_count(self, obj):
+        return obj.num_items

@@ -1,0 +1,79 @@
+import django_filters
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .enums import TitleKind, TitleOrdering
+from .models import Country, Genre, Language, Title
+
+
+class TitleOrderingFilter(django_filters.ChoiceFilter):
+    """Sorts by one of the named orderings; anything else is a form error, never a query."""
+
+    FIELDS = {
+        TitleOrdering.TITLE: ("sort_title", "pk"),
+        TitleOrdering.NEWEST: ("-year", "sort_title", "pk"),
+        TitleOrdering.OLDEST: ("year", "sort_title", "pk"),
+        TitleOrdering.RECENTLY_ADDED: ("-created", "-pk"),
+    }
+
+    def filter(self, qs, value):
+        return qs.order_by(*self.FIELDS[value]) if value in self.FIELDS else qs
+
+
+class YearFilter(django_filters.NumberFilter):
+    """A whole year between 1 and 9999; "abc" or "1e99" is a form error, not a query."""
+
+    field_class = forms.IntegerField
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("min_value", 1)
+        kwargs.setdefault("max_value", 9999)
+        super().__init__(*args, **kwargs)
+
+
+class TitleFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
+    kind = django_filters.ChoiceFilter(
+        label=_("Kind"), choices=TitleKind.choices, method="filter_kind", empty_label=_("Any kind")
+    )
+    genre = django_filters.ModelChoiceFilter(
+        label=_("Genre"),
+        field_name="genres",
+        queryset=Genre.objects.all(),
+        to_field_name="slug",
+        empty_label=_("Any genre"),
+    )
+    country = django_filters.ModelChoiceFilter(
+        label=_("Country"),
+        field_name="countries",
+        queryset=Country.objects.filter(titles__isnull=False).distinct(),
+        to_field_name="code",
+        empty_label=_("Any country"),
+    )
+    language = django_filters.ModelChoiceFilter(
+        label=_("Language"),
+        field_name="languages",
+        queryset=Language.objects.filter(titles__isnull=False).distinct(),
+        to_field_name="code",
+        empty_label=_("Any language"),
+    )
+    year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
+    year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    ordering = TitleOrderingFilter(label=_("Sort by"), choices=TitleOrdering.choices, empty_label=None)
+
+    class Meta:
+        model = Title
+        fields = []
+
+    def filter_q(self, qs, name, value):
+        return qs.search(value)
+
+    def filter_kind(self, qs, name, value):
+        return qs.filter(kind=value)
+
+    def filter_queryset(self, queryset):
+        data = self.form.cleaned_data
+        # Seasons and episodes appear in the list only when asked for by kind or by search.
+        if not data.get("kind") and not data.get("q"):
+            queryset = queryset.top_level()
+        return super().filter_queryset(queryset)

@@ -1,0 +1,148 @@
+"""Image uploads shared by every app: validation, re-encoding and thumbnails.
+
+Only JPEG, PNG and WebP are accepted. The header is read first, so that an image with too
+many pixels is refused before it is decoded. Accepted images are re-encoded (orientation
+applied, metadata dropped) under a generated name; thumbnails are made once, at upload.
+"""
+
+import io
+import uuid
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import models
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
+MAX_BYTES = 15 * 1024 * 1024
+MAX_PIXELS = 40_000_000
+THUMB_WIDTHS = (320, 640)
+
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS
+
+
+def validate_image_file(upload) -> None:
+    """Raise ValidationError unless ``upload`` is a JPEG, PNG or WebP of sane size."""
+    size = getattr(upload, "size", None)
+    if size is not None and size > MAX_BYTES:
+        raise ValidationError(
+            _("The file is %(size)s MB; the limit is %(limit)s MB."),
+            params={"size": round(size / 1_048_576, 1), "limit": MAX_BYTES // 1_048_576},
+            code="too_big",
+        )
+    upload.seek(0)
+    try:
+        with Image.open(upload) as img:
+            fmt, (width, height) = img.format, img.size
+            if fmt not in ALLOWED_FORMATS:
+                raise ValidationError(
+                    _("Only JPEG, PNG and WebP images are accepted (this file is %(fmt)s)."),
+                    params={"fmt": fmt or _("unknown")},
+                    code="format",
+                )
+            if width * height > MAX_PIXELS:
+                raise ValidationError(
+                    _("The image is %(w)s × %(h)s pixels; the limit is %(mp)s megapixels."),
+                    params={"w": width, "h": height, "mp": MAX_PIXELS // 1_000_000},
+                    code="pixels",
+                )
+            img.verify()
+    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError) as exc:
+        if isinstance(exc, Image.DecompressionBombError):
+            raise ValidationError(_("The image has too many pixels."), code="pixels") from exc
+        raise ValidationError(_("The file is not a readable image."), code="unreadable") from exc
+    finally:
+        upload.seek(0)
+
+
+def _encode(img: Image.Image, fmt: str) -> bytes:
+    out = io.BytesIO()
+    if fmt == "JPEG":
+        img.convert("RGB").save(out, "JPEG", quality=88, optimize=True, progressive=True)
+    elif fmt == "PNG":
+        img.save(out, "PNG", optimize=True)
+    else:
+        img.save(out, "WEBP", quality=85)
+    return out.getvalue()
+
+
+def reencode(upload) -> tuple[ContentFile, int, int, Image.Image]:
+    """The upload re-encoded in its own format, with orientation applied and no metadata."""
+    upload.seek(0)
+    with Image.open(upload) as img:
+        fmt = img.format
+        img.load()
+        img = ImageOps.exif_transpose(img)
+        if img.mode not in ("RGB", "RGBA", "L", "LA"):
+            img = img.convert("RGBA" if "A" in img.getbands() else "RGB")
+        clean = img.copy()
+    data = _encode(clean, fmt)
+    name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}"
+    return ContentFile(data, name=name), clean.width, clean.height, clean
+
+
+def thumbnail(img: Image.Image, width: int) -> ContentFile:
+    """A WebP copy of ``img`` at most ``width`` pixels wide."""
+    copy = img.copy()
+    if copy.width > width:
+        copy = copy.resize((width, round(copy.height * width / copy.width)), Image.Resampling.LANCZOS)
+    data = _encode(copy.convert("RGBA") if "A" in copy.getbands() else copy.convert("RGB"), "WEBP")
+    return ContentFile(data, name=f"{uuid.uuid4().hex}-{width}w.webp")
+
+
+class ImageRecord(models.Model):
+    """An uploaded picture with its alt text and credit line, and thumbnails made once."""
+
+    image = models.ImageField(
+        _("image"),
+        upload_to="images/%Y/%m/",
+        validators=[validate_image_file],
+        width_field="width",
+        height_field="height",
+        help_text=_("JPEG, PNG or WebP, at most 15 MB and 40 megapixels."),
+    )
+    width = models.PositiveIntegerField(_("width"), editable=False, null=True)
+    height = models.PositiveIntegerField(_("height"), editable=False, null=True)
+    thumb_small = models.ImageField(upload_to="thumbs/%Y/%m/", editable=False, blank=True)
+    thumb_large = models.ImageField(upload_to="thumbs/%Y/%m/", editable=False, blank=True)
+    alt_en = models.CharField(_("alt text (English)"), max_length=300, blank=True)
+    alt_fr = models.CharField(_("alt text (French)"), max_length=300, blank=True)
+    credit = models.CharField(
+        _("credit line"), max_length=200, blank=True, help_text=_("e.g. “Photo: Opéra national de Paris”")
+    )
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        upload = self.image.file if self.image and not self.image._committed else None
+        if upload is not None:
+            content, _w, _h, img = reencode(upload)
+            self.image.save(content.name, content, save=False)
+            small, large = (thumbnail(img, w) for w in THUMB_WIDTHS)
+            self.thumb_small.save(small.name, small, save=False)
+            self.thumb_large.save(large.name, large, save=False)
+        super().save(*args, **kwargs)
+
+    @property
+    def alt_text(self) -> str:
+        """The alt text in the visitor's language, else the other one."""
+        language = (get_language() or "en")[:2]
+        return (self.alt_fr if language == "fr" else self.alt_en) or self.alt_en or self.alt_fr
+
+    @property
+    def srcset(self) -> str:
+        parts = []
+        if self.thumb_small:
+            parts.append(f"{self.thumb_small.url} {THUMB_WIDTHS[0]}w")
+        if self.thumb_large:
+            parts.append(f"{self.thumb_large.url} {THUMB_WIDTHS[1]}w")
+        return ", ".join(parts)
+
+    def display_size(self, width: int) -> tuple[int, int]:
+        """Width and height attributes for the image shown ``width`` pixels wide."""
+        if not self.width or not self.height:
+            return width, width * 3 // 2
+        return width, round(self.height * width / self.width)

@@ -1,0 +1,74 @@
+"""schema.org JSON-LD for works. Other apps add their parts (credits, offers, events)."""
+
+from .enums import TitleKind
+
+SCHEMA_TYPES = {
+    TitleKind.FILM: "Movie",
+    TitleKind.SHORT: "Movie",
+    TitleKind.SERIES: "TVSeries",
+    TitleKind.SEASON: "CreativeWorkSeason",
+    TitleKind.EPISODE: "Episode",
+    TitleKind.PERFORMANCE: "Movie",
+    TitleKind.LIVE: "Event",
+}
+
+
+def title_reference(title, request) -> dict:
+    return {
+        "@type": SCHEMA_TYPES[title.kind],
+        "name": title.display_title(),
+        "url": request.build_absolute_uri(title.get_absolute_url()),
+    }
+
+
+def title_jsonld(title, request, children=()) -> dict:
+    data = {"@context": "https://schema.org", **title_reference(title, request)}
+    if title.original_title and title.original_title != data["name"]:
+        data["alternateName"] = title.original_title
+    synopsis, _language = title.synopsis()
+    if synopsis:
+        data["description"] = synopsis
+    if title.year:
+        data["datePublished"] = str(title.year)
+    if title.original_language_id:
+        data["inLanguage"] = title.original_language_id
+    genres = [g.name_en for g in title.genres.all()]
+    if genres:
+        data["genre"] = genres
+    countries = [c.code for c in title.countries.all()]
+    if countries:
+        data["countryOfOrigin"] = [{"@type": "Country", "name": code} for code in countries]
+    if title.runtime_minutes and title.kind not in (TitleKind.SERIES, TitleKind.SEASON):
+        data["duration"] = f"PT{title.runtime_minutes}M"
+    ratings = [r.value for r in title.ratings.all()]
+    if ratings:
+        data["contentRating"] = ratings[0] if len(ratings) == 1 else ratings
+    same_as = [e.url for e in title.external_ids.all() if e.url]
+    if same_as:
+        data["sameAs"] = same_as
+    poster = title.poster()
+    if poster:
+        data["image"] = request.build_absolute_uri(poster.image.url)
+    if title.kind in (TitleKind.SEASON, TitleKind.EPISODE) and title.number:
+        key = "seasonNumber" if title.kind == TitleKind.SEASON else "episodeNumber"
+        data[key] = title.number
+    parent = title.parent
+    if parent is not None:
+        if title.kind == TitleKind.EPISODE and parent.kind == TitleKind.SEASON:
+            data["partOfSeason"] = title_reference(parent, request)
+            if parent.parent is not None:
+                data["partOfSeries"] = title_reference(parent.parent, request)
+        else:
+            data["partOfSeries"] = title_reference(parent, request)
+    kids = list(children)
+    if title.kind in (TitleKind.SERIES, TitleKind.SEASON):
+        if title.known_episode_count:
+            data["numberOfEpisodes"] = title.known_episode_count
+        seasons = [c for c in kids if c.kind == TitleKind.SEASON]
+        episodes = [c for c in kids if c.kind == TitleKind.EPISODE]
+        if seasons:
+            data["numberOfSeasons"] = len(seasons)
+            data["containsSeason"] = [title_reference(s, request) | {"seasonNumber": s.number} for s in seasons]
+        if episodes:
+            data["episode"] = [title_reference(e, request) | {"episodeNumber": e.number} for e in episodes]
+    return data

@@ -1,0 +1,560 @@
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.functions import Coalesce, Lower
+from django.urls import reverse
+from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from .enums import (
+    ALLOWED_PARENT_KINDS,
+    TOP_LEVEL_KINDS,
+    ExternalSource,
+    ImageKind,
+    LocalizedTitleKind,
+    TitleKind,
+)
+from .images import ImageRecord
+from .text import normalize, search_terms
+
+
+def current_language() -> str:
+    return (get_language() or "en")[:2]
+
+
+class CodeQuerySet(models.QuerySet):
+    def by_codes(self, codes):
+        return self.filter(code__in=[c.strip() for c in codes if c.strip()])
+
+
+class NamedCode(models.Model):
+    """An ISO code with its English and French names (seeded from CLDR by a migration)."""
+
+    code = models.CharField(_("code"), max_length=8, primary_key=True)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_fr = models.CharField(_("French name"), max_length=100)
+
+    objects = CodeQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_fr if current_language() == "fr" else self.name_en
+
+
+class Country(NamedCode):
+    """An ISO 3166-1 alpha-2 country."""
+
+    class Meta(NamedCode.Meta):
+        verbose_name = _("country")
+        verbose_name_plural = _("countries")
+
+
+class Language(NamedCode):
+    """An ISO 639 language (two letters where one exists, three otherwise)."""
+
+    class Meta(NamedCode.Meta):
+        verbose_name = _("language")
+        verbose_name_plural = _("languages")
+
+
+class Vocabulary(models.Model):
+    """A term editors manage, with a slug and a name in each interface language."""
+
+    slug = models.SlugField(_("slug"), max_length=80)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_fr = models.CharField(_("French name"), max_length=100, blank=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["name_en"]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return (self.name_fr if current_language() == "fr" else "") or self.name_en
+
+
+class Genre(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("genre")
+        verbose_name_plural = _("genres")
+        constraints = [models.UniqueConstraint(Lower("slug"), name="genre_slug_unique")]
+
+
+class Theme(Vocabulary):
+    class Meta(Vocabulary.Meta):
+        verbose_name = _("theme")
+        verbose_name_plural = _("themes")
+        constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_unique")]
+
+
+class TitleQuerySet(models.QuerySet):
+    def top_level(self):
+        """Works that stand alone: films, series, recordings (no seasons or episodes)."""
+        return self.filter(parent__isnull=True)
+
+    def search(self, query: str):
+        """Titles whose names contain every word of ``query``, accents and case aside."""
+        for term in search_terms(query):
+            self = self.filter(search_text__contains=term)
+        return self
+
+    def with_child_count(self):
+        """Annotates ``num_children`` with a correlated subquery (no GROUP BY on the list)."""
+        children = (
+            Title.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n")
+        )
+        return self.annotate(num_children=Coalesce(Subquery(children), 0))
+
+    def for_listing(self):
+        """Preloads what a list row shows: parent, localized names, genres, countries,
+        and the number of children (for "8 × 45 min")."""
+        return (
+            self.select_related("parent__parent")
+            .prefetch_related(
+                "localized_titles",
+                "parent__localized_titles",
+                "parent__parent__localized_titles",
+                "genres",
+                "countries",
+            )
+            .with_child_count()
+        )
+
+    def for_detail(self):
+        """Preloads everything the title page shows except the children list
+        (see ``Title.children_for_page``)."""
+        return (
+            self.select_related("parent__parent", "original_language")
+            .prefetch_related(
+                Prefetch("localized_titles", queryset=LocalizedTitle.objects.select_related("language")),
+                "parent__localized_titles",
+                "parent__parent__localized_titles",
+                "genres",
+                "themes",
+                "countries",
+                "languages",
+                "ratings",
+                "external_ids",
+                Prefetch("images", queryset=TitleImage.objects.order_by("order", "pk")),
+                "related__localized_titles",
+            )
+            .with_child_count()
+        )
+
+
+class Title(models.Model):
+    """A work at any level: a film, a series, one of its seasons, an episode, a recording."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=TitleKind.choices, db_index=True)
+    slug = models.SlugField(_("slug"), max_length=120, help_text=_("Used in the page address; unique."))
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("part of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+        help_text=_("The series of a season; the season (or miniseries) of an episode."),
+    )
+    number = models.PositiveSmallIntegerField(
+        _("number"), null=True, blank=True, help_text=_("Season or episode number within its parent.")
+    )
+    original_title = models.CharField(_("original title"), max_length=300, blank=True)
+    original_language = models.ForeignKey(
+        Language,
+        verbose_name=_("original language"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    year = models.PositiveSmallIntegerField(
+        _("year"), null=True, blank=True, db_index=True, help_text=_("Year of first release.")
+    )
+    production_start_year = models.PositiveSmallIntegerField(_("production started"), null=True, blank=True)
+    production_end_year = models.PositiveSmallIntegerField(_("production ended"), null=True, blank=True)
+    countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="titles")
+    languages = models.ManyToManyField(Language, verbose_name=_("spoken languages"), blank=True, related_name="titles")
+    runtime_minutes = models.PositiveSmallIntegerField(
+        _("runtime (minutes)"),
+        null=True,
+        blank=True,
+        help_text=_("For a series or season: the usual length of one episode."),
+    )
+    episode_count = models.PositiveSmallIntegerField(
+        _("planned episodes"),
+        null=True,
+        blank=True,
+        help_text=_("How many episodes the season or series has, even if not all are entered."),
+    )
+    genres = models.ManyToManyField(Genre, verbose_name=_("genres"), blank=True, related_name="titles")
+    themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="titles")
+    synopsis_en = models.TextField(_("synopsis (English)"), blank=True)
+    synopsis_fr = models.TextField(_("synopsis (French)"), blank=True)
+    related = models.ManyToManyField("self", verbose_name=_("related titles"), blank=True, symmetrical=True)
+    sort_title = models.CharField(max_length=300, editable=False, db_index=True, default="")
+    search_text = models.TextField(editable=False, default="")
+    created = models.DateTimeField(auto_now_add=True, db_index=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = TitleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("title")
+        verbose_name_plural = _("titles")
+        ordering = ["sort_title", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="title_slug_unique"),
+            models.UniqueConstraint(
+                fields=["parent", "number"],
+                condition=Q(parent__isnull=False, number__isnull=False),
+                name="title_number_unique_in_parent",
+                violation_error_message=_("Another title in this parent already has this number."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["season", "episode"], parent__isnull=False)
+                | Q(~Q(kind__in=["season", "episode"]), parent__isnull=True),
+                name="title_parent_matches_kind",
+                violation_error_message=_("Seasons and episodes need a parent; other works have none."),
+            ),
+            models.CheckConstraint(condition=Q(number__isnull=True) | Q(number__gt=0), name="title_number_positive"),
+            models.CheckConstraint(
+                condition=Q(production_end_year__isnull=True)
+                | Q(production_start_year__isnull=True)
+                | Q(production_end_year__gte=F("production_start_year")),
+                name="title_production_years_ordered",
+                violation_error_message=_("Production cannot end before it starts."),
+            ),
+        ]
+        indexes = [models.Index(fields=["parent", "number"], name="title_parent_number")]
+
+    def __str__(self):
+        return self.full_title(localized=False)
+
+    def save(self, *args, **kwargs):
+        self.sort_title = normalize(self.original_title or self.label_without_series())[:300]
+        self.search_text = self.compute_search_text()
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("catalog:title_detail", kwargs={"slug": self.slug})
+
+    def clean(self):
+        super().clean()
+        if self.kind in TOP_LEVEL_KINDS and self.parent_id:
+            raise ValidationError(
+                {"parent": _("A %(kind)s cannot be part of another title.") % {"kind": self.get_kind_display().lower()}}
+            )
+        allowed = ALLOWED_PARENT_KINDS.get(self.kind)
+        if allowed is not None:
+            if not self.parent_id:
+                raise ValidationError({"parent": _("Choose the series or season this belongs to.")})
+            if self.parent.kind not in allowed:
+                raise ValidationError(
+                    {
+                        "parent": _("A %(kind)s cannot be part of a %(parent)s.")
+                        % {"kind": self.get_kind_display().lower(), "parent": self.parent.get_kind_display().lower()}
+                    }
+                )
+            if self.number is None:
+                raise ValidationError(
+                    {"number": _("Give the %(kind)s a number.") % {"kind": self.get_kind_display().lower()}}
+                )
+        if self.kind not in (TitleKind.SEASON, TitleKind.EPISODE) and not self.original_title:
+            raise ValidationError(
+                {
+                    "original_title": _("A %(kind)s needs its original title.")
+                    % {"kind": self.get_kind_display().lower()}
+                }
+            )
+
+    # Names ------------------------------------------------------------------
+
+    def compute_search_text(self) -> str:
+        names = [self.original_title]
+        if self.pk:
+            names += [lt.text for lt in self.localized_titles.all()]
+        return " | ".join(normalize(n) for n in dict.fromkeys(names) if n)
+
+    def refresh_search_text(self):
+        Title.objects.filter(pk=self.pk).update(search_text=self.compute_search_text())
+
+    def localized_title(self, language: str | None = None) -> str:
+        """The title a visitor reading ``language`` knows this work by (own level only)."""
+        language = language or current_language()
+        best = None
+        for lt in self.localized_titles.all():
+            if lt.language_id == language and (best is None or lt.kind == LocalizedTitleKind.OFFICIAL):
+                best = lt
+        if best is not None and (
+            best.kind in (LocalizedTitleKind.OFFICIAL, LocalizedTitleKind.ORIGINAL) or not self.original_title
+        ):
+            return best.text
+        return self.original_title
+
+    def label_without_series(self) -> str:
+        if self.kind == TitleKind.SEASON:
+            return gettext("Season %(number)s") % {"number": self.number}
+        if self.kind == TitleKind.EPISODE:
+            return gettext("Episode %(number)s") % {"number": self.number}
+        return ""
+
+    def display_title(self, language: str | None = None) -> str:
+        """This level's own name: "The Opera", "Season 2", "Un tunnel vers la fabrique des rêves"."""
+        return self.localized_title(language) or self.label_without_series()
+
+    def full_title(self, language: str | None = None, localized: bool = True) -> str:
+        """The name with its ancestors: "The Opera – Season 2 – Episode 3: …".
+
+        ``localized=False`` uses original titles only, so that it needs no query beyond
+        the parents (the admin and ``__str__`` use it).
+        """
+        parts = []
+        node = self
+        while node is not None:
+            own = node.localized_title(language) if localized else node.original_title
+            if node.kind == TitleKind.EPISODE:
+                label = node.label_without_series()
+                parts.append(f"{label}: {own}" if own else label)
+            else:
+                parts.append(own or node.label_without_series())
+            node = node.parent
+        return " – ".join(reversed(parts))
+
+    def ancestors(self) -> list["Title"]:
+        chain, node = [], self.parent
+        while node is not None:
+            chain.append(node)
+            node = node.parent
+        return list(reversed(chain))
+
+    @property
+    def series(self) -> "Title | None":
+        for node in [self, *reversed(self.ancestors())]:
+            if node.kind == TitleKind.SERIES:
+                return node
+        return None
+
+    # Texts and facts -----------------------------------------------------------
+
+    def synopsis(self, language: str | None = None) -> tuple[str, str]:
+        """(text, language of the text): the visitor's language first, then the other."""
+        language = language or current_language()
+        order = ["fr", "en"] if language == "fr" else ["en", "fr"]
+        for lang in order:
+            text = getattr(self, f"synopsis_{lang}")
+            if text:
+                return text, lang
+        return "", language
+
+    @property
+    def known_episode_count(self) -> int | None:
+        """Planned episodes, or the episodes entered (from the ``num_children`` annotation)."""
+        if self.episode_count:
+            return self.episode_count
+        if self.kind in (TitleKind.SERIES, TitleKind.SEASON):
+            count = getattr(self, "num_children", None)
+            if count is None:
+                count = self.children.count()
+            return count or None
+        return None
+
+    @property
+    def format_label(self) -> str:
+        """Derived, never typed: "8 × 45 min" for a season, "95 min" for a film."""
+        if self.kind in (TitleKind.SERIES, TitleKind.SEASON):
+            count = self.known_episode_count
+            if self.kind == TitleKind.SERIES and not self.episode_count and self._children_are_seasons():
+                return ""
+            if count and self.runtime_minutes:
+                return f"{count} × {self.runtime_minutes} min"
+            if count:
+                return pgettext("episode count", "%(count)s episodes") % {"count": count}
+            return ""
+        return f"{self.runtime_minutes} min" if self.runtime_minutes else ""
+
+    def _children_are_seasons(self) -> bool:
+        cache = getattr(self, "_prefetched_objects_cache", {})
+        if "children" in cache:
+            return any(c.kind == TitleKind.SEASON for c in cache["children"])
+        return getattr(self, "num_children", 0) > 0 and self.children.filter(kind=TitleKind.SEASON).exists()
+
+    def children_for_page(self):
+        """Seasons or episodes of this title, in number order, with their names."""
+        return self.children.order_by("number", "pk").prefetch_related("localized_titles").with_child_count()
+
+    def siblings_around(self) -> tuple["Title | None", "Title | None"]:
+        """(previous, next) within the same parent, by number."""
+        if not self.parent_id or self.number is None:
+            return None, None
+        siblings = list(
+            Title.objects.filter(parent_id=self.parent_id, kind=self.kind, number__isnull=False)
+            .order_by("number")
+            .prefetch_related("localized_titles")
+        )
+        index = next((i for i, s in enumerate(siblings) if s.pk == self.pk), None)
+        if index is None:
+            return None, None
+        previous = siblings[index - 1] if index > 0 else None
+        following = siblings[index + 1] if index + 1 < len(siblings) else None
+        return previous, following
+
+    def poster(self):
+        images = list(self.images.all())
+        posters = [i for i in images if i.kind == ImageKind.POSTER]
+        return (posters or images or [None])[0]
+
+
+class LocalizedTitle(models.Model):
+    """A name of a work in one language: "The Opera" (English, official)."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="localized_titles")
+    language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=LocalizedTitleKind.choices, default=LocalizedTitleKind.OFFICIAL
+    )
+    text = models.CharField(_("title"), max_length=300)
+
+    class Meta:
+        verbose_name = _("localized title")
+        verbose_name_plural = _("localized titles")
+        ordering = ["language", "kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "language", "kind", "text"],
+                name="localized_title_unique",
+            ),
+            models.UniqueConstraint(
+                fields=["title", "language"],
+                condition=Q(kind="official"),
+                name="one_official_title_per_language",
+                violation_error_message=_("A work has one official title per language."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.text
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.title.refresh_search_text()
+
+    def delete(self, *args, **kwargs):
+        result = super().delete(*args, **kwargs)
+        self.title.refresh_search_text()
+        return result
+
+
+class ContentRating(models.Model):
+    """A rating in one system: "TV-MA" in "US-TV"."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="ratings")
+    system = models.CharField(_("system"), max_length=20, help_text=_("e.g. US-TV, MPA, CNC, BBFC, FSK"))
+    value = models.CharField(_("rating"), max_length=20)
+
+    class Meta:
+        verbose_name = _("content rating")
+        verbose_name_plural = _("content ratings")
+        ordering = ["system"]
+        constraints = [models.UniqueConstraint(fields=["title", "system"], name="one_rating_per_system")]
+
+    def __str__(self):
+        return f"{self.system}:{self.value}"
+
+
+class ExternalId(models.Model):
+    """The work's identifier elsewhere (IMDb tt…, TMDB, Wikidata Q…)."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="external_ids")
+    source = models.CharField(_("source"), max_length=12, choices=ExternalSource.choices)
+    value = models.CharField(_("identifier"), max_length=64)
+
+    class Meta:
+        verbose_name = _("external identifier")
+        verbose_name_plural = _("external identifiers")
+        ordering = ["source"]
+        constraints = [
+            models.UniqueConstraint(fields=["source", "value"], name="external_id_unique"),
+            models.UniqueConstraint(
+                fields=["title", "source"], condition=~Q(source="other"), name="one_external_id_per_source"
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.get_source_display()} {self.value}"
+
+    @property
+    def url(self) -> str:
+        return {
+            ExternalSource.IMDB: "https://www.imdb.com/title/{}/",
+            ExternalSource.WIKIDATA: "https://www.wikidata.org/wiki/{}",
+        }.get(self.source, "").format(self.value)
+
+
+class TitleImage(ImageRecord):
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="images")
+    kind = models.CharField(_("kind"), max_length=10, choices=ImageKind.choices, default=ImageKind.POSTER)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("image")
+        verbose_name_plural = _("images")
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.title_id}"
+
+
+class Collection(models.Model):
+    """A list curated by editors: a playlist, a season's selection, a theme."""
+
+    slug = models.SlugField(_("slug"), max_length=120)
+    name_en = models.CharField(_("English name"), max_length=200)
+    name_fr = models.CharField(_("French name"), max_length=200, blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+    is_published = models.BooleanField(_("published"), default=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    titles = models.ManyToManyField(Title, through="CollectionItem", related_name="collections", blank=True)
+
+    class Meta:
+        verbose_name = _("collection")
+        verbose_name_plural = _("collections")
+        ordering = ["order", "name_en"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="collection_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return (self.name_fr if current_language() == "fr" else "") or self.name_en
+
+    @property
+    def description(self) -> str:
+        return (self.description_fr if current_language() == "fr" else "") or self.description_en
+
+
+class CollectionItem(models.Model):
+    collection = models.ForeignKey(Collection, on_delete=models.CASCADE, related_name="items")
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="collection_items")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("collection item")
+        verbose_name_plural = _("collection items")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["collection", "title"], name="collection_item_unique")]
+
+    def __str__(self):
+        return f"{self.collection_id}:{self.title_id}"

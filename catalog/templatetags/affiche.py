@@ -1,0 +1,58 @@
+import json
+
+from django import template
+from django.urls import translate_url
+from django.utils.html import format_html
+from django.utils.safestring import mark_safe
+
+register = template.Library()
+
+_JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.simple_tag(takes_context=True)
+def alternate_url(context, language):
+    """This page's address in ``language``, query string kept."""
+    request = context["request"]
+    return translate_url(request.get_full_path(), language)
+
+
+@register.simple_tag
+def jsonld(data):
+    """A ``<script type="application/ld+json">`` block, safe against ``</script>`` in text."""
+    if not data:
+        return ""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
+    return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.filter
+def display_title(title, language=None):
+    return title.display_title(language)
+
+
+@register.filter
+def full_title(title, language=None):
+    return title.full_title(language)
+
+
+@register.simple_tag(takes_context=True)
+def page_url(context, page_number):
+    """The list's address at another page, filters kept."""
+    query = context.get("query_without_page", "")
+    return f"?{query}&page={page_number}" if query else f"?page={page_number}"
+
+
+@register.simple_tag(takes_context=True)
+def title_jsonld(context, title, children=()):
+    from catalog.jsonld import title_jsonld as build
+
+    return jsonld(build(title, context["request"], children))
+
+
+@register.simple_tag
+def money(amount, currency):
+    """``{% money plan.price plan.currency %}`` → "€9.90" / "9,90 €"."""
+    from catalog.money import format_money
+
+    return format_money(amount, currency)

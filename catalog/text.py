@@ -1,0 +1,41 @@
+"""Text normalisation shared by search, name matching, import and duplicate detection.
+
+``normalize("L'Opéra")`` and ``normalize("l opera")`` are both ``"l opera"``: case, accents,
+ligatures and punctuation do not count. Stored in indexed columns so that matching is a
+query, never a Python loop over a table.
+"""
+
+import re
+import unicodedata
+
+from django.utils.text import slugify
+
+_LIGATURES = str.maketrans(
+    {"œ": "oe", "Œ": "oe", "æ": "ae", "Æ": "ae", "ø": "o", "Ø": "o", "ł": "l", "Ł": "l", "đ": "d", "Đ": "d"}
+)
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+
+
+def normalize(text: str | None) -> str:
+    """Lower-case, accent-free, punctuation-free form of ``text`` with single spaces."""
+    if not text:
+        return ""
+    text = text.translate(_LIGATURES)
+    decomposed = unicodedata.normalize("NFKD", text)
+    stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+    return _NON_WORD.sub(" ", stripped.casefold()).strip()
+
+
+def search_terms(query: str | None, limit: int = 8) -> list[str]:
+    """The normalised words of a visitor's query, at most ``limit`` of them."""
+    return normalize(query).split()[:limit]
+
+
+def unique_slug(text: str, taken, max_length: int = 120) -> str:
+    """A slug for ``text`` that ``taken(slug)`` says is free, adding -2, -3… when needed."""
+    base = slugify(normalize(text))[: max_length - 8] or "item"
+    slug, n = base, 1
+    while taken(slug):
+        n += 1
+        slug = f"{base}-{n}"
+    return slug

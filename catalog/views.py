@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.http import Http404
+from django.views.generic import DetailView, TemplateView
+from django_filters.views import FilterView
+
+from .filters import TitleFilter
+from .models import Collection, Title
+
+
+class HomeView(TemplateView):
+    template_name = "catalog/home.html"
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["recent_titles"] = Title.objects.top_level().for_listing().order_by("-created", "-pk")[:8]
+        context["collections"] = Collection.objects.filter(is_published=True).prefetch_related(
+            "titles__localized_titles"
+        )[:6]
+        return context
+
+
+class TitleListView(FilterView):
+    """The catalogue with its filters. Invalid filter values are shown as form errors
+    and ignored (``strict = False``); an unknown page is a 404."""
+
+    filterset_class = TitleFilter
+    template_name = "catalog/title_list.html"
+    context_object_name = "titles"
+    paginate_by = settings.PAGE_SIZE
+    strict = False
+
+    def get_queryset(self):
+        return Title.objects.for_listing()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["query_without_page"] = params.urlencode()
+        return context
+
+
+class TitleDetailView(DetailView):
+    template_name = "catalog/title_detail.html"
+    context_object_name = "title"
+
+    def get_queryset(self):
+        return Title.objects.for_detail()
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        slug = self.kwargs["slug"]
+        try:
+            return queryset.get(slug__iexact=slug)
+        except Title.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        title = self.object
+        context["children"] = list(title.children_for_page())
+        context["previous"], context["next"] = title.siblings_around()
+        context["synopsis"], context["synopsis_language"] = title.synopsis()
+        return context
+
+
+class SearchView(TemplateView):
+    """One result page over everything public; each app adds its own group of results."""
+
+    template_name = "catalog/search.html"
+    limit = 20
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.get("q", "")[:200].replace("\x00", "")
+        context["q"] = query
+        context["titles"] = list(Title.objects.search(query).for_listing()[: self.limit]) if query.strip() else []
+        return context
