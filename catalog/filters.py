@@ -59,6 +59,10 @@ class TitleFilter(django_filters.FilterSet):
     )
     year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
     year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
+    # platform, available (now): streaming app
+
+    # screening (upcoming): screenings app
+
     ordering = TitleOrderingFilter(label=_("Sort by"), choices=TitleOrdering.choices, empty_label=None)
 
     class Meta:

@@ -1,6 +1,25 @@
 """schema.org JSON-LD for works. Other apps add their parts (credits, offers, events)."""
 
+from importlib import import_module
+
 from .enums import TitleKind
+
+#: Apps whose ``<app>/jsonld.py`` defines ``title_parts(title, request) -> dict``: the keys
+#: it returns ("director", "actor", "offers", "subjectOf"…) are merged into the work's JSON-LD.
+TITLE_JSONLD_APPS = ["people", "screenings", "streaming"]
+
+
+def _title_part_builders():
+    for app in TITLE_JSONLD_APPS:
+        try:
+            module = import_module(f"{app}.jsonld")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"{app}.jsonld":
+                raise
+            continue
+        if hasattr(module, "title_parts"):
+            yield module.title_parts
+
 
 SCHEMA_TYPES = {
     TitleKind.FILM: "Movie",
@@ -71,4 +90,6 @@ def title_jsonld(title, request, children=()) -> dict:
             data["containsSeason"] = [title_reference(s, request) | {"seasonNumber": s.number} for s in seasons]
         if episodes:
             data["episode"] = [title_reference(e, request) | {"episodeNumber": e.number} for e in episodes]
+    for build in _title_part_builders():
+        data.update(build(title, request))
     return data
