@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -109,11 +109,14 @@ class TitleQuerySet(models.QuerySet):
         return self
 
     def with_child_count(self):
-        """Annotates ``num_children`` with a correlated subquery (no GROUP BY on the list)."""
-        children = (
-            Title.objects.filter(parent=OuterRef("pk")).order_by().values("parent").annotate(n=Count("pk")).values("n")
-        )
-        return self.annotate(num_children=Coalesce(Subquery(children), 0))
+        """Annotates ``num_children`` and ``num_seasons`` with correlated subqueries
+        (no GROUP BY over the list, no query per row)."""
+
+        def count(**filters):
+            children = Title.objects.filter(parent=OuterRef("pk"), **filters).order_by().values("parent")
+            return Coalesce(Subquery(children.annotate(n=Count("pk")).values("n")), 0)
+
+        return self.annotate(num_children=count(), num_seasons=count(kind=TitleKind.SEASON))
 
     def for_listing(self):
         """Preloads what a list row shows: parent, localized names, genres, countries,
@@ -252,31 +255,22 @@ class Title(models.Model):
     def clean(self):
         super().clean()
         if self.kind in TOP_LEVEL_KINDS and self.parent_id:
-            raise ValidationError(
-                {"parent": _("A %(kind)s cannot be part of another title.") % {"kind": self.get_kind_display().lower()}}
-            )
+            raise ValidationError({"parent": _("Only seasons and episodes are part of another title.")})
         allowed = ALLOWED_PARENT_KINDS.get(self.kind)
         if allowed is not None:
             if not self.parent_id:
                 raise ValidationError({"parent": _("Choose the series or season this belongs to.")})
             if self.parent.kind not in allowed:
-                raise ValidationError(
-                    {
-                        "parent": _("A %(kind)s cannot be part of a %(parent)s.")
-                        % {"kind": self.get_kind_display().lower(), "parent": self.parent.get_kind_display().lower()}
-                    }
+                message = (
+                    _("A season belongs to a series.")
+                    if self.kind == TitleKind.SEASON
+                    else _("An episode belongs to a season or, for a miniseries, to a series.")
                 )
+                raise ValidationError({"parent": message})
             if self.number is None:
-                raise ValidationError(
-                    {"number": _("Give the %(kind)s a number.") % {"kind": self.get_kind_display().lower()}}
-                )
+                raise ValidationError({"number": _("Give this season or episode its number.")})
         if self.kind not in (TitleKind.SEASON, TitleKind.EPISODE) and not self.original_title:
-            raise ValidationError(
-                {
-                    "original_title": _("A %(kind)s needs its original title.")
-                    % {"kind": self.get_kind_display().lower()}
-                }
-            )
+            raise ValidationError({"original_title": _("Give the original title of the work.")})
 
     # Names ------------------------------------------------------------------
 
@@ -371,23 +365,21 @@ class Title(models.Model):
 
     @property
     def format_label(self) -> str:
-        """Derived, never typed: "8 × 45 min" for a season, "95 min" for a film."""
+        """Derived, never typed: "8 × 45 min" for a season, "2 seasons" for a series,
+        "95 min" for a film. Reads the ``with_child_count`` annotations when present."""
         if self.kind in (TitleKind.SERIES, TitleKind.SEASON):
+            seasons = getattr(self, "num_seasons", None)
+            if seasons is None and self.kind == TitleKind.SERIES:
+                seasons = self.children.filter(kind=TitleKind.SEASON).count()
+            if seasons and not self.episode_count:
+                return ngettext("%(count)s season", "%(count)s seasons", seasons) % {"count": seasons}
             count = self.known_episode_count
-            if self.kind == TitleKind.SERIES and not self.episode_count and self._children_are_seasons():
-                return ""
             if count and self.runtime_minutes:
                 return f"{count} × {self.runtime_minutes} min"
             if count:
-                return pgettext("episode count", "%(count)s episodes") % {"count": count}
+                return ngettext("%(count)s episode", "%(count)s episodes", count) % {"count": count}
             return ""
         return f"{self.runtime_minutes} min" if self.runtime_minutes else ""
-
-    def _children_are_seasons(self) -> bool:
-        cache = getattr(self, "_prefetched_objects_cache", {})
-        if "children" in cache:
-            return any(c.kind == TitleKind.SEASON for c in cache["children"])
-        return getattr(self, "num_children", 0) > 0 and self.children.filter(kind=TitleKind.SEASON).exists()
 
     def children_for_page(self):
         """Seasons or episodes of this title, in number order, with their names."""

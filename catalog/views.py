@@ -32,6 +32,10 @@ class TitleListView(FilterView):
     def get_queryset(self):
         return Title.objects.for_listing()
 
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that the default (top-level works only) applies without parameters.
+        return {**super().get_filterset_kwargs(filterset_class), "data": self.request.GET}
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()
