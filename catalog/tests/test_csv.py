@@ -1,0 +1,182 @@
+import csv
+import io
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from catalog.csvio import get_resource, run_import, write_csv
+from catalog.models import ContentRating, Genre, LocalizedTitle, Title
+
+from .factories import SeasonFactory, TitleFactory
+
+pytestmark = pytest.mark.django_db
+
+HEADER = "slug,kind,parent,number,original_title,original_language,title_en,title_fr,year,countries,languages,runtime_minutes,episode_count,genres,ratings,synopsis_en,synopsis_fr"
+
+
+def export(name="titles") -> str:
+    stream = io.StringIO()
+    write_csv(get_resource(name)().export_rows(), stream)
+    return stream.getvalue()
+
+
+def test_titles_import_creates_series_seasons_and_episodes():
+    data = "\r\n".join(
+        [
+            HEADER,
+            "l-opera,series,,,L'Opéra,fr,The Opera,,2021,FR,fr,45,,drama,US-TV:TV-MA,,",
+            "l-opera-s1,season,l-opera,1,,,,,2021,FR,fr,45,8,,,,",
+            "l-opera-s1e1,episode,l-opera-s1,1,,,,,,,,45,,,,,",
+        ]
+    )
+
+    report = run_import("titles", data.encode())
+
+    assert report.ok, report.problems
+    assert (report.new, report.updated, report.unchanged) == (3, 0, 0)
+    series = Title.objects.get(slug="l-opera")
+    assert series.display_title("en") == "The Opera"
+    assert [g.slug for g in series.genres.all()] == ["drama"]
+    assert list(series.ratings.values_list("system", "value")) == [("US-TV", "TV-MA")]
+    assert Title.objects.with_child_count().get(slug="l-opera-s1").format_label == "8 × 45 min"
+
+
+def test_titles_reimport_of_an_export_changes_nothing(demo):
+    data = export()
+    before = (Title.objects.count(), LocalizedTitle.objects.count(), ContentRating.objects.count())
+
+    report = run_import("titles", data.encode())
+
+    assert report.ok, report.problems
+    assert (report.new, report.updated, report.unchanged) == (0, 0, Title.objects.count())
+    assert (Title.objects.count(), LocalizedTitle.objects.count(), ContentRating.objects.count()) == before
+
+
+def test_titles_round_trip_into_an_empty_database_gives_the_same_file(demo):
+    first = export()
+    # Children first: a parent cannot be deleted while it has seasons or episodes.
+    for kind in ("episode", "season", None):
+        Title.objects.filter(**({"kind": kind} if kind else {})).delete()
+    Genre.objects.all().delete()
+
+    report = run_import("titles", first.encode())
+
+    assert report.ok, report.problems
+    assert export() == first
+
+
+def test_titles_dry_run_writes_nothing():
+    report = run_import("titles", (HEADER + "\nfilm-a,film,,,Film A,,,,,,,,,,,,\n").encode(), dry_run=True)
+
+    assert report.ok
+    assert report.new == 1
+    assert not Title.objects.exists()
+
+
+def test_titles_one_bad_row_writes_nothing_and_names_line_column_and_value():
+    rows = [HEADER] + [f"film-{n},film,,,Film {n},,,,2000,,,,,,,," for n in range(50)]
+    rows[31] = "film-30,film,,,Film 30,,,,two thousand,,,,,,,,"
+
+    report = run_import("titles", "\n".join(rows).encode())
+
+    assert not report.ok
+    assert [str(p) for p in report.problems] == ["line 32, year: “two thousand” Enter a whole number."]
+    assert not Title.objects.exists()
+
+
+def test_titles_unknown_parent_and_country_are_errors():
+    data = HEADER + "\ns1,season,nowhere,1,,,,,,XX,,,,,,,\n"
+
+    report = run_import("titles", data.encode())
+
+    assert {(p.line, p.column, p.value) for p in report.problems} >= {(2, "parent", "nowhere"), (2, "countries", "XX")}
+    assert not Title.objects.exists()
+
+
+def test_titles_duplicate_episode_number_is_an_error():
+    season = SeasonFactory()
+    data = HEADER + f"\ne1,episode,{season.slug},1,,,,,,,,,,,,,\ne2,episode,{season.slug},1,,,,,,,,,,,,,\n"
+
+    report = run_import("titles", data.encode())
+
+    assert any("already has this number" in p.message for p in report.problems)
+    assert not Title.objects.filter(kind="episode").exists()
+
+
+def test_titles_same_key_twice_in_one_file_names_both_lines():
+    data = HEADER + "\nfilm-a,film,,,A,,,,,,,,,,,,\nFILM-A,film,,,A again,,,,,,,,,,,,\n"
+
+    report = run_import("titles", data.encode())
+
+    assert [str(p) for p in report.problems] == ["line 3, slug: “FILM-A” Same key as line 2."]
+
+
+def test_titles_short_row_and_unknown_column_are_refused():
+    short = HEADER + "\nfilm-a,film,,,A\n"
+    extra = HEADER + ",budget\nfilm-a,film,,,A,,,,,,,,,,,,,1000\n"
+
+    assert [str(p) for p in run_import("titles", short.encode()).problems] == [
+        "line 2: The row has 5 cells; the header has 17."
+    ]
+    assert run_import("titles", extra.encode()).problems[0].column == "budget"
+    assert not Title.objects.exists()
+
+
+def test_titles_missing_required_column_is_refused():
+    report = run_import("titles", b"kind,original_title\nfilm,A\n")
+
+    assert [(p.column, p.message) for p in report.problems] == [("slug", "Required column missing.")]
+
+
+@pytest.mark.parametrize(
+    "encoding_and_bom",
+    [("utf-8", b""), ("utf-8", b"\xef\xbb\xbf"), ("cp1252", b"")],
+)
+def test_titles_french_spreadsheet_encodings_and_semicolons(encoding_and_bom):
+    encoding, bom = encoding_and_bom
+    text = HEADER.replace(",", ";") + "\r\nl-oeuvre;film;;;L’Œuvre “à” 9,90 €;fr;;;2020;FR;fr;;;;;;Résumé : œuvre.\r\n"
+
+    report = run_import("titles", bom + text.encode(encoding))
+
+    assert report.ok, report.problems
+    title = Title.objects.get(slug="l-oeuvre")
+    assert title.original_title == "L’Œuvre “à” 9,90 €"
+    assert title.synopsis_fr == "Résumé : œuvre."
+
+
+def test_titles_quoted_multiline_cells_keep_their_line_breaks():
+    data = HEADER + '\nfilm-a,film,,,A,,,,,,,,,,,"First paragraph.\n\nSecond paragraph.",\n'
+
+    assert run_import("titles", data.encode()).ok
+    assert Title.objects.get().synopsis_en == "First paragraph.\n\nSecond paragraph."
+
+
+@pytest.mark.parametrize("value", ['=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)", "\tx"])
+def test_export_neutralises_formulas_and_reimport_restores_them(value):
+    TitleFactory(slug="film-a", original_title=value)
+
+    data = export()
+
+    assert next(csv.DictReader(io.StringIO(data)))["original_title"] == f"'{value}"
+    Title.objects.all().delete()
+    assert run_import("titles", data.encode()).ok
+    assert Title.objects.get().original_title == value
+
+
+def test_import_command_reports_problems_and_exits_non_zero(tmp_path, capsys):
+    path = tmp_path / "titles.csv"
+    path.write_text(HEADER + "\nfilm-a,trailer,,,A,,,,,,,,,,,,\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="nothing was written"):
+        call_command("import_csv", "titles", str(path))
+
+    assert "line 2, kind: “trailer” Value 'trailer' is not a valid choice." in capsys.readouterr().err
+
+
+def test_export_command_writes_a_file(tmp_path, demo):
+    path = tmp_path / "out.csv"
+
+    call_command("export_csv", "titles", "-o", str(path))
+
+    assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER
