@@ -318,7 +318,7 @@ class AfficheResource(resources.ModelResource):
                 try:
                     import_field.clean(row)
                 except ValueError as exc:
-                    errors[field.attribute] = [str(exc)]
+                    errors[import_field.attribute] = [str(exc)]
         if errors:
             raise ValidationError(errors)
 
