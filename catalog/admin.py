@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 
+from .csvadmin import CsvAdminMixin
 from .models import (
     Collection,
     CollectionItem,
@@ -74,7 +75,8 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Title)
-class TitleAdmin(admin.ModelAdmin):
+class TitleAdmin(CsvAdminMixin, admin.ModelAdmin):
+    csv_resource = "titles"
     list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
     list_filter = ["kind", "genres", "year"]
     list_select_related = ["parent__parent"]

@@ -216,6 +216,7 @@ class Title(models.Model):
         verbose_name = _("title")
         verbose_name_plural = _("titles")
         ordering = ["sort_title", "pk"]
+        permissions = [("export_title", _("Can export titles as CSV"))]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="title_slug_unique"),
             models.UniqueConstraint(
