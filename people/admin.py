@@ -138,8 +138,9 @@ class OrganizationLogoInline(admin.StackedInline):
 @admin.register(Person)
 class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
-    list_filter = ["nationality"]
+    list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["nationality"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["nationality"]
     inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline]
@@ -162,8 +163,9 @@ class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
 @admin.register(Organization)
 class OrganizationAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
-    list_filter = ["kind", "country"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
+    show_full_result_count = False
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
     inlines = [OrganizationAliasInline, OrganizationLogoInline]
