@@ -11,7 +11,7 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    # People and organisations (people app)
+    path("", include("people.urls")),  # People and organisations (people app)
     # Venues, festivals and screenings (screenings app)
     # Platforms and offers (streaming app)
     path("", include("catalog.urls")),

@@ -14,3 +14,20 @@ class OrganizationKind(models.TextChoices):
     PLATFORM = "platform", _("Platform operator")
     INSTITUTION = "institution", _("Cultural institution")
     OTHER = "other", _("Other")
+
+
+class RelationKind(models.TextChoices):
+    """How one person relates to another, read "<person> is the … of <other>"."""
+
+    CHILD_OF = "child_of", _("child of")
+    SPOUSE_OF = "spouse_of", _("spouse of")
+    SIBLING_OF = "sibling_of", _("sibling of")
+    PARTNER_OF = "partner_of", _("partner of")
+
+
+class CreditTarget(models.TextChoices):
+    """Who a role is usually given to; decides what a pasted new name becomes."""
+
+    PERSON = "person", _("a person")
+    ORGANIZATION = "organization", _("an organisation")
+    EITHER = "either", _("a person or an organisation")

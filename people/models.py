@@ -1,15 +1,21 @@
-"""People and organisations. Credits, roles, aliases and relations arrive with the people issue."""
+"""People, organisations, the role vocabulary and credits.
+
+Names are matched through ``name_key`` columns (``catalog.text.normalize``), on the records
+and on their aliases: see ``people/matching.py``, the project's one name matcher.
+"""
 
 from django.db import models
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
-from catalog.models import Country
-from catalog.text import normalize
+from catalog.models import Country, Title
+from catalog.text import normalize, search_terms
 
-from .enums import OrganizationKind
+from .enums import CreditTarget, OrganizationKind, RelationKind
 
 
 def _in_language(obj, field: str) -> tuple[str, str]:
@@ -20,6 +26,44 @@ def _in_language(obj, field: str) -> tuple[str, str]:
         if text:
             return text, lang
     return "", language
+
+
+class NamedQuerySet(models.QuerySet):
+    """Shared by people and organisations: both have ``name_key`` and ``aliases``."""
+
+    def search(self, query: str):
+        """Records whose name or one alias contains every word of ``query`` (accents and
+        case aside). Preloads nothing."""
+        alias_model = self.model.aliases.rel.related_model
+        for term in search_terms(query):
+            alias_hit = alias_model.objects.filter(owner=OuterRef("pk"), name_key__contains=term)
+            self = self.filter(Q(name_key__contains=term) | Exists(alias_hit))
+        return self
+
+
+class PersonQuerySet(NamedQuerySet):
+    def for_listing(self):
+        """Preloads the portrait (one join) for a list row."""
+        return self.select_related("portrait", "nationality")
+
+    def for_detail(self):
+        """Preloads portrait, nationality, aliases and relations both ways with the other
+        person: 1 query plus 3 prefetches."""
+        return self.select_related("portrait", "nationality").prefetch_related(
+            "aliases",
+            models.Prefetch("relations", queryset=PersonRelation.objects.select_related("other")),
+            models.Prefetch("relations_to", queryset=PersonRelation.objects.select_related("person")),
+        )
+
+
+class OrganizationQuerySet(NamedQuerySet):
+    def for_listing(self):
+        """Preloads the logo and country (joins)."""
+        return self.select_related("logo", "country")
+
+    def for_detail(self):
+        """Preloads logo, country (joins) and aliases (one prefetch)."""
+        return self.select_related("logo", "country").prefetch_related("aliases")
 
 
 class Person(models.Model):
@@ -39,6 +83,8 @@ class Person(models.Model):
     wikidata_id = models.CharField(_("Wikidata identifier"), max_length=20, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
+
+    objects = PersonQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("person")
@@ -62,8 +108,32 @@ class Person(models.Model):
         self.name_key = normalize(self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("people:person_detail", kwargs={"slug": self.slug})
+
     def biography(self) -> tuple[str, str]:
         return _in_language(self, "bio")
+
+    @property
+    def life_dates(self) -> str:
+        born = self.birth_date.year if self.birth_date else ""
+        died = self.death_date.year if self.death_date else ""
+        if not born and not died:
+            return ""
+        return f"{born}–{died}" if died else f"{born}–"
+
+    def all_relations(self) -> list[tuple[str, "Person"]]:
+        """(how, other person) read from this person's side, from the prefetched relations:
+        "child of Bertrand Tavernier", and the reverse "parent of Nils Tavernier"."""
+        rows = [(r.get_kind_display(), r.other) for r in self.relations.all()]
+        reverse_labels = {
+            RelationKind.CHILD_OF: _("parent of"),
+            RelationKind.SPOUSE_OF: _("spouse of"),
+            RelationKind.SIBLING_OF: _("sibling of"),
+            RelationKind.PARTNER_OF: _("partner of"),
+        }
+        rows += [(reverse_labels[r.kind], r.person) for r in self.relations_to.all()]
+        return rows
 
 
 class Organization(models.Model):
@@ -84,6 +154,8 @@ class Organization(models.Model):
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
+    objects = OrganizationQuerySet.as_manager()
+
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
@@ -96,6 +168,9 @@ class Organization(models.Model):
     def save(self, *args, **kwargs):
         self.name_key = normalize(self.name)
         super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("people:organization_detail", kwargs={"slug": self.slug})
 
     def history(self) -> tuple[str, str]:
         return _in_language(self, "bio")
@@ -121,3 +196,295 @@ class PersonPortrait(ImageRecord):
 
     def __str__(self):
         return f"{self.person_id}"
+
+
+class Alias(models.Model):
+    """Another spelling of a name, and where it was seen ("Niels", numeridanse.tv)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    seen_in = models.CharField(
+        _("seen in"), max_length=300, blank=True, help_text=_("Where this spelling is used: a site, a press kit.")
+    )
+
+    class Meta:
+        abstract = True
+        ordering = ["name"]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        self.name_key = normalize(self.name)
+        super().save(*args, **kwargs)
+
+
+class PersonAlias(Alias):
+    owner = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="aliases")
+
+    class Meta(Alias.Meta):
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="person_alias_unique")]
+
+
+class OrganizationAlias(Alias):
+    owner = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="aliases"
+    )
+
+    class Meta(Alias.Meta):
+        verbose_name = _("alias")
+        verbose_name_plural = _("aliases")
+        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="organization_alias_unique")]
+
+
+class PersonRelation(models.Model):
+    """ "<person> is the <kind> <other>": Nils Tavernier, child of, Bertrand Tavernier."""
+
+    person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="relations")
+    kind = models.CharField(_("relation"), max_length=12, choices=RelationKind.choices)
+    other = models.ForeignKey(
+        Person, verbose_name=_("other person"), on_delete=models.CASCADE, related_name="relations_to"
+    )
+
+    class Meta:
+        verbose_name = _("relation")
+        verbose_name_plural = _("relations")
+        ordering = ["kind", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["person", "kind", "other"], name="person_relation_unique"),
+            models.CheckConstraint(
+                condition=~Q(person=models.F("other")),
+                name="person_relation_not_self",
+                violation_error_message=_("A person cannot be related to themselves."),
+            ),
+        ]
+
+    def __str__(self):
+        return f"{self.person} – {self.get_kind_display()} – {self.other}"
+
+
+class Department(models.Model):
+    """A group of roles, in page order: Directing, Writing, … Partners."""
+
+    slug = models.SlugField(_("slug"), max_length=40)
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_fr = models.CharField(_("French name"), max_length=100)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("department")
+        verbose_name_plural = _("departments")
+        ordering = ["order", "name_en"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="department_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return _in_language(self, "name")[0]
+
+
+class RoleQuerySet(models.QuerySet):
+    def for_labels(self, labels):
+        """{label key: role} for the given labels (names or other labels), in one query
+        with the department joined."""
+        keys = {normalize(label) for label in labels} - {""}
+        found = {}
+        rows = RoleLabel.objects.filter(name_key__in=keys).select_related("role__department")
+        for label in rows:
+            found[label.name_key] = label.role
+        return found
+
+
+class Role(models.Model):
+    """What someone did on a work: Director, Producer, Actor, Sales agent…"""
+
+    slug = models.SlugField(_("slug"), max_length=60)
+    department = models.ForeignKey(
+        Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="roles"
+    )
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_fr = models.CharField(_("French name"), max_length=100)
+    target = models.CharField(
+        _("given to"),
+        max_length=12,
+        choices=CreditTarget.choices,
+        default=CreditTarget.PERSON,
+        help_text=_("What a new name pasted under this role becomes."),
+    )
+    is_cast = models.BooleanField(
+        _("cast role"), default=False, help_text=_("Names in parentheses are characters, not companies.")
+    )
+    schema_property = models.CharField(
+        _("schema.org property"), max_length=40, blank=True, help_text=_("director, actor, creator, producer…")
+    )
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    objects = RoleQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("role")
+        verbose_name_plural = _("roles")
+        ordering = ["department__order", "order", "name_en"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="role_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        # Its own names are labels too, so that "Director" and "Réalisateur" paste.
+        for name in (self.name_en, self.name_fr):
+            key = normalize(name)
+            if key and not RoleLabel.objects.filter(name_key=key).exists():
+                RoleLabel.objects.create(role=self, label=name)
+
+    @property
+    def name(self) -> str:
+        return _in_language(self, "name")[0]
+
+
+class RoleLabel(models.Model):
+    """A label met in press kits for a role: "Directed by", "Réalisé par", "Film Editing"."""
+
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="labels")
+    label = models.CharField(_("label"), max_length=150)
+    name_key = models.CharField(max_length=150, editable=False, default="")
+
+    class Meta:
+        verbose_name = _("label")
+        verbose_name_plural = _("labels")
+        ordering = ["label"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["name_key"],
+                name="role_label_unique",
+                violation_error_message=_("This label already belongs to a role."),
+            )
+        ]
+
+    def __str__(self):
+        return self.label
+
+    def save(self, *args, **kwargs):
+        self.name_key = normalize(self.label)
+        super().save(*args, **kwargs)
+
+
+class CreditQuerySet(models.QuerySet):
+    def under(self, title):
+        """Credits given on ``title`` and on its seasons and episodes (two levels down)."""
+        return self.filter(Q(title=title) | Q(title__parent=title) | Q(title__parent__parent=title))
+
+    def for_title_page(self):
+        """Preloads person, organisation, role and department, the credited title and its
+        parent (one query with joins) and the affiliations (one prefetch)."""
+        return (
+            self.select_related("person", "organization", "role__department", "title__parent")
+            .prefetch_related("affiliations")
+            .order_by("role__department__order", "role__order", "order", "pk")
+        )
+
+    def for_filmography(self):
+        """Preloads role, department, the credited title with its parent and grandparent
+        (one query with joins), their localized names (three prefetches) and the
+        affiliations (one prefetch)."""
+        return (
+            self.select_related("role__department", "title__parent__parent", "person", "organization")
+            .prefetch_related(
+                "affiliations",
+                "title__localized_titles",
+                "title__parent__localized_titles",
+                "title__parent__parent__localized_titles",
+            )
+            .order_by("role__department__order", "role__order", "title__year", "pk")
+        )
+
+
+class Credit(models.Model):
+    """A person or an organisation (exactly one) in a role on a title at any level."""
+
+    title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="credits")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), null=True, blank=True, on_delete=models.PROTECT, related_name="credits"
+    )
+    organization = models.ForeignKey(
+        Organization,
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="credits",
+    )
+    role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="credits")
+    character = models.CharField(
+        _("character"), max_length=200, blank=True, help_text=_("As written in the source: “Zoe”.")
+    )
+    character_full_name = models.CharField(
+        _("character's full name"),
+        max_length=200,
+        blank=True,
+        help_text=_("When the source gives a short form: “Zoé Monin” for “Zoe”. Used to group seasons."),
+    )
+    credited_as = models.CharField(
+        _("credited as"), max_length=200, blank=True, help_text=_("The name on this work when it differs.")
+    )
+    affiliations = models.ManyToManyField(
+        Organization,
+        verbose_name=_("for companies"),
+        blank=True,
+        related_name="affiliated_credits",
+        help_text=_("The companies in “Florence Levard (Victoria Productions, Telfrance)”."),
+    )
+    order = models.PositiveSmallIntegerField(_("billing order"), default=0)
+
+    objects = CreditQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("credit")
+        verbose_name_plural = _("credits")
+        ordering = ["role__department__order", "role__order", "order", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(person__isnull=False, organization__isnull=True)
+                | Q(person__isnull=True, organization__isnull=False),
+                name="credit_person_xor_organization",
+                violation_error_message=_("A credit names either a person or an organisation, not both."),
+            ),
+            models.UniqueConstraint(
+                fields=["title", "person", "role", "character"],
+                condition=Q(person__isnull=False),
+                name="credit_person_unique",
+                violation_error_message=_("This person already has this role (and character) on this title."),
+            ),
+            models.UniqueConstraint(
+                fields=["title", "organization", "role"],
+                condition=Q(organization__isnull=False),
+                name="credit_organization_unique",
+                violation_error_message=_("This organisation already has this role on this title."),
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["person", "role"], name="credit_person_role"),
+            models.Index(fields=["organization", "role"], name="credit_organization_role"),
+        ]
+
+    def __str__(self):
+        return f"{self.name} – {self.role} – {self.title}"
+
+    @property
+    def credited(self):
+        """The person or the organisation."""
+        return self.person or self.organization
+
+    @property
+    def name(self) -> str:
+        return self.credited_as or str(self.credited or "")
+
+    @property
+    def character_name(self) -> str:
+        """The character's full name when known, else as written."""
+        return self.character_full_name or self.character

@@ -1,0 +1,296 @@
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied
+from django.db.models import Count
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from catalog.admin import TitleAdmin
+from catalog.models import Title
+
+from .matching import duplicates
+from .models import (
+    Credit,
+    Department,
+    Organization,
+    OrganizationAlias,
+    OrganizationLogo,
+    Person,
+    PersonAlias,
+    PersonPortrait,
+    PersonRelation,
+    Role,
+    RoleLabel,
+)
+from .parsing import preview
+from .services import MergeError, PasteError, merge, merge_counts, save_pasted_credits
+
+
+class NameSearchMixin:
+    """Admin search and autocomplete through the project's name matcher: accents, case and
+    aliases do not count ("niels" finds Nils Tavernier)."""
+
+    search_fields = ["name"]
+    search_help_text = gettext_lazy("Name or alias; accents and case do not matter.")
+
+    def get_search_results(self, request, queryset, search_term):
+        if not search_term.strip():
+            return queryset, False
+        return queryset.search(search_term), False
+
+
+class MergeAdminMixin:
+    """ "Likely duplicates" page and a two-step merge (counts, then confirm)."""
+
+    def get_urls(self):
+        info = self.opts.app_label, self.opts.model_name
+        extra = [
+            path(
+                "duplicates/", self.admin_site.admin_view(self.duplicates_view), name="{}_{}_duplicates".format(*info)
+            ),
+            path(
+                "merge/<int:keep>/<int:other>/",
+                self.admin_site.admin_view(self.merge_view),
+                name="{}_{}_merge".format(*info),
+            ),
+        ]
+        return extra + super().get_urls()
+
+    def duplicates_view(self, request):
+        if not self.has_change_permission(request):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Likely duplicates: %(name)s") % {"name": self.opts.verbose_name_plural},
+            "pairs": duplicates(self.model),
+            "merge_url": f"admin:{self.opts.app_label}_{self.opts.model_name}_merge",
+        }
+        return TemplateResponse(request, "admin/people/duplicates.html", context)
+
+    def merge_view(self, request, keep, other):
+        if not (self.has_change_permission(request) and self.has_delete_permission(request)):
+            raise PermissionDenied
+        kept = get_object_or_404(self.model, pk=keep)
+        removed = get_object_or_404(self.model, pk=other)
+        if request.method == "POST":
+            try:
+                summary = merge(kept, removed)
+            except MergeError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _("Merged into %(name)s: %(credits)s credit(s), %(aliases)s alias(es) moved.")
+                    % {"name": kept.name, "credits": summary.credits, "aliases": summary.aliases},
+                    messages.SUCCESS,
+                )
+                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[kept.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Merge %(other)s into %(keep)s") % {"other": removed.name, "keep": kept.name},
+            "kept": kept,
+            "removed": removed,
+            "counts": merge_counts(removed),
+        }
+        return TemplateResponse(request, "admin/people/merge_confirm.html", context)
+
+    def changelist_view(self, request, extra_context=None):
+        extra_context = {
+            **(extra_context or {}),
+            "duplicates_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_duplicates"),
+        }
+        return super().changelist_view(request, extra_context)
+
+
+class PersonAliasInline(admin.TabularInline):
+    model = PersonAlias
+    extra = 0
+
+
+class OrganizationAliasInline(admin.TabularInline):
+    model = OrganizationAlias
+    extra = 0
+
+
+class PersonRelationInline(admin.TabularInline):
+    model = PersonRelation
+    fk_name = "person"
+    extra = 0
+    autocomplete_fields = ["other"]
+
+
+class PersonPortraitInline(admin.StackedInline):
+    model = PersonPortrait
+    extra = 0
+    fields = ["image", ("alt_en", "alt_fr"), "credit"]
+
+
+class OrganizationLogoInline(admin.StackedInline):
+    model = OrganizationLogo
+    extra = 0
+    fields = ["image", ("alt_en", "alt_fr"), "credit"]
+
+
+@admin.register(Person)
+class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
+    list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["nationality"]
+    show_full_result_count = False
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["nationality"]
+    inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline]
+    change_list_template = "admin/people/change_list_with_duplicates.html"
+    fieldsets = [
+        (None, {"fields": ["name", "sort_name", "slug"]}),
+        (gettext_lazy("Life"), {"fields": [("birth_date", "death_date"), "nationality"]}),
+        (gettext_lazy("Biography"), {"fields": ["bio_en", "bio_fr", "bio_source"]}),
+        (gettext_lazy("Elsewhere"), {"fields": [("imdb_id", "wikidata_id")]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_credits=Count("credits"))
+
+    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
+    def credit_count(self, obj):
+        return obj.num_credits
+
+
+@admin.register(Organization)
+class OrganizationAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "country", "founded_year", "credit_count"]
+    list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
+    list_select_related = ["country"]
+    show_full_result_count = False
+    prepopulated_fields = {"slug": ["name"]}
+    autocomplete_fields = ["country"]
+    inlines = [OrganizationAliasInline, OrganizationLogoInline]
+    change_list_template = "admin/people/change_list_with_duplicates.html"
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_credits=Count("credits"))
+
+    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
+    def credit_count(self, obj):
+        return obj.num_credits
+
+
+@admin.register(Department)
+class DepartmentAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_fr", "order", "role_count"]
+    list_editable = ["order"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    search_fields = ["name_en", "name_fr"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_roles=Count("roles"))
+
+    @admin.display(description=gettext_lazy("roles"), ordering="num_roles")
+    def role_count(self, obj):
+        return obj.num_roles
+
+
+class RoleLabelInline(admin.TabularInline):
+    model = RoleLabel
+    extra = 1
+    fields = ["label"]
+
+
+@admin.register(Role)
+class RoleAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_fr", "department", "target", "is_cast", "schema_property", "credit_count"]
+    list_filter = ["department", "target", "is_cast"]
+    list_select_related = ["department"]
+    search_fields = ["name_en", "name_fr", "labels__label"]
+    prepopulated_fields = {"slug": ["name_en"]}
+    inlines = [RoleLabelInline]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_credits=Count("credits"))
+
+    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
+    def credit_count(self, obj):
+        return obj.num_credits
+
+
+@admin.register(Credit)
+class CreditAdmin(admin.ModelAdmin):
+    list_display = ["title", "credited", "role", "character", "order"]
+    list_filter = ["role__department", "role"]
+    list_select_related = ["title__parent__parent", "person", "organization", "role"]
+    search_fields = ["person__name", "organization__name", "title__original_title", "character"]
+    autocomplete_fields = ["title", "person", "organization", "role", "affiliations"]
+    show_full_result_count = False
+
+    def get_urls(self):
+        paste = path(
+            "paste/<int:title_id>/",
+            self.admin_site.admin_view(self.paste_view),
+            name="people_credit_paste",
+        )
+        return [paste, *super().get_urls()]
+
+    def paste_view(self, request, title_id):
+        """Paste a credits block on a title: preview (matches, NEW, problems), then confirm."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        title = get_object_or_404(Title.objects.select_related("parent__parent"), pk=title_id)
+        text = request.POST.get("text", "")
+        rows = preview(text) if text.strip() else []
+        unchanged = request.POST.get("previewed") == text
+        if request.method == "POST" and "confirm" in request.POST and rows and not unchanged:
+            self.message_user(request, _("The block changed since the preview: check it again."), messages.WARNING)
+        elif request.method == "POST" and "confirm" in request.POST and rows:
+            try:
+                result = save_pasted_credits(title, rows)
+            except PasteError as exc:
+                self.message_user(request, str(exc), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    _(
+                        "%(credits)s credit(s) saved (%(existing)s already there); %(people)s new people, "
+                        "%(orgs)s new organisations."
+                    )
+                    % {
+                        "credits": result.created_credits,
+                        "existing": result.existing_credits,
+                        "people": len(result.created_people),
+                        "orgs": len(result.created_organizations),
+                    },
+                    messages.SUCCESS,
+                )
+                return redirect(reverse("admin:catalog_title_change", args=[title.pk]))
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.opts,
+            "title": _("Paste credits on %(title)s") % {"title": title},
+            "work": title,
+            "text": text,
+            "rows": rows,
+            "credit_count": sum(1 for r in rows if r.is_credit),
+            "has_problems": any(r.problems for r in rows),
+        }
+        return TemplateResponse(request, "admin/people/paste_credits.html", context)
+
+
+class CreditInline(admin.TabularInline):
+    """Credits on the title's change page; "Paste credits" sits in the page's tools."""
+
+    model = Credit
+    extra = 0
+    fields = ["role", "person", "organization", "character", "character_full_name", "credited_as", "order"]
+    autocomplete_fields = ["role", "person", "organization"]
+    ordering = ["role__department__order", "role__order", "order", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("role", "person", "organization")
+
+
+# The title admin belongs to the catalog; credits are edited where a programmer expects them.
+TitleAdmin.inlines = [*TitleAdmin.inlines, CreditInline]
+TitleAdmin.change_form_template = "admin/people/title_change_form.html"

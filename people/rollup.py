@@ -1,0 +1,177 @@
+"""Credits grouped for pages: by department and role on a title (with its seasons' and
+episodes' credits rolled up), by role and work on a person's or organisation's page."""
+
+from dataclasses import dataclass, field
+
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.enums import TitleKind
+
+from .models import Credit
+
+
+def number_ranges(numbers) -> str:
+    """[1, 2, 3, 5] → "1–3, 5"."""
+    values = sorted({n for n in numbers if n is not None})
+    parts, start = [], None
+    for i, n in enumerate(values):
+        if start is None:
+            start = n
+        if i + 1 == len(values) or values[i + 1] != n + 1:
+            parts.append(str(start) if start == n else f"{start}–{n}")
+            start = None
+    return ", ".join(parts)
+
+
+def _plural_label(kind: str, numbers: list) -> str:
+    text = number_ranges(numbers)
+    if kind == TitleKind.SEASON:
+        return ngettext("season %(n)s", "seasons %(n)s", len(numbers)) % {"n": text}
+    return ngettext("episode %(n)s", "episodes %(n)s", len(numbers)) % {"n": text}
+
+
+def span(root, titles) -> str:
+    """Which parts of ``root`` the credits on ``titles`` cover: "" (the whole work),
+    "episodes 1–2", "seasons 1–2", "season 1, episodes 3–4". Needs each title's parent."""
+    if any(t.pk == root.pk for t in titles):
+        return ""
+    whole, partial = {}, {}
+    for t in titles:
+        if t.parent_id == root.pk:
+            whole[t.pk] = t
+        elif t.parent is not None:
+            partial.setdefault(t.parent_id, (t.parent, []))[1].append(t.number)
+    parts = []
+    if whole:
+        children = sorted(whole.values(), key=lambda c: c.number or 0)
+        parts.append(_plural_label(children[0].kind, [c.number for c in children]))
+    for parent, numbers in sorted(partial.values(), key=lambda p: p[0].number or 0):
+        if parent.pk in whole:
+            continue
+        parts.append(
+            _("%(season)s, %(episodes)s")
+            % {"season": parent.label_without_series().lower(), "episodes": _plural_label(TitleKind.EPISODE, numbers)}
+        )
+    return "; ".join(parts)
+
+
+@dataclass
+class CreditLine:
+    """One person or organisation in one role, whatever the number of credits behind it."""
+
+    credited: object
+    role: object
+    credits: list = field(default_factory=list)
+    span: str = ""
+
+    @property
+    def characters(self) -> list[str]:
+        return list(dict.fromkeys(c.character_name for c in self.credits if c.character_name))
+
+    @property
+    def affiliations(self) -> list:
+        seen = {}
+        for credit in self.credits:
+            for org in credit.affiliations.all():
+                seen.setdefault(org.pk, org)
+        return list(seen.values())
+
+    @property
+    def credited_as(self) -> str:
+        names = {c.credited_as for c in self.credits if c.credited_as}
+        return names.pop() if len(names) == 1 else ""
+
+    @property
+    def titles(self):
+        return [c.title for c in self.credits]
+
+
+@dataclass
+class RoleGroup:
+    role: object
+    lines: list = field(default_factory=list)
+
+
+@dataclass
+class DepartmentGroup:
+    department: object
+    roles: list = field(default_factory=list)
+
+
+def title_credits(title) -> list[Credit]:
+    """The credits of ``title`` and of its seasons and episodes: two queries, memoised on
+    the title so that the page and its JSON-LD share them."""
+    if not hasattr(title, "_people_credits"):
+        title._people_credits = list(Credit.objects.under(title).for_title_page())
+    return title._people_credits
+
+
+def title_rollup(title) -> list[DepartmentGroup]:
+    """Departments → roles → one line per person or organisation, with what they did."""
+    lines: dict[tuple, CreditLine] = {}
+    for credit in title_credits(title):
+        key = (credit.role_id, "p" if credit.person_id else "o", credit.person_id or credit.organization_id)
+        line = lines.setdefault(key, CreditLine(credited=credit.credited, role=credit.role))
+        line.credits.append(credit)
+    departments: dict[int, DepartmentGroup] = {}
+    for line in lines.values():
+        line.span = span(title, line.titles)
+        dept = departments.setdefault(line.role.department_id, DepartmentGroup(line.role.department))
+        if not dept.roles or dept.roles[-1].role.pk != line.role.pk:
+            dept.roles.append(RoleGroup(line.role))
+        dept.roles[-1].lines.append(line)
+    return list(departments.values())
+
+
+def top_level(title):
+    node = title
+    while node.parent_id is not None:
+        node = node.parent
+    return node
+
+
+@dataclass
+class WorkLine:
+    """One work in a filmography: the top-level title and what the person did on it."""
+
+    work: object
+    credits: list = field(default_factory=list)
+    span: str = ""
+
+    @property
+    def characters(self) -> list[str]:
+        return list(dict.fromkeys(c.character_name for c in self.credits if c.character_name))
+
+    @property
+    def year(self):
+        years = [c.title.year for c in self.credits if c.title.year] or [self.work.year]
+        return min(y for y in years if y) if any(years) else None
+
+    @property
+    def affiliations(self) -> list:
+        seen = {}
+        for credit in self.credits:
+            for org in credit.affiliations.all():
+                seen.setdefault(org.pk, org)
+        return list(seen.values())
+
+
+def filmography(credits) -> list[RoleGroup]:
+    """Roles → one line per top-level work (not one per episode), newest first. The credits
+    must come from ``Credit.objects.for_filmography()``."""
+    groups: dict[int, RoleGroup] = {}
+    works: dict[tuple, WorkLine] = {}
+    for credit in credits:
+        work = top_level(credit.title)
+        group = groups.setdefault(credit.role_id, RoleGroup(credit.role))
+        key = (credit.role_id, work.pk)
+        if key not in works:
+            works[key] = WorkLine(work)
+            group.lines.append(works[key])
+        works[key].credits.append(credit)
+    for group in groups.values():
+        for line in group.lines:
+            line.span = span(line.work, [c.title for c in line.credits])
+        group.lines.sort(key=lambda w: (-(w.year or 0), w.work.sort_title))
+    return list(groups.values())

@@ -1,0 +1,139 @@
+import re
+
+import pytest
+
+from catalog.tests.factories import EpisodeFactory, SeasonFactory
+from people.enums import RelationKind
+from people.models import PersonRelation
+from people.tests.factories import CreditFactory, OrganizationFactory, PersonAliasFactory, PersonFactory, role
+
+pytestmark = pytest.mark.django_db
+
+
+def text(response) -> str:
+    html = response.content.decode()
+    main = re.search(r"<main.*?</main>", html, re.S).group(0)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", main)).strip()
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_season_page_rolls_up_episode_credits_in_constant_queries(client, django_assert_num_queries, n):
+    season = SeasonFactory(number=1)
+    director = PersonFactory(name="Stéphane Demoustier")
+    for number in range(1, n + 1):
+        episode = EpisodeFactory(parent=season, number=number)
+        CreditFactory(title=episode, person=director, role=role("director"))
+        CreditFactory(title=episode, person=PersonFactory(name=f"Actor {number}"), role=role("actor"), character="Zoe")
+    # Catalog's title page: 1 title with parent and language; 2-3 localized titles of the title
+    # and its parent; 4-11 genres, themes, countries, languages, ratings, external ids, images,
+    # related; 12-13 children and their names; 14-15 siblings and their names.
+    # People: 16 credits under the title with people, organisations, roles and titles joined
+    # (shared with the JSON-LD); 17 their affiliations.
+    with django_assert_num_queries(17):
+        response = client.get(season.get_absolute_url())
+
+    page = text(response)
+    episodes = "episode 1" if n == 1 else f"episodes 1–{n}"
+    assert f"Cast and crew Directing Director Stéphane Demoustier , {episodes}" in page
+    assert "Actor 1 — Zoe , episode 1" in page
+
+
+def test_series_page_groups_seasons_and_full_character_names(client):
+    s1 = SeasonFactory(number=1)
+    s2 = SeasonFactory(number=2, parent=s1.parent)
+    labed = PersonFactory(name="Ariane Labed")
+    CreditFactory(title=s1, person=labed, role=role("actor"), character="Zoe", character_full_name="Zoé Monin")
+    CreditFactory(title=s2, person=labed, role=role("actor"), character="Zoé Monin")
+
+    page = text(client.get(s1.parent.get_absolute_url()))
+
+    assert "Cast Cast Ariane Labed — Zoé Monin , seasons 1–2" in page
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_person_page_one_line_per_work_in_constant_queries(client, django_assert_num_queries, n):
+    nils = PersonFactory(name="Nils Tavernier", bio_en="A French director.", bio_source="Numeridanse")
+    PersonAliasFactory(owner=nils, name="Niels Tavernier", seen_in="Numeridanse")
+    PersonRelation.objects.create(person=nils, kind=RelationKind.CHILD_OF, other=PersonFactory(name="Bertrand T"))
+    season = SeasonFactory(number=1, year=2021)
+    for number in range(1, n + 1):
+        CreditFactory(title=EpisodeFactory(parent=season, number=number, year=2021), person=nils)
+    # 1 person with portrait and nationality; 2 aliases; 3 relations; 4 relations to;
+    # 5 credits with roles, titles, parents, grandparents; 6 affiliations;
+    # 7-9 localized titles of the titles, parents and grandparents
+    with django_assert_num_queries(9):
+        response = client.get(nils.get_absolute_url())
+
+    page = text(response)
+    assert "Also credited as Niels Tavernier (Numeridanse)" in page
+    assert "Family Child of Bertrand T" in page
+    assert "Source: Numeridanse" in page
+    series = season.parent.original_title
+    episodes = "episode 1" if n == 1 else f"episodes 1–{n}"
+    assert f"Director 2021 {series} , season 1, {episodes}" in page
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_organization_page_in_constant_queries(client, django_assert_num_queries, n):
+    company = OrganizationFactory(name="Victoria Productions")
+    for _i in range(n):
+        credit = CreditFactory(role=role("producer"))
+        credit.affiliations.add(company)
+        CreditFactory(person=None, organization=company, role=role("production-company"))
+    # 1 organisation with logo and country; 2 aliases; 3 credits; 4 affiliations; 5 localized titles
+    # (films: no parents); 6 affiliated credits; 7 their affiliations; 8 their localized titles
+    with django_assert_num_queries(8):
+        response = client.get(company.get_absolute_url())
+
+    page = text(response)
+    assert "Production company" in page
+    assert page.count(", producer — ") == n
+
+
+def test_people_list_search_is_accent_and_alias_insensitive(client):
+    nils = PersonFactory(name="Nils Tavernier")
+    PersonAliasFactory(owner=nils, name="Niels Tavernier")
+    PersonFactory(name="Cécile Ducrocq")
+
+    assert "1 person Nils Tavernier" in text(client.get("/en/people/?q=niels"))
+    assert "1 person Cécile Ducrocq" in text(client.get("/en/people/?q=CECILE"))
+    assert client.get("/en/people/?page=99").status_code == 404
+
+
+def test_search_page_lists_people_and_organisations(client):
+    PersonFactory(name="Nils Tavernier")
+    OrganizationFactory(name="Gaïa films")
+
+    page = text(client.get("/en/search/?q=gaia"))
+
+    assert "Organisations Gaïa films (Other)" in page
+    assert "No person matches “gaia”." in page
+
+
+def test_title_jsonld_has_directors_and_performance_roles(client):
+    season = SeasonFactory(number=1)
+    CreditFactory(title=season, person=PersonFactory(name="Cécile Ducrocq"))
+    CreditFactory(title=season, person=PersonFactory(name="Ariane Labed"), role=role("actor"), character="Zoe")
+
+    html = client.get(season.get_absolute_url()).content.decode()
+
+    assert '"director":[{"@type":"Person","name":"Cécile Ducrocq"' in html
+    assert '"actor":[{"@type":"PerformanceRole","actor":{"@type":"Person","name":"Ariane Labed"' in html
+    assert '"characterName":"Zoe"' in html
+
+
+def test_demo_pages_show_the_reference_credits(client, demo):
+    series = text(client.get("/en/titles/l-opera/"))
+    assert "Ariane Labed — Zoé Monin , seasons 1–2" in series
+    assert "Florence Levard ( Telfrance , Victoria Productions ) , season 1" in series
+    season = text(client.get("/en/titles/l-opera-season-1/"))
+    assert "Ariane Labed — Zoé Monin" in season
+    assert "International sales Newen Connect" in season
+    etoiles = text(client.get("/en/titles/tout-pres-des-etoiles/"))
+    assert "Production company Little Bear Gaïa films Canal +" in etoiles
+    assert "Participation CNC ministère de la Culture et de la Communication (DMDTS)" in etoiles
+    nils = text(client.get("/fr/people/nils-tavernier/"))
+    assert "Niels Tavernier" in nils
+    assert "Biographie disponible en anglais uniquement." in nils or "Biography" in nils
+    ballet = text(client.get("/en/organizations/ballet-de-l-opera-national-de-paris/"))
+    assert "Source: New World Encyclopedia" in ballet

@@ -1,0 +1,68 @@
+from django.conf import settings
+from django.http import Http404
+from django.views.generic import DetailView, ListView
+
+from .jsonld import organization_jsonld, person_jsonld
+from .models import Credit, Organization, Person
+from .rollup import filmography
+
+
+class SlugDetailMixin:
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            return queryset.get(slug__iexact=self.kwargs["slug"])
+        except queryset.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+
+class PersonListView(ListView):
+    """People, searchable by name or alias (``?q=``), paginated; an unknown page is a 404."""
+
+    template_name = "people/person_list.html"
+    context_object_name = "people"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        self.q = self.request.GET.get("q", "")[:200].replace("\x00", "")
+        people = Person.objects.for_listing()
+        return people.search(self.q) if self.q.strip() else people
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["q"] = self.q
+        context["query_without_page"] = f"q={self.q}" if self.q else ""
+        return context
+
+
+class PersonDetailView(SlugDetailMixin, DetailView):
+    template_name = "people/person_detail.html"
+    context_object_name = "person"
+
+    def get_queryset(self):
+        return Person.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        person = self.object
+        context["biography"], context["biography_language"] = person.biography()
+        context["filmography"] = filmography(Credit.objects.filter(person=person).for_filmography())
+        context["jsonld"] = person_jsonld(person, self.request)
+        return context
+
+
+class OrganizationDetailView(SlugDetailMixin, DetailView):
+    template_name = "people/organization_detail.html"
+    context_object_name = "organization"
+
+    def get_queryset(self):
+        return Organization.objects.for_detail()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        organization = self.object
+        context["history"], context["history_language"] = organization.history()
+        context["filmography"] = filmography(Credit.objects.filter(organization=organization).for_filmography())
+        context["affiliated"] = list(Credit.objects.filter(affiliations=organization).for_filmography())
+        context["jsonld"] = organization_jsonld(organization, self.request)
+        return context
