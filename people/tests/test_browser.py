@@ -4,7 +4,7 @@ from playwright.sync_api import expect
 from catalog.tests.factories import SeasonFactory
 from people.tests.test_parsing import BLOCK_000
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 DIRECTED_TO_CAST = "\n".join(BLOCK_000.splitlines()[:8])
 
