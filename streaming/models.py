@@ -353,18 +353,18 @@ class OfferQuerySet(models.QuerySet):
         return self.filter(Q(title__in=ids) | Q(title__parent=title) | Q(title__parent__parent=title))
 
     def for_display(self):
-        """Preloads what a row shows: platform (with its plans, for "from €9.90 a month"),
-        country, the title with its parent and grandparent, and their localized names."""
+        """Preloads what a list row shows: platform, country, the title with its parent and
+        grandparent, and their localized names (three prefetch queries)."""
         return self.select_related("platform", "country", "title__parent__parent").prefetch_related(
-            "platform__plans",
             "title__localized_titles",
             "title__parent__localized_titles",
             "title__parent__parent__localized_titles",
         )
 
     def for_title_page(self):
-        """Like ``for_display`` without the title names (the page already has them)."""
-        return self.select_related("platform", "country", "title").prefetch_related("platform__plans")
+        """Preloads platform (with its plans, for "from €9.90 a month"), country, and the title
+        with its parent (episode numbers and seasons are all the page needs of them)."""
+        return self.select_related("platform", "country", "title__parent").prefetch_related("platform__plans")
 
 
 class Offer(models.Model):
