@@ -95,8 +95,10 @@ def _part_label(offer: Offer, numbers: list[int], page_title=None) -> str:
         if parent.kind == TitleKind.SEASON and (page_title is None or page_title.pk != parent.pk):
             return _("Season %(season)s, %(episodes)s") % {"season": parent.number, "episodes": episodes.lower()}
         return episodes
-    if page_title is not None and title.pk in {a.pk for a in page_title.ancestors()}:
-        return _("Included with the whole %(kind)s") % {"kind": title.get_kind_display().lower()}
+    if page_title is not None:
+        for ancestor in page_title.ancestors():
+            if ancestor.pk == title.pk:  # the page's own copy has its names loaded
+                return ancestor.display_title()
     if title.kind == TitleKind.SEASON:
         return title.label_without_series()
     return ""
@@ -143,13 +145,14 @@ def schedule_summary(rels: list[Release]) -> str:
     """ "Episodes 1–2 available, 3–4 from 1 March 2026, 5–7 from 1 April 2026" for the
     episode releases of one platform."""
     pieces = []
+    available = sorted(n for r in rels if r.status == AVAILABLE for n in r.numbers)
+    if available:
+        pieces.append(_("%(numbers)s available") % {"numbers": number_ranges(available)})
     for release in sorted(rels, key=lambda r: (r.numbers[:1], r.starts or datetime.date.min)):
-        if not release.numbers:
+        if not release.numbers or release.status == AVAILABLE:
             continue
         numbers = number_ranges(release.numbers)
-        if release.status == AVAILABLE:
-            pieces.append(_("%(numbers)s available") % {"numbers": numbers})
-        elif release.status == COMING:
+        if release.status == COMING:
             pieces.append(_("%(numbers)s from %(date)s") % {"numbers": numbers, "date": date_label(release.starts)})
         else:
             pieces.append(_("%(numbers)s no longer available") % {"numbers": numbers})
@@ -187,7 +190,7 @@ def where_to_watch(title, on: datetime.date | None = None) -> dict:
                 release
             )
     for (platform, country, _type), group in platforms.items():
-        if len(group) > 1 or any(r.status != AVAILABLE for r in group):
+        if any(r.status != AVAILABLE for r in group):
             summaries.append({"platform": platform, "country": country, "text": schedule_summary(group)})
     return {
         "countries": list(by_country.values()),

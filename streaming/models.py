@@ -127,11 +127,16 @@ class Platform(models.Model):
         return (self.description_fr if current_language() == "fr" else "") or self.description_en
 
     def cheapest_plan(self):
-        """The lowest paid recurring plan among the prefetched plans (no query when prefetched)."""
+        """The lowest paid recurring plan open to everyone (no age condition), among the
+        prefetched plans (no query when prefetched)."""
         paid = [
             p
             for p in self.plans.all()
-            if p.price and p.kind == PlanKind.SUBSCRIPTION and p.period != BillingPeriod.ONCE
+            if p.price
+            and p.kind == PlanKind.SUBSCRIPTION
+            and p.period != BillingPeriod.ONCE
+            and p.min_age is None
+            and p.max_age is None
         ]
         return min(paid, key=lambda p: p.price, default=None)
 

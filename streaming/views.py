@@ -2,6 +2,7 @@ from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from .availability import releases
+from .enums import AudienceMetric
 from .models import Offer, Platform, today
 
 #: The platform page lists at most this many offers in each part; the rest is in the title list.
@@ -41,13 +42,16 @@ class PlatformDetailView(PlatformMixin, DetailView):
         available = list(offers.available_on(on).order_by("-available_from", "pk")[:CATALOGUE_LIMIT])
         coming = list(offers.coming_soon(on)[:CATALOGUE_LIMIT])
         catalogue: dict[int, dict] = {}
-        for release in releases(available, on):
+        for release in sorted(releases(available, on), key=lambda r: (r.numbers, r.starts or on)):
             work = release.work
             catalogue.setdefault(work.pk, {"work": work, "releases": []})["releases"].append(release)
         context["catalogue"] = list(catalogue.values())
         context["coming"] = releases(coming, on)
         context["catalogue_truncated"] = len(available) == CATALOGUE_LIMIT
         context["plans"] = list(self.object.plans.all())
-        context["figures"] = list(self.object.audience_figures.all())
+        order = list(AudienceMetric.values)
+        context["figures"] = sorted(
+            self.object.audience_figures.all(), key=lambda f: (order.index(f.metric), f.stated_on)
+        )
         context["today"] = on
         return context
