@@ -344,11 +344,12 @@ class OfferQuerySet(models.QuerySet):
         on = on or today()
         return self.filter(Q(available_until__isnull=True) | Q(available_until__gt=on))
 
-    def for_titles(self, title_ids):
-        """Offers that apply to the titles ``title_ids``: on the title itself, on its season or on
-        its series (an offer on a series counts for every episode)."""
+    def applying_to(self, title_ids):
+        """Offers that apply to the titles ``title_ids`` (ids or a values queryset): on the title
+        itself, on its season or on its series (an offer on a series counts for every episode)."""
+        titles = Title.objects.filter(pk__in=title_ids)
         return self.filter(
-            Q(title__in=title_ids) | Q(title__parent__in=title_ids) | Q(title__parent__parent__in=title_ids)
+            Q(title__in=title_ids) | Q(title__in=titles.values("parent")) | Q(title__in=titles.values("parent__parent"))
         )
 
     def around(self, title: Title):
