@@ -72,7 +72,9 @@ class BatchReleaseForm(forms.Form):
 
     def __init__(self, *args, admin_site=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["title"].widget = AutocompleteSelect(Offer._meta.get_field("title"), admin_site or admin.site)
+        title = self.fields["title"]
+        title.widget = AutocompleteSelect(Offer._meta.get_field("title"), admin_site or admin.site)
+        title.widget.choices = title.choices
         self.fields["country"].initial = "FR"
 
     def clean_batches(self):

@@ -1,7 +1,8 @@
 """schema.org JSON-LD: Offer and WatchAction for works (merged by catalog.jsonld), and the
 platform page's Service with its plans as offers."""
 
-from catalog.jsonld import title_reference
+from catalog.enums import TitleKind
+from catalog.jsonld import SCHEMA_TYPES
 
 from .availability import offers_for_title
 from .enums import BillingPeriod, OfferType
@@ -17,6 +18,18 @@ OFFER_CATEGORIES = {
     OfferType.LIVE: "live",
     OfferType.BROADCAST: "broadcast",
 }
+
+
+def item_reference(item, request) -> dict:
+    """A season or episode offered on its own, named without a query ("Episode 3")."""
+    reference = {
+        "@type": SCHEMA_TYPES[item.kind],
+        "name": item.original_title or item.label_without_series(),
+        "url": request.build_absolute_uri(item.get_absolute_url()),
+    }
+    if item.number:
+        reference["episodeNumber" if item.kind == TitleKind.EPISODE else "seasonNumber"] = item.number
+    return reference
 
 
 def offer_jsonld(offer, request, title=None) -> dict:
@@ -40,7 +53,7 @@ def offer_jsonld(offer, request, title=None) -> dict:
     if offer.url:
         data["url"] = offer.url
     if title is not None and offer.title_id != title.pk:
-        data["itemOffered"] = title_reference(offer.title, request)
+        data["itemOffered"] = item_reference(offer.title, request)
     return data
 
 
