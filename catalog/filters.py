@@ -59,7 +59,9 @@ class TitleFilter(django_filters.FilterSet):
     )
     year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
     year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
-    # platform, available (now): streaming app
+    from streaming.filters import AvailableFilter, PlatformFilter  # platform, available (now): streaming app
+
+    platform, available = PlatformFilter(), AvailableFilter()
 
     # screening (upcoming): screenings app
 

@@ -13,7 +13,7 @@ urlpatterns = [
 urlpatterns += i18n_patterns(
     path("", include("people.urls")),  # People and organisations (people app)
     # Venues, festivals and screenings (screenings app)
-    # Platforms and offers (streaming app)
+    path("", include("streaming.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=True,
 )

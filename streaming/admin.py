@@ -1,0 +1,265 @@
+"""Platforms with their plans, devices and figures; offers, on their own and inline on titles;
+the batch-release tool.
+
+The offers inline and the "batch release" action are added to catalog's ``TitleAdmin`` from
+here, so that the catalog app does not import the streaming app: ``catalog.admin`` is loaded
+first (INSTALLED_APPS order), and a ModelAdmin reads ``inlines`` and ``actions`` at request time.
+"""
+
+from django.contrib import admin, messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count, Q
+from django.http import HttpResponseRedirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+from django.utils.translation import gettext_lazy as _
+
+from catalog.admin import TitleAdmin
+from catalog.money import format_money
+from people.models import Organization
+
+from .availability import AVAILABLE, COMING, status_of
+from .forms import BatchReleaseForm, PlanForm
+from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo, today
+from .services import create_batch_release, plan_batch_release
+
+
+class PlanInline(admin.StackedInline):
+    model = Plan
+    form = PlanForm
+    extra = 0
+    fieldsets = [
+        (None, {"fields": [("kind", "order"), ("name_en", "name_fr"), ("price", "currency", "period")]}),
+        (
+            _("Conditions"),
+            {
+                "fields": [
+                    ("duration_months", "no_commitment"),
+                    ("min_age", "max_age"),
+                    "institutions",
+                    "partner_pass",
+                    ("discount_percent", "discount_audience", "discount_season"),
+                ]
+            },
+        ),
+    ]
+
+
+class OrganizationAutocompleteMixin:
+    """Autocomplete for organisations once the people app registers their admin (checked at
+    request time, so that this app does not depend on the order the apps are merged in)."""
+
+    organization_fields: list[str] = []
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        if self.admin_site.is_registered(Organization):
+            fields += self.organization_fields
+        return fields
+
+
+class DeviceInline(OrganizationAutocompleteMixin, admin.TabularInline):
+    model = Device
+    extra = 0
+    organization_fields = ["provider"]
+
+
+class AudienceFigureInline(admin.TabularInline):
+    model = AudienceFigure
+    extra = 0
+
+
+class PlatformLogoInline(admin.StackedInline):
+    model = PlatformLogo
+    extra = 0
+    fields = [("image", "credit"), ("alt_en", "alt_fr")]
+
+
+@admin.register(Platform)
+class PlatformAdmin(OrganizationAutocompleteMixin, admin.ModelAdmin):
+    list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
+    list_filter = ["kind", "countries"]
+    list_select_related = ["operator"]
+    search_fields = ["name", "slug", "operator__name"]
+    autocomplete_fields = ["countries"]
+    organization_fields = ["operator"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [PlanInline, DeviceInline, AudienceFigureInline, PlatformLogoInline]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", ("kind", "operator"), "countries", ("launched_on", "website")]}),
+        (_("Description"), {"fields": ["description_en", "description_fr"]}),
+        (
+            _("Conditions"),
+            {
+                "fields": [
+                    ("simultaneous_screens", "trial_days"),
+                    ("subscription_includes_live", "subscription_includes_archive"),
+                    "live_replay_days",
+                ]
+            },
+        ),
+    ]
+
+    def get_queryset(self, request):
+        return (
+            super()
+            .get_queryset(request)
+            .annotate(num_plans=Count("plans", distinct=True), num_offers=Count("offers", distinct=True))
+        )
+
+    @admin.display(description=_("plans"), ordering="num_plans")
+    def plan_count(self, obj):
+        return obj.num_plans
+
+    @admin.display(description=_("offers"), ordering="num_offers")
+    def offer_count(self, obj):
+        return obj.num_offers
+
+
+class WindowFilter(admin.SimpleListFilter):
+    """Where today falls in the offer's window, computed by the same queryset methods as the pages."""
+
+    title = _("window")
+    parameter_name = "window"
+
+    def lookups(self, request, model_admin):
+        return [
+            ("now", _("Available now")),
+            ("coming", _("Coming soon")),
+            ("leaving", _("Leaving within 30 days")),
+            ("ended", _("Ended")),
+            ("open", _("No dates")),
+        ]
+
+    def queryset(self, request, queryset):
+        on = today()
+        value = self.value()
+        if value == "now":
+            return queryset.available_on(on)
+        if value == "coming":
+            return queryset.filter(available_from__gt=on)
+        if value == "leaving":
+            return queryset.leaving_soon(30, on)
+        if value == "ended":
+            return queryset.filter(available_until__lte=on)
+        if value == "open":
+            return queryset.filter(Q(available_from__isnull=True) & Q(available_until__isnull=True))
+        return queryset
+
+
+@admin.register(Offer)
+class OfferAdmin(admin.ModelAdmin):
+    list_display = [
+        "title",
+        "platform",
+        "country",
+        "offer_type",
+        "price_display",
+        "available_from",
+        "available_until",
+        "exclusive",
+        "window_status",
+    ]
+    list_filter = [
+        "platform",
+        ("country", admin.RelatedOnlyFieldListFilter),
+        "offer_type",
+        WindowFilter,
+        "exclusive",
+    ]
+    list_select_related = ["title__parent__parent", "platform", "country"]
+    search_fields = ["title__original_title", "title__slug", "title__parent__original_title", "platform__name"]
+    autocomplete_fields = ["title", "platform", "country"]
+    date_hierarchy = "available_from"
+    show_full_result_count = False
+    change_list_template = "admin/streaming/offer/change_list.html"
+    fieldsets = [
+        (None, {"fields": ["title", ("platform", "country"), ("offer_type", "exclusive"), "url"]}),
+        (_("Price"), {"fields": [("price", "currency", "quality")]}),
+        (_("Availability"), {"fields": [("available_from", "available_until"), ("live_at", "replay_days")]}),
+    ]
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj):
+        return format_money(obj.price, obj.currency) or "—"
+
+    @admin.display(description=_("today"))
+    def window_status(self, obj):
+        status = status_of(obj, today())
+        return {AVAILABLE: _("available"), COMING: _("coming soon")}.get(status, _("ended"))
+
+    def get_urls(self):
+        return [
+            path(
+                "batch-release/",
+                self.admin_site.admin_view(self.batch_release_view),
+                name="streaming_offer_batch_release",
+            ),
+            *super().get_urls(),
+        ]
+
+    def batch_release_view(self, request):
+        """Step 1: the plan is entered and previewed (nothing saved). Step 2: "Create" saves
+        every offer in one transaction, or none if anything changed meanwhile."""
+        if not self.has_add_permission(request):
+            raise PermissionDenied
+        preview = None
+        if request.method == "POST":
+            form = BatchReleaseForm(request.POST, admin_site=self.admin_site)
+            if form.is_valid():
+                args = (form.cleaned_data["title"], form.cleaned_data["batches"])
+                try:
+                    if "confirm" in request.POST:
+                        offers = create_batch_release(*args, **form.offer_fields())
+                        self.message_user(
+                            request,
+                            _("%(count)s offers created for %(title)s.")
+                            % {"count": len(offers), "title": form.cleaned_data["title"]},
+                            messages.SUCCESS,
+                        )
+                        return HttpResponseRedirect(reverse("admin:streaming_offer_changelist"))
+                    preview = plan_batch_release(*args, **form.offer_fields())
+                except ValidationError as exc:
+                    form.add_error(None, exc)
+        else:
+            form = BatchReleaseForm(initial={"title": request.GET.get("title")}, admin_site=self.admin_site)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Batch release of episodes"),
+            "form": form,
+            "preview": preview,
+            "media": self.media + form.media,
+        }
+        return TemplateResponse(request, "admin/streaming/offer/batch_release.html", context)
+
+
+class OfferInline(admin.TabularInline):
+    """Offers of this very title (offers of its episodes are on their own pages)."""
+
+    model = Offer
+    extra = 0
+    fields = [
+        "platform",
+        "country",
+        "offer_type",
+        "price",
+        "currency",
+        "quality",
+        "available_from",
+        "available_until",
+        "exclusive",
+        "url",
+    ]
+    autocomplete_fields = ["platform", "country"]
+    verbose_name_plural = _("offers (where to watch)")
+
+
+@admin.action(description=_("Plan a batch release of its episodes"))
+def batch_release_action(modeladmin, request, queryset):
+    title = queryset.first()
+    return HttpResponseRedirect(f"{reverse('admin:streaming_offer_batch_release')}?title={title.pk}")
+
+
+TitleAdmin.inlines = [*TitleAdmin.inlines, OfferInline]
+TitleAdmin.actions = [*(TitleAdmin.actions or []), batch_release_action]

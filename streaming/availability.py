@@ -1,0 +1,201 @@
+"""Offers read for the pages: grouped into releases ("Episodes 3–4 from 1 March 2026").
+
+Everything here works on offers already loaded; the queries live in ``OfferQuerySet``.
+"""
+
+import datetime
+from dataclasses import dataclass, field
+from itertools import groupby
+
+from django.utils.formats import date_format
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+
+from catalog.enums import TitleKind
+
+from .enums import OFFER_TYPE_ORDER
+from .models import Offer, today
+
+AVAILABLE, COMING, ENDED = "available", "coming", "ended"
+
+
+def number_ranges(numbers) -> str:
+    """[1, 2, 3, 5, 6, 7] → "1–3, 5–7"; [1, 2] → "1–2"; [4] → "4"."""
+    numbers = sorted(set(numbers))
+    parts = []
+    for _key, run in groupby(enumerate(numbers), key=lambda pair: pair[1] - pair[0]):
+        run = [n for _i, n in run]
+        parts.append(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(parts)
+
+
+def status_of(offer: Offer, on: datetime.date) -> str:
+    if offer.available_from and offer.available_from > on:
+        return COMING
+    if offer.available_until and offer.available_until <= on:
+        return ENDED
+    return AVAILABLE
+
+
+def offers_for_title(title) -> list[Offer]:
+    """The offers shown on ``title``'s page (its own, its ancestors', its descendants'), in one
+    query plus one for the platforms' plans; memoised on the title so that the page and its
+    JSON-LD share them."""
+    cached = getattr(title, "_streaming_offers", None)
+    if cached is None:
+        cached = list(Offer.objects.around(title).for_title_page().order_by("available_from", "pk"))
+        title._streaming_offers = cached
+    return cached
+
+
+@dataclass
+class Release:
+    """Offers that differ only by episode: one row of a table, one line of "coming soon"."""
+
+    offers: list[Offer]
+    status: str
+    part_label: str = ""
+    numbers: list[int] = field(default_factory=list)
+
+    @property
+    def offer(self) -> Offer:
+        return self.offers[0]
+
+    @property
+    def work(self):
+        """The top-level work (the series of an episode); needs ``title__parent__parent`` loaded."""
+        work = self.offer.title
+        while work.parent_id:
+            work = work.parent
+        return work
+
+    @property
+    def starts(self):
+        return self.offer.available_from
+
+    @property
+    def last_day(self):
+        return self.offer.last_day
+
+    @property
+    def platform(self):
+        return self.offer.platform
+
+
+def _part_label(offer: Offer, numbers: list[int], page_title=None) -> str:
+    """What part of the work the release covers, as seen from ``page_title`` (or from the work)."""
+    title = offer.title
+    if page_title is not None and title.pk == page_title.pk:
+        return ""
+    if title.kind == TitleKind.EPISODE:
+        episodes = ngettext("Episode %(numbers)s", "Episodes %(numbers)s", len(numbers)) % {
+            "numbers": number_ranges(numbers)
+        }
+        parent = title.parent
+        if parent.kind == TitleKind.SEASON and (page_title is None or page_title.pk != parent.pk):
+            return _("Season %(season)s, %(episodes)s") % {"season": parent.number, "episodes": episodes.lower()}
+        return episodes
+    if page_title is not None:
+        for ancestor in page_title.ancestors():
+            if ancestor.pk == title.pk:  # the page's own copy has its names loaded
+                return ancestor.display_title()
+    if title.kind == TitleKind.SEASON:
+        return title.label_without_series()
+    return ""
+
+
+def releases(offers, on: datetime.date | None = None, page_title=None) -> list[Release]:
+    """Groups episodes of one parent offered alike (same platform, country, type, window,
+    price) into one release, keeping the order of ``offers``."""
+    on = on or today()
+    groups: dict[tuple, Release] = {}
+    for offer in offers:
+        title = offer.title
+        is_episode = title.kind == TitleKind.EPISODE
+        key = (
+            title.parent_id if is_episode else ("title", title.pk),
+            offer.platform_id,
+            offer.country_id,
+            offer.offer_type,
+            offer.available_from,
+            offer.available_until,
+            offer.price,
+            offer.currency,
+            offer.quality,
+            offer.exclusive,
+        )
+        release = groups.get(key)
+        if release is None:
+            release = groups[key] = Release(offers=[], status=status_of(offer, on))
+        release.offers.append(offer)
+        if is_episode and title.number is not None:
+            release.numbers.append(title.number)
+    result = list(groups.values())
+    for release in result:
+        release.numbers.sort()
+        release.part_label = _part_label(release.offer, release.numbers, page_title)
+    return result
+
+
+def date_label(day) -> str:
+    return date_format(day, "DATE_FORMAT") if day else ""
+
+
+def schedule_summary(rels: list[Release]) -> str:
+    """ "Episodes 1–2 available, 3–4 from 1 March 2026, 5–7 from 1 April 2026" for the
+    episode releases of one platform."""
+    pieces = []
+    available = sorted(n for r in rels if r.status == AVAILABLE for n in r.numbers)
+    if available:
+        pieces.append(_("%(numbers)s available") % {"numbers": number_ranges(available)})
+    for release in sorted(rels, key=lambda r: (r.numbers[:1], r.starts or datetime.date.min)):
+        if not release.numbers or release.status == AVAILABLE:
+            continue
+        numbers = number_ranges(release.numbers)
+        if release.status == COMING:
+            pieces.append(_("%(numbers)s from %(date)s") % {"numbers": numbers, "date": date_label(release.starts)})
+        else:
+            pieces.append(_("%(numbers)s no longer available") % {"numbers": numbers})
+    if not pieces:
+        return ""
+    return _("Episodes %(schedule)s") % {"schedule": ", ".join(pieces)}
+
+
+@dataclass
+class CountryOffers:
+    country: object
+    types: list[tuple[str, list[Release]]]
+
+
+def where_to_watch(title, on: datetime.date | None = None) -> dict:
+    """What the title page shows: current and coming releases by country then by type, a
+    summary per platform of episode batches, what is coming soon and what has ended."""
+    on = on or today()
+    rels = releases(offers_for_title(title), on, page_title=title)
+    live = [r for r in rels if r.status != ENDED]
+    by_country: dict[str, CountryOffers] = {}
+    for release in sorted(
+        live, key=lambda r: (r.offer.country.name, OFFER_TYPE_ORDER.index(r.offer.offer_type), r.platform.name)
+    ):
+        entry = by_country.setdefault(release.offer.country_id, CountryOffers(release.offer.country, []))
+        label = release.offer.get_offer_type_display()
+        if not entry.types or entry.types[-1][0] != label:
+            entry.types.append((label, []))
+        entry.types[-1][1].append(release)
+    summaries = []
+    platforms: dict[tuple, list[Release]] = {}
+    for release in rels:
+        if release.numbers:
+            platforms.setdefault((release.platform, release.offer.country, release.offer.offer_type), []).append(
+                release
+            )
+    for (platform, country, _type), group in platforms.items():
+        if any(r.status != AVAILABLE for r in group):
+            summaries.append({"platform": platform, "country": country, "text": schedule_summary(group)})
+    return {
+        "countries": list(by_country.values()),
+        "summaries": summaries,
+        "coming": sorted((r for r in rels if r.status == COMING), key=lambda r: r.starts),
+        "ended": [r for r in rels if r.status == ENDED],
+        "on": on,
+    }

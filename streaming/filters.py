@@ -1,0 +1,59 @@
+"""Title-list filters the streaming app adds to ``catalog.filters.TitleFilter``."""
+
+import django_filters
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Title
+
+from .models import Offer, Platform, today
+
+
+def offered_titles(offers) -> Q:
+    """Titles that ``offers`` make watchable, at any level: the offered title, its seasons and
+    episodes (an offer on a series counts for them), and its season and series (a series with
+    one episode on a platform is on that platform)."""
+    ids = offers.values("title_id")
+    return (
+        Q(pk__in=ids)
+        | Q(parent__in=ids)
+        | Q(parent__parent__in=ids)
+        | Q(pk__in=Title.objects.filter(pk__in=ids, parent__isnull=False).values("parent_id"))
+        | Q(pk__in=Title.objects.filter(pk__in=ids, parent__parent__isnull=False).values("parent__parent_id"))
+    )
+
+
+class PlatformFilter(django_filters.ModelChoiceFilter):
+    """``?platform=<slug>``: titles with any offer (past, current or coming) on that platform.
+    An unknown slug is a form error, so the filter is left out."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Platform"))
+        kwargs.setdefault("queryset", Platform.objects.order_by("name"))
+        kwargs.setdefault("to_field_name", "slug")
+        kwargs.setdefault("empty_label", _("Any platform"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        return qs.filter(offered_titles(Offer.objects.filter(platform=value)))
+
+
+class AvailableFilter(django_filters.ChoiceFilter):
+    """``?available=now``: titles watchable today (on the chosen platform, if there is one)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Available to watch"))
+        kwargs.setdefault("choices", [("now", _("Now"))])
+        kwargs.setdefault("empty_label", _("Any time"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        if value != "now":
+            return qs
+        offers = Offer.objects.available_on(today())
+        platform = self.parent.form.cleaned_data.get("platform") if self.parent is not None else None
+        if platform is not None:
+            offers = offers.filter(platform=platform)
+        return qs.filter(offered_titles(offers))
