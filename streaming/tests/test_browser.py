@@ -9,7 +9,7 @@ from streaming.models import Offer
 
 from .factories import PlanFactory, PlatformFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
 @pytest.fixture
