@@ -17,7 +17,7 @@ LOCALES = {"fr": "fr_FR", "en": "en_US"}
 
 def validate_timezone(value: str) -> None:
     """An IANA zone name that zoneinfo knows ("America/Los_Angeles"), not "PST" or "+02:00"."""
-    if not value or "/" not in value and value != "UTC" or value not in _zone_names():
+    if not value or ("/" not in value and value != "UTC") or value not in _zone_names():
         raise ValidationError(
             _("“%(value)s” is not an IANA time zone; write it like “Europe/Paris” or “America/Los_Angeles”."),
             code="invalid_timezone",
@@ -54,7 +54,7 @@ def is_ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
 
 
 def offset_label(aware: datetime) -> str:
-    """"PDT, UTC−07:00"."""
+    """ "PDT, UTC−07:00"."""
     offset = aware.utcoffset() or timedelta(0)
     minutes = int(offset.total_seconds() // 60)
     sign = "+" if minutes >= 0 else "−"
@@ -130,12 +130,12 @@ def _locale(language: str | None = None) -> str:
 
 
 def day_label(day: date, language: str | None = None) -> str:
-    """"Wednesday, November 3, 2021" / "mercredi 3 novembre 2021"."""
+    """ "Wednesday, November 3, 2021" / "mercredi 3 novembre 2021"."""
     return format_date(day, format="full", locale=_locale(language))
 
 
 def time_label(local: datetime, language: str | None = None) -> str:
-    """"9:00 am" / "09:00", in the wall time of ``local`` (already in the venue's zone)."""
+    """ "9:00 am" / "09:00", in the wall time of ``local`` (already in the venue's zone)."""
     locale = _locale(language)
     if locale.startswith("en"):
         return format_time(local.replace(tzinfo=None), "h:mm a", locale=locale).lower()
@@ -143,5 +143,5 @@ def time_label(local: datetime, language: str | None = None) -> str:
 
 
 def datetime_label(local: datetime, language: str | None = None) -> str:
-    """"Wednesday, November 3, 2021, 9:00 am" / "mercredi 3 novembre 2021, 09:00"."""
+    """ "Wednesday, November 3, 2021, 9:00 am" / "mercredi 3 novembre 2021, 09:00"."""
     return f"{day_label(local.date(), language)}, {time_label(local, language)}"

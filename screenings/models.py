@@ -166,7 +166,9 @@ class EditionQuerySet(models.QuerySet):
 class Edition(models.Model):
     """One year of a festival: "COLCOA French Film Festival 2021"."""
 
-    festival = models.ForeignKey(Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions")
+    festival = models.ForeignKey(
+        Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
+    )
     slug = models.SlugField(_("slug"), max_length=120, help_text=_("Page address, e.g. colcoa-2021."))
     year = models.PositiveSmallIntegerField(_("year"))
     name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for “Festival year”."))
@@ -448,7 +450,7 @@ class Screening(models.Model):
         return " + ".join(t.full_title(localized=localized) for t in titles)
 
     def when_label(self) -> str:
-        """"Wednesday, November 3, 2021, 9:00 am – 10:30 am PDT", in the venue's zone."""
+        """ "Wednesday, November 3, 2021, 9:00 am – 10:30 am PDT", in the venue's zone."""
         start, end = self.local_start, self.local_end
         end_text = time_label(end)
         if end.date() != start.date():
@@ -457,7 +459,7 @@ class Screening(models.Model):
         return f"{datetime_label(start)} – {end_text} {zone}"
 
     def time_range_label(self) -> str:
-        """"9:00 am – 10:30 am PDT" (the day is given by the schedule's heading)."""
+        """ "9:00 am – 10:30 am PDT" (the day is given by the schedule's heading)."""
         start, end = self.local_start, self.local_end
         zone = start.tzname() if start.tzname() == end.tzname() else f"{start.tzname()}/{end.tzname()}"
         return f"{time_label(start)} – {time_label(end)} {zone}"
