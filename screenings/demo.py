@@ -29,13 +29,13 @@ from .services import save_screening
 
 ZONE = "America/Los_Angeles"
 
-#: (local start, local end) exactly as written in 000.
+#: (local start, local end) exactly as written in 000 (wall-clock times in Los Angeles).
 PROGRAMME = [
-    (datetime(2021, 11, 3, 9, 0), datetime(2021, 11, 3, 10, 30)),
-    (datetime(2021, 11, 4, 11, 0), datetime(2021, 11, 4, 12, 30)),
-    (datetime(2021, 11, 5, 13, 0), datetime(2021, 11, 5, 14, 30)),
-    (datetime(2021, 11, 6, 15, 0), datetime(2021, 11, 6, 16, 30)),
-    (datetime(2021, 11, 7, 17, 30), datetime(2021, 11, 7, 19, 35)),
+    ("2021-11-03 09:00", "2021-11-03 10:30"),
+    ("2021-11-04 11:00", "2021-11-04 12:30"),
+    ("2021-11-05 13:00", "2021-11-05 14:30"),
+    ("2021-11-06 15:00", "2021-11-06 16:30"),
+    ("2021-11-07 17:30", "2021-11-07 19:35"),
 ]
 
 EDITION_NOTE = (
@@ -98,13 +98,13 @@ def load(stdout=None):
         Title.objects.filter(slug__in=["l-opera-season-1-episode-1", "l-opera-season-1-episode-2"]).order_by("number")
     )
     for local_start, local_end in PROGRAMME:
-        starts_at = make_local_aware(local_start, ZONE)
+        starts_at = make_local_aware(datetime.fromisoformat(local_start), ZONE)
         screening = Screening.objects.filter(venue=venue, starts_at=starts_at).first() or Screening(
             venue=venue, starts_at=starts_at
         )
         screening.edition = edition
         screening.section = section
-        screening.ends_at = make_local_aware(local_end, ZONE)
+        screening.ends_at = make_local_aware(datetime.fromisoformat(local_end), ZONE)
         screening.label_en = "Episodes 1 & 2"
         screening.label_fr = "Épisodes 1 et 2"
         screening.premiere = PremiereStatus.NORTH_AMERICAN
