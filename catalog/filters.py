@@ -2,6 +2,8 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from screenings.filters import UpcomingScreeningFilter
+
 from .enums import TitleKind, TitleOrdering
 from .models import Country, Genre, Language, Title
 
@@ -61,7 +63,7 @@ class TitleFilter(django_filters.FilterSet):
     year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
     # platform, available (now): streaming app
 
-    # screening (upcoming): screenings app
+    screening = UpcomingScreeningFilter()  # screenings app: titles with upcoming screenings
 
     ordering = TitleOrderingFilter(label=_("Sort by"), choices=TitleOrdering.choices, empty_label=None)
 

@@ -12,7 +12,7 @@ urlpatterns = [
 
 urlpatterns += i18n_patterns(
     # People and organisations (people app)
-    # Venues, festivals and screenings (screenings app)
+    path("", include("screenings.urls")),
     # Platforms and offers (streaming app)
     path("", include("catalog.urls")),
     prefix_default_language=True,

@@ -145,7 +145,7 @@ class LocalTimesForm(forms.ModelForm):
 
 
 class ScreeningForm(LocalTimesForm):
-    titles = OrderedTitlesField(
+    programme = OrderedTitlesField(
         label=_("Titles shown, in order"),
         queryset=Title.objects.select_related("parent__parent"),
         widget=OrderedAutocompleteSelectMultiple(Screening._meta.get_field("titles"), admin.site),
@@ -175,16 +175,16 @@ class ScreeningForm(LocalTimesForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.initial.setdefault(
-                "titles",
+                "programme",
                 list(self.instance.screening_titles.order_by("order", "pk").values_list("title_id", flat=True)),
             )
 
     def programme_titles(self):
-        return self.cleaned_data.get("titles") or []
+        return self.cleaned_data.get("programme") or []
 
     def _save_m2m(self):
         super()._save_m2m()
-        set_titles(self.instance, self.cleaned_data.get("titles") or [])
+        set_titles(self.instance, self.cleaned_data.get("programme") or [])
 
 
 class EditionScreeningForm(LocalTimesForm):

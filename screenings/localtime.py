@@ -125,18 +125,18 @@ def fold_choice(local: datetime) -> str:
 # Display -------------------------------------------------------------------------------------
 
 
-def _locale(language: str | None = None) -> str:
+def locale_for(language: str | None = None) -> str:
     return LOCALES.get((language or get_language() or "en")[:2], "en_US")
 
 
 def day_label(day: date, language: str | None = None) -> str:
     """ "Wednesday, November 3, 2021" / "mercredi 3 novembre 2021"."""
-    return format_date(day, format="full", locale=_locale(language))
+    return format_date(day, format="full", locale=locale_for(language))
 
 
 def time_label(local: datetime, language: str | None = None) -> str:
     """ "9:00 am" / "09:00", in the wall time of ``local`` (already in the venue's zone)."""
-    locale = _locale(language)
+    locale = locale_for(language)
     if locale.startswith("en"):
         return format_time(local.replace(tzinfo=None), "h:mm a", locale=locale).lower()
     return format_time(local.replace(tzinfo=None), "HH:mm", locale=locale)
