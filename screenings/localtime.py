@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from .enums import AmbiguousChoice
 
 LOCALES = {"fr": "fr_FR", "en": "en_US"}
+UTC = ZoneInfo("UTC")
 
 
 def validate_timezone(value: str) -> None:
@@ -45,7 +46,7 @@ def timezone_choices() -> list[tuple[str, str]]:
 def is_nonexistent(naive: datetime, tz: ZoneInfo) -> bool:
     """True for a wall time skipped when clocks go forward (2:30 am on a spring-forward night)."""
     aware = naive.replace(tzinfo=tz)
-    return aware.astimezone(ZoneInfo("UTC")).astimezone(tz).replace(tzinfo=None) != naive
+    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive
 
 
 def is_ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
@@ -63,7 +64,10 @@ def offset_label(aware: datetime) -> str:
 
 
 def make_local_aware(naive: datetime, zone: str, choice: str = "") -> datetime:
-    """The aware datetime that the wall-clock ``naive`` means in ``zone``.
+    """The instant (an aware datetime in UTC) that the wall-clock ``naive`` means in ``zone``.
+
+    UTC, so that adding a duration counts elapsed time: Python adds wall-clock time to two
+    datetimes that share a ZoneInfo, which is an hour off across a clock change.
 
     Raises ValidationError (code ``nonexistent``) for a time skipped by a spring-forward change,
     and (code ``ambiguous``) for a repeated time when ``choice`` does not say which one is meant.
@@ -89,9 +93,9 @@ def make_local_aware(naive: datetime, zone: str, choice: str = "") -> datetime:
         )
     if is_ambiguous(naive, tz):
         if choice == AmbiguousChoice.EARLIER:
-            return naive.replace(tzinfo=tz, fold=0)
+            return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
         if choice == AmbiguousChoice.LATER:
-            return naive.replace(tzinfo=tz, fold=1)
+            return naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
         first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
         raise ValidationError(
             _(
@@ -107,7 +111,7 @@ def make_local_aware(naive: datetime, zone: str, choice: str = "") -> datetime:
                 "second": offset_label(second),
             },
         )
-    return naive.replace(tzinfo=tz)
+    return naive.replace(tzinfo=tz).astimezone(UTC)
 
 
 def to_local(value: datetime, zone: str) -> datetime:
