@@ -38,6 +38,12 @@ class ScreeningListView(FilterView):
     def get_queryset(self):
         return Screening.objects.for_schedule()
 
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that the default ("upcoming") applies to a bare /screenings/.
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET.copy()
+        return kwargs
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         params = self.request.GET.copy()

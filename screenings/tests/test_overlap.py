@@ -34,8 +34,10 @@ def test_overlap_in_same_room_refused_naming_the_other_screening():
         services.save_screening(new_screening(room, at(19)), [EpisodeFactory()])
 
     assert error.value.messages == [
-        "Melville Theatre – Salle 1 is already booked from Thursday, November 7, 2030, 5:30 pm to 7:35 pm PST "
-        f"by “Episodes 1 & 2” (screening #{booked.pk}). Choose another time or room."
+        (
+            "Melville Theatre – Salle 1 is already booked from Thursday, November 7, 2030, 5:30 pm to 7:35 pm PST "
+            f"by “Episodes 1 & 2” (screening #{booked.pk}). Choose another time or room."
+        )
     ]
     assert Screening.objects.count() == 1
 
