@@ -136,16 +136,24 @@ class VenueFilter(admin.RelatedFieldListFilter):
         return [(v.pk, str(v)) for v in Venue.objects.select_related("parent").order_by("parent__name", "name")]
 
 
+class EditionFilter(admin.RelatedFieldListFilter):
+    """Editions named with their festival, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(e.pk, str(e)) for e in Edition.objects.select_related("festival").order_by("-starts_on")]
+
+
 @admin.register(Screening)
 class ScreeningAdmin(admin.ModelAdmin):
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
-    list_filter = ["edition", ("venue", VenueFilter), WhenFilter, "status", "premiere"]
+    list_filter = [("edition", EditionFilter), ("venue", VenueFilter), WhenFilter, "status", "premiere"]
     list_select_related = ["venue__parent", "edition__festival"]
     search_fields = ["label_en", "label_fr", "titles__original_title", "titles__localized_titles__text", "venue__name"]
     autocomplete_fields = ["edition", "section", "venue", "language", "subtitle_language"]
     date_hierarchy = "local_date"
     ordering = ["-starts_at"]
+    show_full_result_count = False
     actions = ["duplicate_action", "postpone_action", "cancel_action"]
     readonly_fields = ["previous_start", "uid"]
     fieldsets = [
