@@ -8,7 +8,7 @@ from screenings.models import Screening
 
 from .factories import FestivalFactory, TitleFactory
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 
 def pick(page, field, text):
@@ -18,7 +18,9 @@ def pick(page, field, text):
     page.locator(".select2-results__option", has_text=text).first.click()
 
 
-def test_programmer_schedules_a_screening_visitor_sees_it_and_downloads_ics(browser, live_server, admin_user, tmp_path):
+def test_programmer_schedules_a_screening_visitor_sees_it_and_downloads_ics(
+    browser, live_server, admin_user, tmp_path, iso_codes
+):
     FestivalFactory(name="Festival des Lumières", slug="lumieres")
     TitleFactory(original_title="Les Magnétiques", runtime_minutes=98)
     # The programmer's and the visitor's browsers are in Tokyo; the venue is in Los Angeles.

@@ -139,8 +139,8 @@ def test_duplicate_to_another_date_and_room_keeps_local_time():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
-def test_postgres_exclusion_constraint_refuses_overlap_that_skips_the_check():
+@pytest.mark.django_db(transaction=True)
+def test_postgres_exclusion_constraint_refuses_overlap_that_skips_the_check(iso_codes):
     room = VenueFactory()
     ScreeningFactory(venue=room, starts_at=at(9), ends_at=at(10, 30))
 
@@ -155,9 +155,9 @@ def test_postgres_exclusion_constraint_refuses_overlap_that_skips_the_check():
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 @pytest.mark.parametrize("check_in_python", [True, False], ids=["service", "constraint-only"])
-def test_postgres_two_concurrent_transactions_exactly_one_wins(check_in_python, monkeypatch):
+def test_postgres_two_concurrent_transactions_exactly_one_wins(check_in_python, monkeypatch, iso_codes):
     room = VenueFactory(name="Melville Theatre")
     episode = EpisodeFactory()
     if not check_in_python:
