@@ -39,6 +39,7 @@ class VenueAdmin(admin.ModelAdmin):
     autocomplete_fields = ["parent", "country"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
+    ordering = ["name", "pk"]
     fields = ["name", "slug", "parent", "address", "city", "country", "timezone", "capacity", "website", "note"]
 
     def get_queryset(self, request):
@@ -104,6 +105,7 @@ class EditionAdmin(admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     date_hierarchy = "starts_on"
     inlines = [SectionInline, ScreeningInline]
+    ordering = ["-starts_on", "pk"]
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_screenings=Count("screenings"))
