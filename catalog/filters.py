@@ -2,6 +2,9 @@ import django_filters
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from screenings.filters import UpcomingScreeningFilter
+from streaming.filters import AvailableFilter, PlatformFilter
+
 from .enums import TitleKind, TitleOrdering
 from .models import Country, Genre, Language, Title
 
@@ -59,11 +62,9 @@ class TitleFilter(django_filters.FilterSet):
     )
     year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
     year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
-    from streaming.filters import AvailableFilter, PlatformFilter  # platform, available (now): streaming app
-
-    platform, available = PlatformFilter(), AvailableFilter()
-
-    # screening (upcoming): screenings app
+    platform = PlatformFilter()  # streaming app: titles on a platform
+    available = AvailableFilter()  # streaming app: available to watch now
+    screening = UpcomingScreeningFilter()  # screenings app: titles with upcoming screenings
 
     ordering = TitleOrderingFilter(label=_("Sort by"), choices=TitleOrdering.choices, empty_label=None)
 

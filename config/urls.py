@@ -11,8 +11,8 @@ urlpatterns = [
 ]
 
 urlpatterns += i18n_patterns(
-    path("", include("people.urls")),  # People and organisations (people app)
-    # Venues, festivals and screenings (screenings app)
+    path("", include("people.urls")),
+    path("", include("screenings.urls")),
     path("", include("streaming.urls")),
     path("", include("catalog.urls")),
     prefix_default_language=True,

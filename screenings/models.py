@@ -1,1 +1,500 @@
-"""Models of this app arrive with its own issue."""
+"""Venues (and their rooms), festivals with their editions and sections, and screenings.
+
+Times are stored as aware datetimes (UTC in the database) and always entered and shown in the
+venue's own IANA zone; ``local_date`` keeps the venue-local day of the start for day filters.
+"""
+
+import uuid
+from datetime import timedelta
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from django.core.exceptions import ValidationError
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models.functions import Lower
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Country, Language, Title
+from people.models import Organization
+
+from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
+from .localtime import datetime_label, offset_label, time_label, validate_timezone
+
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as USD or EUR."))
+colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #8c1c13."))
+
+
+def _lang() -> str:
+    return (get_language() or "en")[:2]
+
+
+class VenueQuerySet(models.QuerySet):
+    def places(self):
+        """Venues that are not rooms of another venue."""
+        return self.filter(parent__isnull=True)
+
+    def search(self, query: str):
+        """Venues whose name or city contains ``query`` (case aside); preloads the parent."""
+        return self.filter(Q(name__icontains=query) | Q(city__icontains=query)).select_related("parent", "country")
+
+
+class Venue(models.Model):
+    """A place that screens: a theatre, a cinema. A room is a venue with a ``parent``; it shares
+    its parent's address and time zone (copied on save so that a room's zone can never differ)."""
+
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120)
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("room of"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="rooms",
+        help_text=_("Fill in for a room (screen, auditorium) inside a venue."),
+    )
+    address = models.CharField(_("address"), max_length=300, blank=True)
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    timezone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        validators=[validate_timezone],
+        help_text=_("IANA name, e.g. America/Los_Angeles. Screening times are entered and shown in this zone."),
+    )
+    capacity = models.PositiveIntegerField(_("capacity (seats)"), null=True, blank=True)
+    website = models.URLField(_("website"), blank=True)
+    note = models.TextField(_("note"), blank=True, help_text=_("Sources and inferences about this venue."))
+
+    objects = VenueQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue or room")
+        verbose_name_plural = _("venues and rooms")
+        ordering = ["name", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="venue_slug_unique"),
+            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="venue_not_own_room"),
+        ]
+
+    def __str__(self):
+        return f"{self.parent.name} – {self.name}" if self.parent_id else self.name
+
+    def save(self, *args, **kwargs):
+        if self.parent_id:
+            parent = self.parent
+            self.timezone = parent.timezone
+            self.city = self.city or parent.city
+            self.address = self.address or parent.address
+            self.country_id = self.country_id or parent.country_id
+        zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
+        super().save(*args, **kwargs)
+        if zone_changed or not self.parent_id:
+            self.rooms.exclude(timezone=self.timezone).update(timezone=self.timezone)
+        if zone_changed:
+            for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
+                screening.save(update_fields=["local_date"])
+
+    def get_absolute_url(self):
+        place = self.parent if self.parent_id else self
+        return reverse("screenings:venue_detail", kwargs={"slug": place.slug})
+
+    def clean(self):
+        super().clean()
+        if self.parent_id:
+            if self.parent.parent_id:
+                raise ValidationError({"parent": _("A room belongs to a venue, not to another room.")})
+            if self.pk and self.parent_id == self.pk:
+                raise ValidationError({"parent": _("A venue cannot be its own room.")})
+
+    @property
+    def zone(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    @property
+    def place(self) -> "Venue":
+        """The building: the parent of a room, else the venue itself."""
+        return self.parent if self.parent_id else self
+
+
+class Festival(models.Model):
+    name = models.CharField(_("name"), max_length=200)
+    slug = models.SlugField(_("slug"), max_length=120)
+    organizer = models.ForeignKey(
+        Organization,
+        verbose_name=_("organiser"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="festivals",
+    )
+    city = models.CharField(_("city"), max_length=100, blank=True)
+    country = models.ForeignKey(
+        Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    website = models.URLField(_("website"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
+    description_fr = models.TextField(_("description (French)"), blank=True)
+
+    class Meta:
+        verbose_name = _("festival")
+        verbose_name_plural = _("festivals")
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("slug"), name="festival_slug_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def description(self) -> str:
+        return (self.description_fr if _lang() == "fr" else "") or self.description_en
+
+
+class EditionQuerySet(models.QuerySet):
+    def for_page(self):
+        """Preloads the festival, its organiser and country, and the sections in order."""
+        return self.select_related("festival__organizer", "festival__country").prefetch_related("sections")
+
+
+class Edition(models.Model):
+    """One year of a festival: "COLCOA French Film Festival 2021"."""
+
+    festival = models.ForeignKey(
+        Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
+    )
+    slug = models.SlugField(_("slug"), max_length=120, help_text=_("Page address, e.g. colcoa-2021."))
+    year = models.PositiveSmallIntegerField(_("year"))
+    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for “Festival year”."))
+    starts_on = models.DateField(_("first day"))
+    ends_on = models.DateField(_("last day"))
+    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("If different from the festival's."))
+    note = models.TextField(_("note"), blank=True, help_text=_("Sources and inferences."))
+
+    objects = EditionQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("festival edition")
+        verbose_name_plural = _("festival editions")
+        ordering = ["-starts_on", "pk"]
+        constraints = [
+            models.UniqueConstraint(Lower("slug"), name="edition_slug_unique"),
+            models.UniqueConstraint(fields=["festival", "year"], name="edition_year_unique"),
+            models.CheckConstraint(
+                condition=Q(ends_on__gte=models.F("starts_on")),
+                name="edition_ends_after_start",
+                violation_error_message=_("The last day cannot be before the first."),
+            ),
+        ]
+
+    def __str__(self):
+        return self.name or f"{self.festival.name} {self.year}"
+
+    def get_absolute_url(self):
+        return reverse("screenings:festival_detail", kwargs={"slug": self.slug})
+
+    @property
+    def display_city(self) -> str:
+        return self.city or self.festival.city
+
+
+class Section(models.Model):
+    """A strand of an edition ("TV series", "Classics"), with a colour for the schedule."""
+
+    edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
+    name_en = models.CharField(_("English name"), max_length=100)
+    name_fr = models.CharField(_("French name"), max_length=100, blank=True)
+    colour = models.CharField(_("colour"), max_length=7, default="#55555f", validators=[colour_validator])
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("section")
+        verbose_name_plural = _("sections")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["edition", "name_en"], name="section_name_unique")]
+
+    def __str__(self):
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return (self.name_fr if _lang() == "fr" else "") or self.name_en
+
+
+def _title_prefetch(prefix: str = "titles") -> Prefetch:
+    """Titles of a screening, in programme order, with their parents' names."""
+    queryset = (
+        Title.objects.select_related("parent__parent")
+        .prefetch_related("localized_titles", "parent__localized_titles", "parent__parent__localized_titles")
+        .order_by("screening_titles__order", "screening_titles__pk")
+    )
+    return Prefetch(prefix, queryset=queryset)
+
+
+class ScreeningQuerySet(models.QuerySet):
+    def blocking(self):
+        """Screenings that occupy their room (every status except cancelled)."""
+        return self.filter(status__in=ROOM_BLOCKING_STATUSES)
+
+    def overlapping(self, venue_id, starts_at, ends_at, exclude_pk=None):
+        """Room-blocking screenings in the same venue/room whose [start, end) meets [starts_at, ends_at)."""
+        qs = self.blocking().filter(venue_id=venue_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
+        if exclude_pk:
+            qs = qs.exclude(pk=exclude_pk)
+        return qs.order_by("starts_at")
+
+    def upcoming(self, now=None):
+        """Screenings that have not ended yet, soonest first (no preloading: chain ``for_schedule()``)."""
+        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "pk")
+
+    def past(self, now=None):
+        """Screenings that have ended, latest first."""
+        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "-pk")
+
+    def for_title(self, title):
+        """Screenings showing ``title`` or one of its seasons or episodes."""
+        shown = ScreeningTitle.objects.filter(screening=OuterRef("pk")).filter(
+            Q(title=title) | Q(title__parent=title) | Q(title__parent__parent=title)
+        )
+        return self.filter(Exists(shown))
+
+    def for_schedule(self):
+        """Preloads what a schedule row shows: venue with its building, edition with festival,
+        section, languages (one joined query); then the titles in order with their parents'
+        names (four queries) and the presenting partners (one query)."""
+        return self.select_related(
+            "venue__parent", "edition__festival", "section", "language", "subtitle_language"
+        ).prefetch_related(_title_prefetch(), "partners")
+
+
+class Screening(models.Model):
+    """One showing of one or several titles at a venue (or one of its rooms)."""
+
+    uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
+    edition = models.ForeignKey(
+        Edition,
+        verbose_name=_("festival edition"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="screenings",
+    )
+    section = models.ForeignKey(
+        Section, verbose_name=_("section"), null=True, blank=True, on_delete=models.SET_NULL, related_name="screenings"
+    )
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue or room"),
+        on_delete=models.PROTECT,
+        related_name="screenings",
+    )
+    titles = models.ManyToManyField(
+        Title, through="ScreeningTitle", verbose_name=_("titles shown"), related_name="screenings"
+    )
+    label_en = models.CharField(
+        _("label (English)"), max_length=200, blank=True, help_text=_("What is shown, e.g. “Episodes 1 & 2”.")
+    )
+    label_fr = models.CharField(_("label (French)"), max_length=200, blank=True, help_text=_("“Épisodes 1 et 2”."))
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    local_date = models.DateField(_("local date"), editable=False, db_index=True)
+    previous_starts_at = models.DateTimeField(
+        _("previously planned start"), null=True, blank=True, help_text=_("Kept when a screening is postponed.")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=ScreeningStatus.choices, default=ScreeningStatus.SCHEDULED, db_index=True
+    )
+    premiere = models.CharField(_("premiere"), max_length=16, choices=PremiereStatus.choices, blank=True)
+    language = models.ForeignKey(
+        Language,
+        verbose_name=_("spoken language"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    subtitle_language = models.ForeignKey(
+        Language,
+        verbose_name=_("subtitles"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    partners = models.ManyToManyField(
+        Organization, verbose_name=_("presented in association with"), blank=True, related_name="presented_screenings"
+    )
+    note = models.TextField(_("guests / Q&A note"), blank=True)
+    ticket_url = models.URLField(_("ticket link"), blank=True)
+    price = models.DecimalField(_("price"), max_digits=8, decimal_places=2, null=True, blank=True)
+    currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+
+    objects = ScreeningQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("screening")
+        verbose_name_plural = _("screenings")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="screening_ends_after_start",
+                violation_error_message=_("A screening must end after it starts."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | Q(price__gte=0),
+                name="screening_price_not_negative",
+                violation_error_message=_("A price cannot be negative."),
+            ),
+            models.CheckConstraint(
+                condition=Q(price__isnull=True) | ~Q(currency=""),
+                name="screening_price_has_currency",
+                violation_error_message=_("Give the currency of the price."),
+            ),
+            # The overlap rule is an exclusion constraint created on PostgreSQL only by migration
+            # 0002 (screening_no_overlap_in_room); see services.save_screening.
+        ]
+        indexes = [models.Index(fields=["venue", "starts_at"], name="screening_venue_start")]
+
+    def __str__(self):
+        local = self.local_start
+        when = local.strftime("%Y-%m-%d %H:%M") + f" {local.tzname()}" if local else "?"
+        label = self.label_en or (self.pk and self.programme_title(localized=False)) or ""
+        return f"{label} – {self.venue} – {when}" if label else f"{self.venue} – {when}"
+
+    def save(self, *args, **kwargs):
+        if self.starts_at and self.venue_id:
+            self.local_date = self.starts_at.astimezone(self.venue.zone).date()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "local_date" not in update_fields:
+            kwargs["update_fields"] = [*update_fields, "local_date"]
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse("screenings:screening_detail", kwargs={"pk": self.pk})
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A screening must end after it starts.")})
+        if self.price is not None and not self.currency:
+            raise ValidationError({"currency": _("Give the currency of the price.")})
+        if self.section_id and self.section.edition_id != self.edition_id:
+            raise ValidationError({"section": _("This section belongs to another festival edition.")})
+        self.check_room_is_free()
+
+    def check_room_is_free(self):
+        """Raises a ValidationError naming the first screening that this one would overlap."""
+        if not (self.venue_id and self.starts_at and self.ends_at) or self.status not in ROOM_BLOCKING_STATUSES:
+            return
+        conflict = (
+            Screening.objects.overlapping(self.venue_id, self.starts_at, self.ends_at, exclude_pk=self.pk)
+            .select_related("venue__parent")
+            .first()
+        )
+        if conflict is not None:
+            raise ValidationError(conflict_message(conflict), code="overlap")
+
+    # Derived values ------------------------------------------------------------------
+
+    @cached_property
+    def zone(self) -> ZoneInfo:
+        return self.venue.zone
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(self.zone) if self.starts_at and self.venue_id else None
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(self.zone) if self.ends_at and self.venue_id else None
+
+    @property
+    def local_previous_start(self):
+        return self.previous_starts_at.astimezone(self.zone) if self.previous_starts_at else None
+
+    @property
+    def label(self) -> str:
+        return (self.label_fr if _lang() == "fr" else "") or self.label_en
+
+    @property
+    def is_cancelled(self) -> bool:
+        return self.status == ScreeningStatus.CANCELLED
+
+    @property
+    def duration(self) -> timedelta:
+        return self.ends_at - self.starts_at
+
+    def title_list(self) -> list[Title]:
+        """The titles shown, in programme order (uses the prefetch of ``for_schedule()``)."""
+        return list(self.titles.all())
+
+    def programme_title(self, localized: bool = True) -> str:
+        """What is shown, named once: "The Opera – Season 1" for two of its episodes."""
+        titles = self.title_list()
+        if not titles:
+            return ""
+        if len(titles) == 1:
+            return titles[0].full_title(localized=localized)
+        parents = {t.parent_id for t in titles}
+        if len(parents) == 1 and titles[0].parent_id:
+            return titles[0].parent.full_title(localized=localized)
+        return " + ".join(t.full_title(localized=localized) for t in titles)
+
+    def when_label(self) -> str:
+        """ "Wednesday, November 3, 2021, 9:00 am – 10:30 am PDT", in the venue's zone."""
+        start, end = self.local_start, self.local_end
+        end_text = time_label(end)
+        if end.date() != start.date():
+            end_text = datetime_label(end)
+        zone = start.tzname() if start.tzname() == end.tzname() else f"{start.tzname()}/{end.tzname()}"
+        return f"{datetime_label(start)} – {end_text} {zone}"
+
+    def time_range_label(self) -> str:
+        """ "9:00 am – 10:30 am PDT" (the day is given by the schedule's heading)."""
+        start, end = self.local_start, self.local_end
+        zone = start.tzname() if start.tzname() == end.tzname() else f"{start.tzname()}/{end.tzname()}"
+        return f"{time_label(start)} – {time_label(end)} {zone}"
+
+    def offset_label(self) -> str:
+        return offset_label(self.local_start)
+
+
+class ScreeningTitle(models.Model):
+    """A title in a screening's programme, in order."""
+
+    screening = models.ForeignKey(Screening, on_delete=models.CASCADE, related_name="screening_titles")
+    title = models.ForeignKey(Title, on_delete=models.PROTECT, related_name="screening_titles")
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        verbose_name = _("title shown")
+        verbose_name_plural = _("titles shown")
+        ordering = ["order", "pk"]
+        constraints = [models.UniqueConstraint(fields=["screening", "title"], name="screening_title_unique")]
+
+    def __str__(self):
+        return f"{self.screening_id}:{self.title_id}"
+
+
+def conflict_message(conflict: Screening) -> str:
+    from django.utils.translation import gettext
+
+    return gettext(
+        "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (screening #%(pk)s). "
+        "Choose another time or room."
+    ) % {
+        "room": str(conflict.venue),
+        "start": datetime_label(conflict.local_start),
+        "end": f"{time_label(conflict.local_end)} {conflict.local_end.tzname()}",
+        "other": conflict.label_en or conflict.programme_title(localized=False) or gettext("untitled screening"),
+        "pk": conflict.pk,
+    }

@@ -29,7 +29,8 @@ def test_season_page_rolls_up_episode_credits_in_constant_queries(client, django
     # related; 12-13 children and their names; 14-15 siblings and their names.
     # People: 16 credits under the title with people, organisations, roles and titles joined
     # (shared with the JSON-LD); 17 their affiliations.
-    with django_assert_num_queries(17):
+    # Screenings: 18 upcoming, 19 past screenings. Streaming: 20 offers around the title.
+    with django_assert_num_queries(20):
         response = client.get(season.get_absolute_url())
 
     page = text(response)

@@ -48,12 +48,13 @@ def season_with_offers(frozen_today):
 def test_title_page_query_count_is_constant(client, django_assert_num_queries, season_with_offers, n):
     season, _platform = season_with_offers(n)
 
-    with django_assert_num_queries(17):
+    with django_assert_num_queries(20):
         # 1 title with parent and grandparent; 2 its localized titles; 3 the parent's;
         # 4 genres; 5 themes; 6 countries; 7 languages; 8 ratings; 9 external ids; 10 images;
         # 11 related titles; 12 children; 13 their localized titles; 14 siblings;
         # 15 their localized titles; 16 offers around the title (platform, country, title,
         # parent joined), shared with the JSON-LD; 17 the platforms' plans.
+        # People: 18 credits. Screenings: 19 upcoming, 20 past screenings.
         response = client.get(f"/en/titles/{season.slug}/")
 
     assert response.status_code == 200
@@ -77,10 +78,11 @@ def test_platform_page_query_count_is_constant(client, django_assert_num_queries
 def test_home_page_query_count_is_constant(client, django_assert_num_queries, season_with_offers, n):
     season_with_offers(n)
 
-    with django_assert_num_queries(14):
-        # Catalogue: 1 recent titles; 2 their localized titles; 3 their parents'; 4 genres;
-        # 5 countries; 6 collections. Streaming: 7 new offers; 8-10 localized titles of
-        # title, parent, grandparent; 11 offers coming soon; 12-14 their localized titles.
+    with django_assert_num_queries(15):
+        # Screenings: 1 upcoming screenings, 2 their titles. Streaming: 3 new offers;
+        # 4-6 localized titles of title, parent, grandparent; 7 offers coming soon;
+        # 8-10 their localized titles. Catalogue: 11 recent titles; 12 their localized
+        # titles; 13 genres; 14 countries; 15 collections.
         response = client.get("/en/")
 
     assert response.status_code == 200

@@ -1,0 +1,274 @@
+from django.contrib import admin, messages
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Count
+from django.template.response import TemplateResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from people.models import Organization
+
+from . import services
+from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
+from .localtime import make_local_aware
+from .models import Edition, Festival, Screening, Section, Venue
+
+
+def organisation_autocomplete(model_admin, fields):
+    """Organisations are administered by the people app; autocomplete them once it registers them."""
+    return fields if Organization in model_admin.admin_site._registry else []
+
+
+class RoomInline(admin.TabularInline):
+    model = Venue
+    fk_name = "parent"
+    extra = 1
+    fields = ["name", "slug", "capacity"]
+    verbose_name = _("room")
+    verbose_name_plural = _("rooms")
+    show_change_link = True
+
+
+@admin.register(Venue)
+class VenueAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
+    list_filter = ["country", "timezone"]
+    list_select_related = ["parent", "country"]
+    search_fields = ["name", "slug", "city", "parent__name"]
+    autocomplete_fields = ["parent", "country"]
+    prepopulated_fields = {"slug": ["name"]}
+    inlines = [RoomInline]
+    ordering = ["name", "pk"]
+    fields = ["name", "slug", "parent", "address", "city", "country", "timezone", "capacity", "website", "note"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_rooms=Count("rooms"))
+
+    @admin.display(description=_("rooms"), ordering="num_rooms")
+    def room_count(self, obj):
+        return obj.num_rooms
+
+    def get_inline_instances(self, request, obj=None):
+        # Rooms have no rooms of their own.
+        if obj is not None and obj.parent_id:
+            return []
+        return super().get_inline_instances(request, obj)
+
+
+@admin.register(Festival)
+class FestivalAdmin(admin.ModelAdmin):
+    list_display = ["name", "city", "organizer"]
+    list_select_related = ["organizer"]
+    search_fields = ["name", "slug", "city"]
+    autocomplete_fields = ["country"]
+    prepopulated_fields = {"slug": ["name"]}
+
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["organizer"])]
+
+
+class SectionInline(admin.TabularInline):
+    model = Section
+    extra = 1
+    fields = ["name_en", "name_fr", "colour", "order"]
+
+
+class ScreeningInline(admin.TabularInline):
+    """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
+
+    model = Screening
+    form = EditionScreeningForm
+    extra = 1
+    fields = ["venue", "starts", "ends", "section", "label_en", "status"]
+    autocomplete_fields = ["venue"]
+    show_change_link = True
+    ordering = ["starts_at"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("venue__parent", "section")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.name == "section":
+            edition_id = request.resolver_match.kwargs.get("object_id")
+            kwargs["queryset"] = Section.objects.filter(edition_id=edition_id)
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+
+@admin.register(Edition)
+class EditionAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
+    list_filter = ["festival", "year"]
+    list_select_related = ["festival"]
+    search_fields = ["name", "slug", "festival__name"]
+    autocomplete_fields = ["festival"]
+    prepopulated_fields = {"slug": ["name"]}
+    date_hierarchy = "starts_on"
+    inlines = [SectionInline, ScreeningInline]
+    ordering = ["-starts_on", "pk"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(num_screenings=Count("screenings"))
+
+    @admin.display(description=_("screenings"), ordering="num_screenings")
+    def screening_count(self, obj):
+        return obj.num_screenings
+
+
+class WhenFilter(admin.SimpleListFilter):
+    title = _("date")
+    parameter_name = "when"
+
+    def lookups(self, request, model_admin):
+        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+
+    def queryset(self, request, queryset):
+        now = timezone.now()
+        if self.value() == "upcoming":
+            return queryset.filter(ends_at__gt=now)
+        if self.value() == "past":
+            return queryset.filter(ends_at__lte=now)
+        return queryset
+
+
+class VenueFilter(admin.RelatedFieldListFilter):
+    """Venues and rooms, named with their building, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(v.pk, str(v)) for v in Venue.objects.select_related("parent").order_by("parent__name", "name")]
+
+
+class EditionFilter(admin.RelatedFieldListFilter):
+    """Editions named with their festival, in one query."""
+
+    def field_choices(self, field, request, model_admin):
+        return [(e.pk, str(e)) for e in Edition.objects.select_related("festival").order_by("-starts_on")]
+
+
+@admin.register(Screening)
+class ScreeningAdmin(admin.ModelAdmin):
+    form = ScreeningForm
+    list_display = ["what", "venue", "local_start", "status", "edition"]
+    list_filter = [("edition", EditionFilter), ("venue", VenueFilter), WhenFilter, "status", "premiere"]
+    list_select_related = ["venue__parent", "edition__festival"]
+    search_fields = ["label_en", "label_fr", "titles__original_title", "titles__localized_titles__text", "venue__name"]
+    autocomplete_fields = ["edition", "section", "venue", "language", "subtitle_language"]
+    date_hierarchy = "local_date"
+    ordering = ["-starts_at"]
+    show_full_result_count = False
+    actions = ["duplicate_action", "postpone_action", "cancel_action"]
+    readonly_fields = ["previous_start", "uid"]
+    fieldsets = [
+        (
+            None,
+            {"fields": ["programme", ("label_en", "label_fr"), "venue", "starts", "ends", "status", "previous_start"]},
+        ),
+        (_("Festival"), {"fields": ["edition", "section", "premiere"]}),
+        (_("Languages"), {"fields": [("language", "subtitle_language")]}),
+        (_("Presentation"), {"fields": ["partners", "note"]}),
+        (_("Tickets"), {"fields": ["ticket_url", ("price", "currency")]}),
+        (_("Calendar"), {"fields": ["uid"], "classes": ["collapse"]}),
+    ]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("titles__parent__parent")
+
+    def get_autocomplete_fields(self, request):
+        return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["partners"])]
+
+    @admin.display(description=_("what"))
+    def what(self, obj):
+        name = obj.programme_title(localized=False)
+        return f"{name} · {obj.label_en}" if obj.label_en else name
+
+    @admin.display(description=_("starts (venue's time)"), ordering="starts_at")
+    def local_start(self, obj):
+        local = obj.local_start
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+    @admin.display(description=_("previously planned start"))
+    def previous_start(self, obj):
+        local = obj.local_previous_start
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if local else "—"
+
+    def save_model(self, request, obj, form, change):
+        # The form has checked the room under its lock; services re-checks and translates a
+        # PostgreSQL exclusion-constraint violation into the same message.
+        services.save_screening(obj, form.cleaned_data.get("programme"))
+
+    # Actions ----------------------------------------------------------------------------
+
+    @admin.action(description=_("Cancel the selected screenings (they stay listed, marked cancelled)"))
+    def cancel_action(self, request, queryset):
+        count = 0
+        for screening in queryset.select_related("venue"):
+            services.cancel(screening)
+            count += 1
+        self.message_user(
+            request,
+            ngettext("%(count)d screening cancelled.", "%(count)d screenings cancelled.", count) % {"count": count},
+        )
+
+    @admin.action(description=_("Duplicate the selected screenings to another date or room"))
+    def duplicate_action(self, request, queryset):
+        form = DuplicateForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            try:
+                with transaction.atomic():
+                    copies = [
+                        services.duplicate(s, form.cleaned_data["on_date"], form.cleaned_data["venue"])
+                        for s in queryset.select_related("venue")
+                    ]
+            except ValidationError as error:
+                self.message_user(request, " ".join(error.messages), messages.ERROR)
+            else:
+                self.message_user(
+                    request,
+                    ngettext("%(count)d screening duplicated.", "%(count)d screenings duplicated.", len(copies))
+                    % {"count": len(copies)},
+                )
+                return None
+        return self._action_page(request, queryset, form, "duplicate_action", _("Duplicate screenings"))
+
+    @admin.action(description=_("Postpone the selected screening (the first start is kept)"))
+    def postpone_action(self, request, queryset):
+        if queryset.count() != 1:
+            self.message_user(request, _("Postpone one screening at a time."), messages.WARNING)
+            return None
+        screening = queryset.select_related("venue").get()
+        form = PostponeForm(request.POST if "apply" in request.POST else None)
+        if form.is_valid():
+            naive, choice = form.cleaned_data["starts"]
+            try:
+                new_start = make_local_aware(naive, screening.venue.timezone, choice)
+                services.postpone(screening, new_start)
+            except ValidationError as error:
+                form.add_error("starts", error)
+            else:
+                self.message_user(request, _("Screening postponed; the first planned start is kept."))
+                return None
+        return self._action_page(request, queryset, form, "postpone_action", _("Postpone a screening"))
+
+    def _action_page(self, request, queryset, form, action, heading):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": heading,
+            "opts": self.model._meta,
+            "screenings": queryset.select_related("venue__parent").prefetch_related("titles__parent__parent"),
+            "form": form,
+            "action": action,
+            "selected": request.POST.getlist(admin.helpers.ACTION_CHECKBOX_NAME),
+        }
+        return TemplateResponse(request, "admin/screenings/action_form.html", context)
+
+
+@admin.register(Section)
+class SectionAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "edition", "order", "colour"]
+    list_select_related = ["edition__festival"]
+    search_fields = ["name_en", "name_fr", "edition__slug"]
+    autocomplete_fields = ["edition"]
+
+    def get_model_perms(self, request):
+        # Sections are edited on their edition; registered for autocomplete only.
+        return {}

@@ -1,0 +1,116 @@
+"""The screenings part of the demo: the festival programme of reference document 000.
+
+Five screenings of The Opera (L'Opéra), season 1, episodes 1 & 2, at the Melville Theatre,
+Wednesday 3 to Sunday 7 November 2021, at the local times written in the document
+(America/Los_Angeles; US daylight-saving time ended at 2:00 am on Sunday 7 November, so the
+first four are PDT, UTC−7, and the Sunday one is PST, UTC−8).
+
+Inferences, recorded in the edition's and the venue's notes:
+- The document does not name its festival. Its creator's biography cites "COLCOA 2012" and
+  "COLCOA 2016 & 2017", and it is a Los Angeles programme with a North American premiere:
+  it is the programme of the COLCOA French Film Festival, 2021 edition.
+- The edition's first and last days are those of the screenings listed (3–7 November 2021);
+  the festival's full dates are not in the document.
+- The Melville Theatre's address and capacity are not in the document and are left empty;
+  Los Angeles and its time zone come from the COLCOA inference.
+- The organiser (the Franco-American Cultural Fund) is general knowledge, not from the
+  document.
+"""
+
+from datetime import date, datetime
+
+from catalog.models import Title
+from people.models import Organization
+
+from .enums import PremiereStatus, ScreeningStatus
+from .localtime import make_local_aware
+from .models import Edition, Festival, Screening, Section, Venue
+from .services import save_screening
+
+ZONE = "America/Los_Angeles"
+
+#: (local start, local end) exactly as written in 000 (wall-clock times in Los Angeles).
+PROGRAMME = [
+    ("2021-11-03 09:00", "2021-11-03 10:30"),
+    ("2021-11-04 11:00", "2021-11-04 12:30"),
+    ("2021-11-05 13:00", "2021-11-05 14:30"),
+    ("2021-11-06 15:00", "2021-11-06 16:30"),
+    ("2021-11-07 17:30", "2021-11-07 19:35"),
+]
+
+EDITION_NOTE = (
+    "Inferred: the programme in reference document 000 names no festival; the creator's biography "
+    "cites COLCOA (2012, 2016 & 2017) and the entry is a Los Angeles North American premiere, so it "
+    "is taken to be the COLCOA French Film Festival 2021. First and last days are those of the "
+    "screenings listed in the document (3–7 November 2021), not the festival's full dates."
+)
+VENUE_NOTE = (
+    "Named in reference document 000 (COLCOA 2021 programme). City and time zone inferred from the "
+    "festival (Los Angeles); address and capacity not given in the document."
+)
+
+
+def organization(slug, name, kind):
+    org, _created = Organization.objects.get_or_create(slug=slug, defaults={"name": name, "kind": kind})
+    return org
+
+
+def load(stdout=None):
+    newen = organization("newen-connect", "Newen Connect", "sales")
+    orange = organization("orange-studio", "Orange Studio", "production")
+    organiser = organization("franco-american-cultural-fund", "Franco-American Cultural Fund", "festival")
+
+    venue, _created = Venue.objects.update_or_create(
+        slug="melville-theatre",
+        defaults={
+            "name": "Melville Theatre",
+            "city": "Los Angeles",
+            "country_id": "US",
+            "timezone": ZONE,
+            "note": VENUE_NOTE,
+        },
+    )
+    festival, _created = Festival.objects.update_or_create(
+        slug="colcoa",
+        defaults={
+            "name": "COLCOA French Film Festival",
+            "organizer": organiser,
+            "city": "Los Angeles",
+            "country_id": "US",
+            "description_en": "City of Lights, City of Angels: French films and series in Los Angeles.",
+            "description_fr": "City of Lights, City of Angels : films et séries français à Los Angeles.",
+        },
+    )
+    edition, _created = Edition.objects.update_or_create(
+        festival=festival,
+        year=2021,
+        defaults={
+            "slug": "colcoa-2021",
+            "starts_on": date(2021, 11, 3),
+            "ends_on": date(2021, 11, 7),
+            "note": EDITION_NOTE,
+        },
+    )
+    section, _created = Section.objects.update_or_create(
+        edition=edition, name_en="TV Series", defaults={"name_fr": "Séries", "colour": "#1a55c4", "order": 1}
+    )
+    episodes = list(
+        Title.objects.filter(slug__in=["l-opera-season-1-episode-1", "l-opera-season-1-episode-2"]).order_by("number")
+    )
+    for local_start, local_end in PROGRAMME:
+        starts_at = make_local_aware(datetime.fromisoformat(local_start), ZONE)
+        screening = Screening.objects.filter(venue=venue, starts_at=starts_at).first() or Screening(
+            venue=venue, starts_at=starts_at
+        )
+        screening.edition = edition
+        screening.section = section
+        screening.ends_at = make_local_aware(datetime.fromisoformat(local_end), ZONE)
+        screening.label_en = "Episodes 1 & 2"
+        screening.label_fr = "Épisodes 1 et 2"
+        screening.premiere = PremiereStatus.NORTH_AMERICAN
+        screening.language_id = "fr"
+        screening.subtitle_language_id = "en"
+        screening.status = ScreeningStatus.SCHEDULED
+        save_screening(screening, episodes, [newen, orange])
+    if stdout:
+        stdout.write(f"screenings: {Screening.objects.count()} screenings, {Venue.objects.count()} venues")

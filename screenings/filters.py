@@ -1,0 +1,86 @@
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Title
+
+from .enums import When
+from .models import Edition, Screening, ScreeningTitle, Venue
+
+
+class ScreeningFilter(django_filters.FilterSet):
+    """The public list: upcoming by default; a date shows that day (in each venue's own zone)."""
+
+    when = django_filters.ChoiceFilter(label=_("When"), choices=When.choices, method="filter_when", empty_label=None)
+    date = django_filters.DateFilter(
+        label=_("Date"), field_name="local_date", widget=forms.DateInput(attrs={"type": "date"})
+    )
+    venue = django_filters.ModelChoiceFilter(
+        label=_("Venue"),
+        queryset=Venue.objects.places(),
+        to_field_name="slug",
+        method="filter_venue",
+        empty_label=_("Any venue"),
+    )
+    festival = django_filters.ModelChoiceFilter(
+        label=_("Festival"),
+        queryset=Edition.objects.select_related("festival"),
+        to_field_name="slug",
+        field_name="edition",
+        empty_label=_("Any festival"),
+    )
+    title = django_filters.ModelChoiceFilter(
+        label=_("Title (page address)"),
+        queryset=Title.objects.all(),
+        to_field_name="slug",
+        method="filter_title",
+        widget=forms.TextInput(attrs={"placeholder": "l-opera"}),
+    )
+
+    class Meta:
+        model = Screening
+        fields = []
+
+    def filter_when(self, qs, name, value):
+        return qs  # applied in filter_queryset, which knows whether a date was given
+
+    def filter_venue(self, qs, name, value):
+        return qs.filter(Q(venue=value) | Q(venue__parent=value))
+
+    def filter_title(self, qs, name, value):
+        return qs.for_title(value)
+
+    def filter_queryset(self, queryset):
+        queryset = super().filter_queryset(queryset)
+        data = self.form.cleaned_data if hasattr(self.form, "cleaned_data") else {}
+        if data.get("date"):
+            return queryset.order_by("starts_at", "pk")
+        when = data.get("when") or When.UPCOMING
+        if when == When.PAST:
+            return queryset.past()
+        if when == When.UPCOMING:
+            return queryset.upcoming()
+        return queryset.order_by("starts_at", "pk")
+
+
+def titles_with_upcoming_screenings(queryset, now=None):
+    """Titles with an upcoming screening of themselves or of one of their seasons or episodes."""
+    shown = ScreeningTitle.objects.filter(screening__ends_at__gt=now or timezone.now()).filter(
+        Q(title=OuterRef("pk")) | Q(title__parent=OuterRef("pk")) | Q(title__parent__parent=OuterRef("pk"))
+    )
+    return queryset.filter(Exists(shown))
+
+
+class UpcomingScreeningFilter(django_filters.ChoiceFilter):
+    """``?screening=upcoming`` on the title list (catalog.filters.TitleFilter)."""
+
+    def __init__(self, *args, **kwargs):
+        kwargs.setdefault("label", _("Screenings"))
+        kwargs.setdefault("choices", [("upcoming", _("With upcoming screenings"))])
+        kwargs.setdefault("empty_label", _("With or without screenings"))
+        super().__init__(*args, **kwargs)
+
+    def filter(self, qs, value):
+        return titles_with_upcoming_screenings(qs) if value == "upcoming" else qs

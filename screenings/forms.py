@@ -1,0 +1,213 @@
+"""Admin forms: screening times are typed as the venue's wall-clock time.
+
+``LocalDateTimeField`` takes a date, a time and — only needed on the night the clocks go back —
+which of the two identical wall times is meant. The form turns them into an aware datetime in
+the chosen venue's IANA zone (never the server's or the browser's), refusing a time skipped by
+a spring-forward change and asking for the choice when the time happens twice.
+"""
+
+from datetime import datetime
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.widgets import AutocompleteSelectMultiple
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from catalog.models import Title
+
+from .enums import AmbiguousChoice
+from .localtime import fold_choice, make_local_aware
+from .models import Screening, Venue
+from .services import lock_room, running_time, set_titles
+
+
+class LocalDateTimeWidget(forms.MultiWidget):
+    def __init__(self, attrs=None):
+        widgets = [
+            forms.DateInput(attrs={"type": "date", "aria-label": _("Date")}, format="%Y-%m-%d"),
+            forms.TimeInput(attrs={"type": "time", "step": 60, "aria-label": _("Time")}, format="%H:%M"),
+            forms.Select(
+                choices=[("", _("(only if the time happens twice)")), *AmbiguousChoice.choices],
+                attrs={"aria-label": _("Which one, when the clocks go back")},
+            ),
+        ]
+        super().__init__(widgets, attrs)
+
+    def decompress(self, value):
+        if not value:
+            return [None, None, ""]
+        naive, choice = value
+        return [naive.date(), naive.time(), choice]
+
+
+class LocalDateTimeField(forms.MultiValueField):
+    """A wall-clock date and time, plus the fall-back choice; cleans to ``(naive, choice)``."""
+
+    widget = LocalDateTimeWidget
+
+    def __init__(self, **kwargs):
+        fields = [
+            forms.DateField(input_formats=["%Y-%m-%d", "%d/%m/%Y"]),
+            forms.TimeField(input_formats=["%H:%M", "%H:%M:%S"]),
+            forms.ChoiceField(choices=AmbiguousChoice.choices, required=False),
+        ]
+        super().__init__(fields, require_all_fields=False, **kwargs)
+
+    def compress(self, data_list):
+        if not data_list or not data_list[0] or not data_list[1]:
+            if data_list and (data_list[0] or data_list[1]):
+                raise ValidationError(_("Give both the date and the time."), code="incomplete")
+            return None
+        return datetime.combine(data_list[0], data_list[1]), data_list[2] or ""
+
+
+def local_initial(value, zone) -> tuple | None:
+    if value is None:
+        return None
+    local = value.astimezone(zone)
+    return local.replace(tzinfo=None), fold_choice(local)
+
+
+class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
+    """Shows the selected titles in programme order (the stock widget uses the database's)."""
+
+    def optgroups(self, name, value, attr=None):
+        groups = super().optgroups(name, value, attr)
+        order = {str(v): i for i, v in enumerate(value)}
+        for _group_name, options, _index in groups:
+            options.sort(key=lambda option: order.get(str(option["value"]), len(order)))
+        return groups
+
+
+class OrderedTitlesField(forms.ModelMultipleChoiceField):
+    """Titles in the order they were chosen."""
+
+    def clean(self, value):
+        queryset = super().clean(value)
+        by_pk = {str(t.pk): t for t in queryset}
+        return [by_pk[str(v)] for v in dict.fromkeys(value or []) if str(v) in by_pk]
+
+
+class LocalTimesForm(forms.ModelForm):
+    """Start and end typed in the venue's zone; the room rule checked under the room's lock."""
+
+    starts = LocalDateTimeField(label=_("Starts (venue's local time)"))
+    ends = LocalDateTimeField(
+        label=_("Ends (venue's local time)"),
+        required=False,
+        help_text=_("Leave empty to add up the runtimes of the titles shown."),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = self.instance
+        if instance.pk and instance.venue_id:
+            zone = instance.venue.zone
+            self.initial.setdefault("starts", local_initial(instance.starts_at, zone))
+            self.initial.setdefault("ends", local_initial(instance.ends_at, zone))
+        if "venue" in self.fields:
+            self.fields["venue"].help_text = _("Times below are in this venue's time zone.")
+
+    def programme_titles(self):
+        return list(self.instance.titles.all()) if self.instance.pk else []
+
+    def clean(self):
+        cleaned = super().clean()
+        venue: Venue | None = cleaned.get("venue")
+        starts, ends = cleaned.get("starts"), cleaned.get("ends")
+        if venue is None or starts is None:
+            return cleaned
+        try:
+            self.instance.starts_at = make_local_aware(starts[0], venue.timezone, starts[1])
+        except ValidationError as error:
+            self.add_error("starts", error)
+            return cleaned
+        if ends is not None:
+            try:
+                self.instance.ends_at = make_local_aware(ends[0], venue.timezone, ends[1])
+            except ValidationError as error:
+                self.add_error("ends", error)
+                return cleaned
+        else:
+            try:
+                self.instance.ends_at = self.instance.starts_at + running_time(self.programme_titles())
+            except ValidationError as error:
+                self.add_error("ends", error)
+                return cleaned
+            if not self.programme_titles():
+                self.add_error("ends", _("Give the end time, or choose the titles shown."))
+                return cleaned
+        # Hold the room until this transaction ends, so that the overlap check that follows
+        # (Screening.clean) cannot race with another booking of the same room.
+        lock_room(venue.pk)
+        return cleaned
+
+
+class ScreeningForm(LocalTimesForm):
+    programme = OrderedTitlesField(
+        label=_("Titles shown, in order"),
+        queryset=Title.objects.select_related("parent__parent"),
+        widget=OrderedAutocompleteSelectMultiple(Screening._meta.get_field("titles"), admin.site),
+        help_text=_("One film, or several episodes shown together (pick them in running order)."),
+    )
+
+    class Meta:
+        model = Screening
+        fields = [
+            "edition",
+            "section",
+            "venue",
+            "label_en",
+            "label_fr",
+            "status",
+            "premiere",
+            "language",
+            "subtitle_language",
+            "partners",
+            "note",
+            "ticket_url",
+            "price",
+            "currency",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "programme",
+                list(self.instance.screening_titles.order_by("order", "pk").values_list("title_id", flat=True)),
+            )
+
+    def programme_titles(self):
+        return self.cleaned_data.get("programme") or []
+
+    def _save_m2m(self):
+        super()._save_m2m()
+        set_titles(self.instance, self.cleaned_data.get("programme") or [])
+
+
+class EditionScreeningForm(LocalTimesForm):
+    """A row of an edition's schedule; titles are edited on the screening's own page."""
+
+    class Meta:
+        model = Screening
+        fields = ["venue", "section", "label_en", "status"]
+
+
+class DuplicateForm(forms.Form):
+    """Admin action: copy the chosen screenings to another day (same local time), maybe another room."""
+
+    on_date = forms.DateField(label=_("New date"), widget=forms.DateInput(attrs={"type": "date"}))
+    venue = forms.ModelChoiceField(
+        label=_("Room or venue"),
+        queryset=Venue.objects.select_related("parent"),
+        required=False,
+        help_text=_("Leave empty to keep each screening's room."),
+    )
+
+
+class PostponeForm(forms.Form):
+    """Admin action: move the chosen screening to a new local start; the old one is kept."""
+
+    starts = LocalDateTimeField(label=_("New start (venue's local time)"))

@@ -1,0 +1,101 @@
+"""schema.org JSON-LD for screenings (ScreeningEvent) and festival editions (Festival)."""
+
+from catalog.jsonld import title_reference
+
+from .enums import ScreeningStatus
+
+EVENT_STATUS = {
+    ScreeningStatus.SCHEDULED: "https://schema.org/EventScheduled",
+    ScreeningStatus.SOLD_OUT: "https://schema.org/EventScheduled",
+    ScreeningStatus.CANCELLED: "https://schema.org/EventCancelled",
+}
+
+
+def place(venue) -> dict:
+    building = venue.place
+    data = {"@type": "MovieTheater", "name": str(venue)}
+    address = {"@type": "PostalAddress"}
+    if building.address:
+        address["streetAddress"] = building.address
+    if building.city:
+        address["addressLocality"] = building.city
+    if building.country_id:
+        address["addressCountry"] = building.country_id
+    if len(address) > 1:
+        data["address"] = address
+    if building.capacity:
+        data["maximumAttendeeCapacity"] = building.capacity
+    return data
+
+
+def screening_event(screening, request, with_context=True) -> dict:
+    data = {"@context": "https://schema.org"} if with_context else {}
+    name = screening.programme_title()
+    if screening.label:
+        name = f"{name} · {screening.label}"
+    data |= {
+        "@type": "ScreeningEvent",
+        "name": name,
+        "url": request.build_absolute_uri(screening.get_absolute_url()),
+        "startDate": screening.local_start.isoformat(),
+        "endDate": screening.local_end.isoformat(),
+        "eventAttendanceMode": "https://schema.org/OfflineEventAttendanceMode",
+        "location": place(screening.venue),
+    }
+    if screening.status == ScreeningStatus.POSTPONED:
+        data["eventStatus"] = (
+            "https://schema.org/EventRescheduled"
+            if screening.previous_starts_at
+            else "https://schema.org/EventPostponed"
+        )
+    else:
+        data["eventStatus"] = EVENT_STATUS[screening.status]
+    if screening.previous_starts_at:
+        data["previousStartDate"] = screening.local_previous_start.isoformat()
+    works = [title_reference(t, request) for t in screening.title_list()]
+    if works:
+        data["workPresented"] = works[0] if len(works) == 1 else works
+    if screening.language_id:
+        data["inLanguage"] = screening.language_id
+    if screening.subtitle_language_id:
+        data["subtitleLanguage"] = screening.subtitle_language_id
+    partners = [{"@type": "Organization", "name": o.name} for o in screening.partners.all()]
+    if partners:
+        data["sponsor"] = partners
+    if screening.ticket_url or screening.price is not None:
+        offer = {"@type": "Offer"}
+        if screening.ticket_url:
+            offer["url"] = screening.ticket_url
+        if screening.price is not None:
+            offer["price"] = str(screening.price)
+            offer["priceCurrency"] = screening.currency
+        offer["availability"] = (
+            "https://schema.org/SoldOut"
+            if screening.status == ScreeningStatus.SOLD_OUT
+            else "https://schema.org/InStock"
+        )
+        data["offers"] = offer
+    if screening.edition_id:
+        data["superEvent"] = {
+            "@type": "Festival",
+            "name": str(screening.edition),
+            "url": request.build_absolute_uri(screening.edition.get_absolute_url()),
+        }
+    return data
+
+
+def festival(edition, screenings, request) -> dict:
+    data = {
+        "@context": "https://schema.org",
+        "@type": "Festival",
+        "name": str(edition),
+        "url": request.build_absolute_uri(edition.get_absolute_url()),
+        "startDate": edition.starts_on.isoformat(),
+        "endDate": edition.ends_on.isoformat(),
+    }
+    if edition.display_city:
+        data["location"] = {"@type": "Place", "name": edition.display_city}
+    if edition.festival.organizer_id:
+        data["organizer"] = {"@type": "Organization", "name": edition.festival.organizer.name}
+    data["subEvent"] = [screening_event(s, request, with_context=False) for s in screenings]
+    return data

@@ -1,0 +1,151 @@
+"""Wall-clock times in a venue's zone: entering them (gaps and repeated hours when the clocks
+change) and showing them per language ("Wednesday, November 3, 2021, 9:00 am" /
+"mercredi 3 novembre 2021, 09:00"). Every datetime stored is aware (UTC in the database)."""
+
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
+
+from babel.dates import format_date, format_time
+from django.core.exceptions import ValidationError
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from .enums import AmbiguousChoice
+
+LOCALES = {"fr": "fr_FR", "en": "en_US"}
+UTC = ZoneInfo("UTC")
+
+
+def validate_timezone(value: str) -> None:
+    """An IANA zone name that zoneinfo knows ("America/Los_Angeles"), not "PST" or "+02:00"."""
+    if not value or ("/" not in value and value != "UTC") or value not in _zone_names():
+        raise ValidationError(
+            _("“%(value)s” is not an IANA time zone; write it like “Europe/Paris” or “America/Los_Angeles”."),
+            code="invalid_timezone",
+            params={"value": value},
+        )
+    try:
+        ZoneInfo(value)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise ValidationError(_("Unknown time zone “%(value)s”."), params={"value": value}) from exc
+
+
+_ZONES: set[str] = set()
+
+
+def _zone_names() -> set[str]:
+    if not _ZONES:
+        _ZONES.update(available_timezones())
+    return _ZONES
+
+
+def timezone_choices() -> list[tuple[str, str]]:
+    return [(name, name) for name in sorted(_zone_names()) if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
+
+
+def is_nonexistent(naive: datetime, tz: ZoneInfo) -> bool:
+    """True for a wall time skipped when clocks go forward (2:30 am on a spring-forward night)."""
+    aware = naive.replace(tzinfo=tz)
+    return aware.astimezone(UTC).astimezone(tz).replace(tzinfo=None) != naive
+
+
+def is_ambiguous(naive: datetime, tz: ZoneInfo) -> bool:
+    """True for a wall time that happens twice when clocks go back (1:30 am on a fall-back night)."""
+    return naive.replace(tzinfo=tz, fold=0).utcoffset() != naive.replace(tzinfo=tz, fold=1).utcoffset()
+
+
+def offset_label(aware: datetime) -> str:
+    """ "PDT, UTC−07:00"."""
+    offset = aware.utcoffset() or timedelta(0)
+    minutes = int(offset.total_seconds() // 60)
+    sign = "+" if minutes >= 0 else "−"
+    hours, minutes = divmod(abs(minutes), 60)
+    return f"{aware.tzname()}, UTC{sign}{hours:02d}:{minutes:02d}"
+
+
+def make_local_aware(naive: datetime, zone: str, choice: str = "") -> datetime:
+    """The instant (an aware datetime in UTC) that the wall-clock ``naive`` means in ``zone``.
+
+    UTC, so that adding a duration counts elapsed time: Python adds wall-clock time to two
+    datetimes that share a ZoneInfo, which is an hour off across a clock change.
+
+    Raises ValidationError (code ``nonexistent``) for a time skipped by a spring-forward change,
+    and (code ``ambiguous``) for a repeated time when ``choice`` does not say which one is meant.
+    """
+    tz = ZoneInfo(zone)
+    naive = naive.replace(tzinfo=None, second=0, microsecond=0)
+    if is_nonexistent(naive, tz):
+        before = (naive - timedelta(hours=1)).replace(tzinfo=tz)
+        after = (naive + timedelta(hours=1)).replace(tzinfo=tz)
+        raise ValidationError(
+            _(
+                "%(time)s does not exist in %(zone)s on %(date)s: the clocks go forward from %(before)s to "
+                "%(after)s. Choose a time before or after the change."
+            ),
+            code="nonexistent",
+            params={
+                "time": naive.strftime("%H:%M"),
+                "zone": zone,
+                "date": naive.date().isoformat(),
+                "before": before.tzname(),
+                "after": after.tzname(),
+            },
+        )
+    if is_ambiguous(naive, tz):
+        if choice == AmbiguousChoice.EARLIER:
+            return naive.replace(tzinfo=tz, fold=0).astimezone(UTC)
+        if choice == AmbiguousChoice.LATER:
+            return naive.replace(tzinfo=tz, fold=1).astimezone(UTC)
+        first, second = naive.replace(tzinfo=tz, fold=0), naive.replace(tzinfo=tz, fold=1)
+        raise ValidationError(
+            _(
+                "%(time)s happens twice in %(zone)s on %(date)s because the clocks go back: first at "
+                "%(first)s, then at %(second)s. Say which one you mean."
+            ),
+            code="ambiguous",
+            params={
+                "time": naive.strftime("%H:%M"),
+                "zone": zone,
+                "date": naive.date().isoformat(),
+                "first": offset_label(first),
+                "second": offset_label(second),
+            },
+        )
+    return naive.replace(tzinfo=tz).astimezone(UTC)
+
+
+def to_local(value: datetime, zone: str) -> datetime:
+    return value.astimezone(ZoneInfo(zone))
+
+
+def fold_choice(local: datetime) -> str:
+    """The choice that reproduces ``local`` when its wall time is ambiguous, else ""."""
+    naive = local.replace(tzinfo=None)
+    if not is_ambiguous(naive, local.tzinfo):
+        return ""
+    return AmbiguousChoice.LATER if local.fold else AmbiguousChoice.EARLIER
+
+
+# Display -------------------------------------------------------------------------------------
+
+
+def locale_for(language: str | None = None) -> str:
+    return LOCALES.get((language or get_language() or "en")[:2], "en_US")
+
+
+def day_label(day: date, language: str | None = None) -> str:
+    """ "Wednesday, November 3, 2021" / "mercredi 3 novembre 2021"."""
+    return format_date(day, format="full", locale=locale_for(language))
+
+
+def time_label(local: datetime, language: str | None = None) -> str:
+    """ "9:00 am" / "09:00", in the wall time of ``local`` (already in the venue's zone)."""
+    locale = locale_for(language)
+    if locale.startswith("en"):
+        return format_time(local.replace(tzinfo=None), "h:mm a", locale=locale).lower()
+    return format_time(local.replace(tzinfo=None), "HH:mm", locale=locale)
+
+
+def datetime_label(local: datetime, language: str | None = None) -> str:
+    """ "Wednesday, November 3, 2021, 9:00 am" / "mercredi 3 novembre 2021, 09:00"."""
+    return f"{day_label(local.date(), language)}, {time_label(local, language)}"

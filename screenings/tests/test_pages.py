@@ -1,0 +1,271 @@
+import json
+import re
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.utils import timezone
+from icalendar import Calendar
+
+from screenings import services
+from screenings.models import Screening
+
+from .factories import EditionFactory, EpisodeFactory, ScreeningFactory, VenueFactory
+
+LA = ZoneInfo("America/Los_Angeles")
+UTC = ZoneInfo("UTC")
+
+
+def jsonld_blocks(response):
+    return [
+        json.loads(m)
+        for m in re.findall(r'<script type="application/ld\+json">(.*?)</script>', response.content.decode())
+    ]
+
+
+def rows(response_or_text) -> int:
+    """How many screening rows a page shows."""
+    text = response_or_text if isinstance(response_or_text, str) else response_or_text.content.decode()
+    return len(re.findall(r'<li class="screening[ "]', text))
+
+
+def future_schedule(count):
+    """``count`` screenings of two episodes each, one a day, in one edition and one venue."""
+    edition = EditionFactory()
+    venue = VenueFactory()
+    start = (timezone.now() + timedelta(days=2)).astimezone(LA).replace(hour=18, minute=0, second=0, microsecond=0)
+    episodes = [EpisodeFactory(), EpisodeFactory()]
+    for n in range(count):
+        ScreeningFactory(
+            edition=edition,
+            venue=venue,
+            starts_at=start + timedelta(days=n),
+            ends_at=start + timedelta(days=n, minutes=90),
+            titles=[EpisodeFactory(parent=episodes[0].parent), EpisodeFactory(parent=episodes[0].parent)],
+        )
+    return edition, venue
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_festival_schedule_query_count_is_constant(client, django_assert_num_queries, count):
+    edition, _venue = future_schedule(count)
+    # 1 edition with festival and organiser; 2 screenings with venue, edition, section, languages;
+    # 3 titles in order with parents; 4–6 localized titles of titles, parents, grandparents;
+    # 7 partners; 8 sections of the edition (legend).
+    with django_assert_num_queries(8):
+        response = client.get(f"/en/festivals/{edition.slug}/")
+    assert rows(response) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_venue_page_query_count_is_constant(client, django_assert_num_queries, count):
+    _edition, venue = future_schedule(count)
+    # 1 venue; upcoming: 2 screenings, 3 titles, 4–6 localized titles, 7 partners;
+    # past: 8 screenings (none, so no prefetch); 9 rooms.
+    with django_assert_num_queries(9):
+        response = client.get(f"/en/venues/{venue.slug}/")
+    assert rows(response) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_screening_list_query_count_is_constant(client, django_assert_num_queries, count):
+    future_schedule(count)
+    # 1 count for the paginator; 2 screenings; 3 titles; 4–6 localized titles; 7 partners;
+    # 8 venues (filter choices: places); 9 editions (filter choices).
+    with django_assert_num_queries(9):
+        response = client.get("/en/screenings/")
+    assert rows(response) == count
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("count", [1, 3])
+def test_title_page_screenings_query_count_is_constant(client, django_assert_num_queries, count):
+    future_schedule(count)
+    season = Screening.objects.first().titles.first().parent
+    response = client.get(season.get_absolute_url())  # warm-up: the page's own queries
+    assert rows(response) == count
+    # The screenings section adds 7 queries to the title page's own: upcoming screenings, their
+    # titles, 3 × localized titles (titles, parents, grandparents), partners; past screenings
+    # (none here, so nothing to prefetch). The people app adds the credits query and the
+    # streaming app the offers query. The total stays the same for 1 and 3 screenings.
+    with django_assert_num_queries(QUERIES_TITLE_PAGE):
+        client.get(season.get_absolute_url())
+
+
+QUERIES_TITLE_PAGE = 24
+
+
+def test_demo_festival_page_reads_like_the_programme(colcoa, client):
+    response = client.get("/en/festivals/colcoa-2021/")
+    text = re.sub(r"\s+", " ", response.content.decode())
+
+    for day, hours in [
+        ("Wednesday, November 3, 2021", "9:00 am – 10:30 am PDT"),
+        ("Thursday, November 4, 2021", "11:00 am – 12:30 pm PDT"),
+        ("Friday, November 5, 2021", "1:00 pm – 2:30 pm PDT"),
+        ("Saturday, November 6, 2021", "3:00 pm – 4:30 pm PDT"),
+        ("Sunday, November 7, 2021", "5:30 pm – 7:35 pm PST"),
+    ]:
+        assert f">{day}</h2>" in text
+        assert hours in text
+    assert text.count("North American premiere") == 5
+    assert text.count("In French with English subtitles") == 5
+    assert text.count("Presented in association with: Newen Connect, Orange Studio") == 5
+    [festival] = jsonld_blocks(response)
+    assert festival["@type"] == "Festival"
+    assert [e["startDate"] for e in festival["subEvent"]] == [
+        "2021-11-03T09:00:00-07:00",
+        "2021-11-04T11:00:00-07:00",
+        "2021-11-05T13:00:00-07:00",
+        "2021-11-06T15:00:00-07:00",
+        "2021-11-07T17:30:00-08:00",
+    ]
+    event = festival["subEvent"][4]
+    assert event["endDate"] == "2021-11-07T19:35:00-08:00"
+    assert event["inLanguage"] == "fr"
+    assert event["subtitleLanguage"] == "en"
+    assert event["location"]["name"] == "Melville Theatre"
+    assert [w["url"].rsplit("/", 2)[-2] for w in event["workPresented"]] == [
+        "l-opera-season-1-episode-1",
+        "l-opera-season-1-episode-2",
+    ]
+
+
+def test_demo_festival_ics_has_the_written_local_times(colcoa, client):
+    first = Calendar.from_ical(client.get("/en/festivals/colcoa-2021.ics").content)
+    again = Calendar.from_ical(client.get("/fr/festivals/colcoa-2021.ics").content)
+
+    events = list(first.walk("VEVENT"))
+    assert [(e.decoded("dtstart").strftime("%a %H:%M %Z"), e.decoded("dtend").strftime("%H:%M")) for e in events] == [
+        ("Wed 09:00 PDT", "10:30"),
+        ("Thu 11:00 PDT", "12:30"),
+        ("Fri 13:00 PDT", "14:30"),
+        ("Sat 15:00 PDT", "16:30"),
+        ("Sun 17:30 PST", "19:35"),
+    ]
+    assert [e["dtstart"].params["TZID"] for e in events] == ["America/Los_Angeles"] * 5
+    assert [tz["tzid"] for tz in first.walk("VTIMEZONE")] == ["America/Los_Angeles"]
+    assert events[4].decoded("dtstart").astimezone(UTC).isoformat() == "2021-11-08T01:30:00+00:00"
+    # Stable UIDs: the same in every download and language.
+    assert [str(e["uid"]) for e in events] == [str(e["uid"]) for e in again.walk("VEVENT")]
+    assert len({str(e["uid"]) for e in events}) == 5
+    assert {str(e["status"]) for e in events} == {"CONFIRMED"}
+    assert str(events[0]["url"]).startswith("http://testserver/en/screenings/")
+
+
+@pytest.mark.django_db
+def test_cancelled_screening_is_listed_marked_and_cancelled_in_ics(client):
+    screening = ScreeningFactory(
+        starts_at=datetime(2031, 5, 1, 20, 0, tzinfo=LA), ends_at=datetime(2031, 5, 1, 21, 30, tzinfo=LA)
+    )
+    services.cancel(screening)
+
+    page = client.get("/en/screenings/").content.decode()
+    calendar = Calendar.from_ical(client.get(f"/en/screenings/{screening.pk}.ics").content)
+
+    assert 'class="screening is-cancelled' in page
+    assert '<span class="status status-cancelled">Cancelled</span>' in page
+    [event] = calendar.walk("VEVENT")
+    assert str(event["status"]) == "CANCELLED"
+    assert str(event["uid"]) == f"{screening.uid}@affiche"
+    assert str(event["summary"]).startswith("Cancelled: ")
+    assert event.decoded("dtstart").strftime("%Y-%m-%d %H:%M %Z") == "2031-05-01 20:00 PDT"
+
+
+@pytest.mark.django_db
+def test_postponed_screening_jsonld_keeps_previous_start(client):
+    screening = ScreeningFactory(
+        starts_at=datetime(2031, 5, 1, 20, 0, tzinfo=LA),
+        ends_at=datetime(2031, 5, 1, 21, 30, tzinfo=LA),
+        price="12.50",
+        currency="USD",
+        ticket_url="https://tickets.example/1",
+    )
+    services.postpone(screening, datetime(2031, 5, 8, 20, 0, tzinfo=LA))
+
+    response = client.get(f"/en/screenings/{screening.pk}/")
+
+    [event] = jsonld_blocks(response)
+    assert event["eventStatus"] == "https://schema.org/EventRescheduled"
+    assert event["previousStartDate"] == "2031-05-01T20:00:00-07:00"
+    assert event["startDate"] == "2031-05-08T20:00:00-07:00"
+    assert event["offers"] == {
+        "@type": "Offer",
+        "url": "https://tickets.example/1",
+        "price": "12.50",
+        "priceCurrency": "USD",
+        "availability": "https://schema.org/InStock",
+    }
+    assert "Thursday, May 1, 2031, 8:00 pm" in response.content.decode()
+    assert "$12.50" in response.content.decode()
+
+
+def test_title_pages_show_past_demo_screenings(demo, client):
+    for slug in ["l-opera", "l-opera-season-1", "l-opera-season-1-episode-2"]:
+        text = client.get(f"/en/titles/{slug}/").content.decode()
+        assert rows(text) == 5, slug
+        assert "Sunday, November 7, 2021, 5:30 pm – 7:35 pm PST" in text
+        assert f"/en/titles/{slug}/screenings.ics" in text
+    assert rows(client.get("/en/titles/l-opera-season-2/")) == 0
+
+
+def test_title_ics_lists_the_five_demo_screenings(demo, client):
+    calendar = Calendar.from_ical(client.get("/en/titles/l-opera/screenings.ics").content)
+
+    assert len(list(calendar.walk("VEVENT"))) == 5
+
+
+@pytest.mark.django_db
+def test_title_list_filter_upcoming_screenings(client):
+    future_schedule(1)
+    screened = Screening.objects.get().titles.first()
+    series = screened.parent.parent
+    EpisodeFactory()  # another series, never screened
+
+    response = client.get("/en/titles/?screening=upcoming")
+
+    assert [t.pk for t in response.context["titles"]] == [series.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize(
+    "query",
+    ["?date=abc", "?venue=nowhere", "?festival=nope", "?title=%00", "?when=soon", "?page=9999", "?date=2021-13-45"],
+)
+def test_screening_list_bad_query_strings_never_500(client, query):
+    response = client.get(f"/en/screenings/{query}")
+
+    assert response.status_code in (200, 404)
+
+
+def test_screening_list_filters(demo, client):
+    assert client.get("/en/screenings/").context["paginator"].count == 0  # all five are in 2021
+    assert client.get("/en/screenings/?when=past").context["paginator"].count == 5
+    assert client.get("/en/screenings/?date=2021-11-07").context["paginator"].count == 1
+    assert (
+        client.get("/en/screenings/?when=all&venue=melville-theatre&festival=colcoa-2021&title=l-opera")
+        .context["paginator"]
+        .count
+        == 5
+    )
+
+
+def test_festival_slug_redirects_to_latest_edition(colcoa, client):
+    response = client.get("/en/festivals/colcoa/")
+
+    assert response.status_code == 302
+    assert response["Location"] == "/en/festivals/colcoa-2021/"
+
+
+def test_search_finds_venues_and_festivals(demo, client):
+    text = client.get("/en/search/?q=colcoa").content.decode()
+    assert "COLCOA French Film Festival 2021" in text
+    assert "Melville Theatre" in client.get("/fr/search/?q=melville").content.decode()
+
+
+def test_home_links_to_latest_edition_when_nothing_is_upcoming(demo, client):
+    text = client.get("/en/").content.decode()
+    assert "See the schedule of COLCOA French Film Festival 2021" in text

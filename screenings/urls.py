@@ -1,0 +1,17 @@
+from django.urls import path
+
+from . import views
+
+app_name = "screenings"
+
+urlpatterns = [
+    path("screenings/", views.ScreeningListView.as_view(), name="screening_list"),
+    path("screenings/<int:pk>/", views.ScreeningDetailView.as_view(), name="screening_detail"),
+    path("screenings/<int:pk>.ics", views.screening_ics, name="screening_ics"),
+    path("festivals/<slug:slug>/", views.EditionDetailView.as_view(), name="festival_detail"),
+    path("festivals/<slug:slug>.ics", views.edition_ics, name="festival_ics"),
+    path("festivals/<slug:slug>/sections.css", views.SectionStylesView.as_view(), name="section_styles"),
+    path("venues/<slug:slug>/", views.VenueDetailView.as_view(), name="venue_detail"),
+    path("venues/<slug:slug>.ics", views.venue_ics, name="venue_ics"),
+    path("titles/<slug:slug>/screenings.ics", views.title_ics, name="title_ics"),
+]

@@ -1,0 +1,168 @@
+from itertools import groupby
+
+from django.conf import settings
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.generic import DetailView, View
+from django_filters.views import FilterView
+
+from catalog.models import Title
+
+from . import ical, jsonld
+from .filters import ScreeningFilter
+from .localtime import day_label
+from .models import Edition, Screening, Section, Venue
+
+
+def by_day(screenings) -> list[dict]:
+    """[{"day": date, "label": "Wednesday, November 3, 2021", "screenings": [...]}]: each
+    screening on its venue's local day."""
+    return [
+        {"day": day, "label": day_label(day), "screenings": list(rows)}
+        for day, rows in groupby(screenings, key=lambda s: s.local_start.date())
+    ]
+
+
+class ScreeningListView(FilterView):
+    """Upcoming screenings with filters; bad values are form errors (``strict = False``)."""
+
+    filterset_class = ScreeningFilter
+    template_name = "screenings/screening_list.html"
+    context_object_name = "screenings"
+    paginate_by = settings.PAGE_SIZE
+    strict = False
+
+    def get_queryset(self):
+        return Screening.objects.for_schedule()
+
+    def get_filterset_kwargs(self, filterset_class):
+        # Always bound, so that the default ("upcoming") applies to a bare /screenings/.
+        kwargs = super().get_filterset_kwargs(filterset_class)
+        kwargs["data"] = self.request.GET.copy()
+        return kwargs
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        params = self.request.GET.copy()
+        params.pop("page", None)
+        context["query_without_page"] = params.urlencode()
+        context["days"] = by_day(context["screenings"])
+        return context
+
+
+class ScreeningDetailView(DetailView):
+    template_name = "screenings/screening_detail.html"
+    context_object_name = "screening"
+
+    def get_queryset(self):
+        return Screening.objects.for_schedule()
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["jsonld"] = jsonld.screening_event(self.object, self.request)
+        return context
+
+
+class EditionDetailView(DetailView):
+    """A festival edition's schedule day by day; ``/festivals/<festival slug>/`` goes to its
+    latest edition."""
+
+    template_name = "screenings/edition_detail.html"
+    context_object_name = "edition"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            edition = Edition.objects.filter(festival__slug__iexact=kwargs["slug"]).order_by("-starts_on").first()
+            if edition is None:
+                raise
+            return redirect(edition)
+
+    def get_object(self, queryset=None):
+        try:
+            return Edition.objects.for_page().get(slug__iexact=self.kwargs["slug"])
+        except Edition.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        screenings = list(self.object.screenings.for_schedule().order_by("starts_at", "pk"))
+        context["days"] = by_day(screenings)
+        context["jsonld"] = jsonld.festival(self.object, screenings, self.request)
+        return context
+
+
+class VenueDetailView(DetailView):
+    """A venue (a building; a room's address leads to it) with its rooms' upcoming schedule and
+    its latest past screenings."""
+
+    template_name = "screenings/venue_detail.html"
+    context_object_name = "venue"
+    past_limit = 20
+    upcoming_limit = 200
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        if self.object.parent_id:
+            return redirect(self.object.get_absolute_url())
+        return self.render_to_response(self.get_context_data(object=self.object))
+
+    def get_object(self, queryset=None):
+        try:
+            return Venue.objects.select_related("parent", "country").get(slug__iexact=self.kwargs["slug"])
+        except Venue.DoesNotExist as exc:
+            raise Http404 from exc
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        now = timezone.now()
+        here = Screening.objects.filter(Q(venue=self.object) | Q(venue__parent=self.object))
+        upcoming = list(here.upcoming(now).for_schedule()[: self.upcoming_limit])
+        context["days"] = by_day(upcoming)
+        context["past"] = list(here.past(now).for_schedule()[: self.past_limit])
+        context["rooms"] = list(self.object.rooms.all())
+        context["jsonld"] = [jsonld.screening_event(s, self.request) for s in upcoming]
+        return context
+
+
+class SectionStylesView(View):
+    """The colours of an edition's sections as CSS (the CSP allows no inline styles)."""
+
+    def get(self, request, slug):
+        sections = Section.objects.filter(edition__slug__iexact=slug)
+        css = "\n".join(f".section-{s.pk} {{ --section-colour: {s.colour}; }}" for s in sections)
+        response = HttpResponse(css, content_type="text/css; charset=utf-8")
+        response["Cache-Control"] = "public, max-age=300"
+        return response
+
+
+# iCalendar ----------------------------------------------------------------------------------
+
+
+def screening_ics(request, pk):
+    screening = get_object_or_404(Screening.objects.for_schedule(), pk=pk)
+    return ical.calendar_response([screening], request, ical.event_summary(screening))
+
+
+def edition_ics(request, slug):
+    edition = get_object_or_404(Edition.objects.select_related("festival"), slug__iexact=slug)
+    screenings = edition.screenings.for_schedule().order_by("starts_at", "pk")
+    return ical.calendar_response(screenings, request, str(edition))
+
+
+def venue_ics(request, slug):
+    venue = get_object_or_404(Venue, slug__iexact=slug, parent__isnull=True)
+    screenings = (
+        Screening.objects.filter(Q(venue=venue) | Q(venue__parent=venue)).for_schedule().order_by("starts_at", "pk")
+    )
+    return ical.calendar_response(screenings, request, venue.name)
+
+
+def title_ics(request, slug):
+    title = get_object_or_404(Title.objects.select_related("parent__parent"), slug__iexact=slug)
+    screenings = Screening.objects.for_title(title).for_schedule().order_by("starts_at", "pk")
+    return ical.calendar_response(screenings, request, _("Screenings: %(title)s") % {"title": title.full_title()})
