@@ -25,6 +25,7 @@ from importlib import import_module
 import tablib
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db import transaction
+from django.db.models.functions import Lower
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.formats.base_formats import CSV
@@ -237,10 +238,11 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
         keys = [k.strip() for k in (value or "").split(SEPARATOR) if k.strip()]
         if not keys:
             return self.model.objects.none()
+        # One query, whatever the case the file uses ("fr", "FR").
         found = {
-            str(getattr(o, self.field)).lower(): o for o in self.model.objects.filter(**{f"{self.field}__in": keys})
+            str(getattr(o, self.field)).lower(): o
+            for o in self.model.objects.annotate(_key=Lower(self.field)).filter(_key__in=[k.lower() for k in keys])
         }
-        found.update({str(getattr(o, self.field)).lower(): o for o in self._case_insensitive(keys, found)})
         unknown = [k for k in keys if k.lower() not in found]
         if unknown and self.create:
             for key in unknown:
@@ -249,11 +251,6 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
         if unknown:
             raise ValueError(_("No %(label)s “%(value)s”.") % {"label": self.label, "value": ", ".join(unknown)})
         return self.model.objects.filter(pk__in=[found[k.lower()].pk for k in keys])
-
-    def _case_insensitive(self, keys, found):
-        missing = [k for k in keys if k.lower() not in found]
-        for key in missing:
-            yield from self.model.objects.filter(**{f"{self.field}__iexact": key})[:1]
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -347,7 +344,7 @@ class AfficheResource(resources.ModelResource):
         fields = self.get_export_fields()
         yield [f.column_name for f in fields]
         queryset = self.get_export_queryset() if queryset is None else queryset
-        for instance in queryset.iterator(chunk_size=2000) if not queryset._prefetch_related_lookups else queryset:
+        for instance in queryset.iterator(chunk_size=2000):
             yield [neutralise(self.export_field(f, instance)) for f in fields]
 
     def get_export_queryset(self):

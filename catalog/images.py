@@ -11,9 +11,10 @@ import uuid
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+
+from .language import localized
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
 MAX_BYTES = 15 * 1024 * 1024
@@ -68,7 +69,7 @@ def _encode(img: Image.Image, fmt: str) -> bytes:
     return out.getvalue()
 
 
-def reencode(upload) -> tuple[ContentFile, int, int, Image.Image]:
+def reencode(upload) -> tuple[ContentFile, Image.Image]:
     """The upload re-encoded in its own format, with orientation applied and no metadata."""
     upload.seek(0)
     with Image.open(upload) as img:
@@ -80,7 +81,7 @@ def reencode(upload) -> tuple[ContentFile, int, int, Image.Image]:
         clean = img.copy()
     data = _encode(clean, fmt)
     name = f"{uuid.uuid4().hex}.{ALLOWED_FORMATS[fmt]}"
-    return ContentFile(data, name=name), clean.width, clean.height, clean
+    return ContentFile(data, name=name), clean
 
 
 def thumbnail(img: Image.Image, width: int) -> ContentFile:
@@ -119,7 +120,7 @@ class ImageRecord(models.Model):
     def save(self, *args, **kwargs):
         upload = self.image.file if self.image and not self.image._committed else None
         if upload is not None:
-            content, _w, _h, img = reencode(upload)
+            content, img = reencode(upload)
             self.image.save(content.name, content, save=False)
             small, large = (thumbnail(img, w) for w in THUMB_WIDTHS)
             self.thumb_small.save(small.name, small, save=False)
@@ -129,8 +130,7 @@ class ImageRecord(models.Model):
     @property
     def alt_text(self) -> str:
         """The alt text in the visitor's language, else the other one."""
-        language = (get_language() or "en")[:2]
-        return (self.alt_fr if language == "fr" else self.alt_en) or self.alt_en or self.alt_fr
+        return localized(self, "alt")
 
     @property
     def srcset(self) -> str:
@@ -140,9 +140,3 @@ class ImageRecord(models.Model):
         if self.thumb_large:
             parts.append(f"{self.thumb_large.url} {THUMB_WIDTHS[1]}w")
         return ", ".join(parts)
-
-    def display_size(self, width: int) -> tuple[int, int]:
-        """Width and height attributes for the image shown ``width`` pixels wide."""
-        if not self.width or not self.height:
-            return width, width * 3 // 2
-        return width, round(self.height * width / self.width)

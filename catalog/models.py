@@ -3,7 +3,7 @@ from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
-from django.utils.translation import get_language, gettext, ngettext
+from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
 from .enums import (
@@ -15,16 +15,8 @@ from .enums import (
     TitleKind,
 )
 from .images import ImageRecord
+from .language import current_language, in_language, localized
 from .text import normalize, search_terms
-
-
-def current_language() -> str:
-    return (get_language() or "en")[:2]
-
-
-class CodeQuerySet(models.QuerySet):
-    def by_codes(self, codes):
-        return self.filter(code__in=[c.strip() for c in codes if c.strip()])
 
 
 class NamedCode(models.Model):
@@ -33,8 +25,6 @@ class NamedCode(models.Model):
     code = models.CharField(_("code"), max_length=8, primary_key=True)
     name_en = models.CharField(_("English name"), max_length=100)
     name_fr = models.CharField(_("French name"), max_length=100)
-
-    objects = CodeQuerySet.as_manager()
 
     class Meta:
         abstract = True
@@ -45,7 +35,7 @@ class NamedCode(models.Model):
 
     @property
     def name(self) -> str:
-        return self.name_fr if current_language() == "fr" else self.name_en
+        return localized(self, "name")
 
 
 class Country(NamedCode):
@@ -80,7 +70,7 @@ class Vocabulary(models.Model):
 
     @property
     def name(self) -> str:
-        return (self.name_fr if current_language() == "fr" else "") or self.name_en
+        return localized(self, "name")
 
 
 class Genre(Vocabulary):
@@ -333,24 +323,11 @@ class Title(models.Model):
             node = node.parent
         return list(reversed(chain))
 
-    @property
-    def series(self) -> "Title | None":
-        for node in [self, *reversed(self.ancestors())]:
-            if node.kind == TitleKind.SERIES:
-                return node
-        return None
-
     # Texts and facts -----------------------------------------------------------
 
     def synopsis(self, language: str | None = None) -> tuple[str, str]:
         """(text, language of the text): the visitor's language first, then the other."""
-        language = language or current_language()
-        order = ["fr", "en"] if language == "fr" else ["en", "fr"]
-        for lang in order:
-            text = getattr(self, f"synopsis_{lang}")
-            if text:
-                return text, lang
-        return "", language
+        return in_language(self, "synopsis", language)
 
     @property
     def known_episode_count(self) -> int | None:
@@ -531,11 +508,11 @@ class Collection(models.Model):
 
     @property
     def name(self) -> str:
-        return (self.name_fr if current_language() == "fr" else "") or self.name_en
+        return localized(self, "name")
 
     @property
     def description(self) -> str:
-        return (self.description_fr if current_language() == "fr" else "") or self.description_en
+        return localized(self, "description")
 
 
 class CollectionItem(models.Model):

@@ -8,24 +8,14 @@ from django.db import models
 from django.db.models import Exists, OuterRef, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
+from catalog.language import in_language, localized
 from catalog.models import Country, Title
 from catalog.text import normalize, search_terms
 
 from .enums import CreditTarget, OrganizationKind, RelationKind
-
-
-def _in_language(obj, field: str) -> tuple[str, str]:
-    """(text, language) of ``field_en`` / ``field_fr``: the visitor's language first."""
-    language = (get_language() or "en")[:2]
-    for lang in ["fr", "en"] if language == "fr" else ["en", "fr"]:
-        text = getattr(obj, f"{field}_{lang}")
-        if text:
-            return text, lang
-    return "", language
 
 
 class NamedQuerySet(models.QuerySet):
@@ -112,7 +102,7 @@ class Person(models.Model):
         return reverse("people:person_detail", kwargs={"slug": self.slug})
 
     def biography(self) -> tuple[str, str]:
-        return _in_language(self, "bio")
+        return in_language(self, "bio")
 
     @property
     def life_dates(self) -> str:
@@ -173,7 +163,7 @@ class Organization(models.Model):
         return reverse("people:organization_detail", kwargs={"slug": self.slug})
 
     def history(self) -> tuple[str, str]:
-        return _in_language(self, "bio")
+        return in_language(self, "bio")
 
 
 class OrganizationLogo(ImageRecord):
@@ -284,7 +274,7 @@ class Department(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self, "name")[0]
+        return localized(self, "name")
 
 
 class RoleQuerySet(models.QuerySet):
@@ -344,7 +334,7 @@ class Role(models.Model):
 
     @property
     def name(self) -> str:
-        return _in_language(self, "name")[0]
+        return localized(self, "name")
 
 
 class RoleLabel(models.Model):

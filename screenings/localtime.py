@@ -7,12 +7,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time
 from django.core.exceptions import ValidationError
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+
+from catalog.language import babel_locale
 
 from .enums import AmbiguousChoice
 
-LOCALES = {"fr": "fr_FR", "en": "en_US"}
 UTC = ZoneInfo("UTC")
 
 
@@ -130,7 +130,7 @@ def fold_choice(local: datetime) -> str:
 
 
 def locale_for(language: str | None = None) -> str:
-    return LOCALES.get((language or get_language() or "en")[:2], "en_US")
+    return babel_locale(language)
 
 
 def day_label(day: date, language: str | None = None) -> str:

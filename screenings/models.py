@@ -16,9 +16,9 @@ from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from catalog.language import localized
 from catalog.models import Country, Language, Title
 from people.models import Organization
 
@@ -27,10 +27,6 @@ from .localtime import datetime_label, offset_label, time_label, validate_timezo
 
 currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as USD or EUR."))
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #8c1c13."))
-
-
-def _lang() -> str:
-    return (get_language() or "en")[:2]
 
 
 class VenueQuerySet(models.QuerySet):
@@ -154,7 +150,7 @@ class Festival(models.Model):
 
     @property
     def description(self) -> str:
-        return (self.description_fr if _lang() == "fr" else "") or self.description_en
+        return localized(self, "description")
 
 
 class EditionQuerySet(models.QuerySet):
@@ -224,7 +220,7 @@ class Section(models.Model):
 
     @property
     def name(self) -> str:
-        return (self.name_fr if _lang() == "fr" else "") or self.name_en
+        return localized(self, "name")
 
 
 def _title_prefetch(prefix: str = "titles") -> Prefetch:
@@ -423,7 +419,7 @@ class Screening(models.Model):
 
     @property
     def label(self) -> str:
-        return (self.label_fr if _lang() == "fr" else "") or self.label_en
+        return localized(self, "label")
 
     @property
     def is_cancelled(self) -> bool:

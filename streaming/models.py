@@ -17,7 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
-from catalog.models import Country, Title, current_language
+from catalog.language import localized
+from catalog.models import Country, Title
 from catalog.text import normalize, search_terms
 
 from .enums import (
@@ -124,7 +125,7 @@ class Platform(models.Model):
 
     @property
     def description(self) -> str:
-        return (self.description_fr if current_language() == "fr" else "") or self.description_en
+        return localized(self, "description")
 
     def cheapest_plan(self):
         """The lowest paid recurring plan open to everyone (no age condition), among the
@@ -278,7 +279,7 @@ class Plan(models.Model):
 
     @property
     def name(self) -> str:
-        return (self.name_fr if current_language() == "fr" else "") or self.name_en
+        return localized(self, "name")
 
     @property
     def discounted_price(self) -> Decimal | None:
