@@ -1,44 +1,70 @@
 """The one CSV machinery shared by every resource (SPEC §6), built on django-import-export.
 
+Each resource is an import-export ``ModelResource`` whose fields and widgets read and write
+the cells; this module adds what its defaults lack for real files and real sizes:
+
 Reading: UTF-8 with or without BOM, or Windows-1252 (declared, or detected when the bytes are
 not UTF-8); comma or semicolon (declared, or detected from the header); CRLF or LF; quoted
-multi-line cells. The header must hold every required column and nothing unknown; a short
-row is an error (an update never blanks a field because a cell is missing).
+multi-line cells; all streamed, so memory does not grow with the file. The header must hold
+every required column and nothing unknown; a short row is an error (an update never blanks a
+field because a cell is missing).
 
-Importing: every row is validated with the model's own rules (``full_clean``) and written in
-one transaction that is rolled back if any row fails, so an import is all or nothing. The
-report names each bad row's line, column, value and reason. Re-importing the same file
-matches rows by natural key and changes nothing.
+Importing: rows are read in chunks. Every related natural key of a chunk is resolved in one
+query per column; existing records are found by natural key in one query; each row is then
+checked with the model's own rules. Resources with ``bulk = True`` (titles, credits) write a
+chunk with ``bulk_create``/``bulk_update`` and let the database check its constraints; when it
+refuses, the chunk is replayed row by row with ``full_clean`` to name the bad rows. Other
+resources save row by row with ``full_clean`` (their rules look at earlier rows: a room's
+overlapping screenings). Everything happens in one transaction that is rolled back when any
+row fails, and always for a dry run: an import is all or nothing and the dry run reports
+exactly what the import would do. Re-importing the same file changes nothing.
 
 Writing: an iterator over the queryset, never a list; cells that a spreadsheet would take
 for a formula are prefixed with an apostrophe, which the reader removes again.
 
-The admin Import/Export buttons (``AfficheCSV`` format) and the ``import_csv`` /
-``export_csv`` commands run this same code.
+The admin Import/Export buttons (catalog.csvadmin) and the ``import_csv`` / ``export_csv`` /
+``import_all`` / ``export_all`` commands run this same code.
 """
 
+import codecs
 import csv
+import datetime
+import decimal
 import io
+import itertools
+import re
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from importlib import import_module
+from pathlib import Path
 
-import tablib
-from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db import transaction
+from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
-from import_export.formats.base_formats import CSV
+from import_export.fields import Field
 
 from .text import normalize
 
-#: Resource name → "module.Class", in dependency order (import_all follows it).
+#: Resource name → "module.Class", in dependency order (import_all and export_all follow it).
 RESOURCES = {
     "titles": "catalog.resources.TitleResource",
+    "people": "people.resources.PersonResource",
+    "organizations": "people.resources.OrganizationResource",
+    "credits": "people.resources.CreditResource",
+    "venues": "screenings.resources.VenueResource",
+    "festivals": "screenings.resources.FestivalResource",
+    "screenings": "screenings.resources.ScreeningResource",
+    "platforms": "streaming.resources.PlatformResource",
+    "plans": "streaming.resources.PlanResource",
+    "offers": "streaming.resources.OfferResource",
 }
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = "|"
+BLOCK = 1 << 20
 
 
 class CsvFileError(Exception):
@@ -96,40 +122,53 @@ class ImportReport:
 # Reading ---------------------------------------------------------------------------
 
 
-def decode(data: bytes, encoding: str | None = None) -> str:
-    """Text of ``data``: the declared encoding, else UTF-8 (BOM or not), else Windows-1252."""
+def _binary(source) -> io.BufferedIOBase:
+    """A seekable binary stream over bytes, a path or an (uploaded) file."""
+    if isinstance(source, bytes):
+        return io.BytesIO(source)
+    if isinstance(source, Path):
+        return source.open("rb")
+    if hasattr(source, "seek"):
+        source.seek(0)
+        return source
+    raise TypeError(f"Cannot read CSV from {type(source).__name__}")
+
+
+def detect_encoding(binary) -> str:
+    """UTF-8 (BOM or not) when every byte decodes as UTF-8, else Windows-1252; read in blocks."""
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    start = binary.read(3)
+    encoding = "utf-8-sig" if start == codecs.BOM_UTF8 else "utf-8"
+    try:
+        decoder.decode(start.removeprefix(codecs.BOM_UTF8))
+        while block := binary.read(BLOCK):
+            decoder.decode(block)
+        decoder.decode(b"", final=True)
+    except UnicodeDecodeError:
+        encoding = "cp1252"
+    binary.seek(0)
+    return encoding
+
+
+def open_text(source, encoding: str | None = None) -> io.TextIOBase:
+    """A text stream of ``source`` (bytes, str content, a Path or a binary file)."""
+    if isinstance(source, str):
+        return io.StringIO(source.removeprefix("\ufeff"), newline="")
+    binary = _binary(source)
     if encoding:
         try:
-            text = data.decode(encoding)
-        except (UnicodeDecodeError, LookupError) as exc:
-            raise CsvFileError(
-                [
-                    Problem(
-                        None,
-                        "",
-                        "",
-                        _("The file is not readable as %(encoding)s: %(error)s") % {"encoding": encoding, "error": exc},
-                    )
-                ]
-            ) from exc
-        return text.removeprefix("\ufeff")
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        return data.decode("cp1252", errors="strict") if _is_cp1252(data) else data.decode("latin-1")
+            codecs.lookup(encoding)
+        except LookupError as exc:
+            raise CsvFileError([Problem(None, "", "", _("Unknown encoding “%(e)s”.") % {"e": encoding})]) from exc
+        if codecs.lookup(encoding).name == "utf-8":
+            encoding = "utf-8-sig"
+    else:
+        encoding = detect_encoding(binary)
+    return io.TextIOWrapper(binary, encoding=encoding, newline="")
 
 
-def _is_cp1252(data: bytes) -> bool:
-    try:
-        data.decode("cp1252")
-    except UnicodeDecodeError:
-        return False
-    return True
-
-
-def sniff_delimiter(text: str) -> str:
-    header = text.split("\n", 1)[0]
-    return ";" if header.count(";") > header.count(",") else ","
+def sniff_delimiter(header_line: str) -> str:
+    return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
 def unformula(value: str) -> str:
@@ -146,63 +185,108 @@ def neutralise(value):
     return value
 
 
-def read_dataset(
-    data: bytes | str, columns, required, encoding=None, delimiter=None
-) -> tuple[tablib.Dataset, list[int]]:
-    """A Dataset of the file's rows and the line each row starts on; CsvFileError if unusable.
+class CsvReader:
+    """The rows of a CSV text stream as (line, {column: cell}) or (line, Problem).
 
-    ``columns`` are the resource's columns; other columns are reported as unknown.
+    Raises CsvFileError when the header is unusable (unknown, missing or repeated columns)
+    or when the bytes cannot be decoded in the declared encoding.
     """
-    text = data if isinstance(data, str) else decode(data, encoding)
-    delimiter = delimiter or sniff_delimiter(text)
-    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
-    problems = []
-    try:
-        header = [h.strip() for h in next(reader, [])]
-    except csv.Error as exc:
-        raise CsvFileError([Problem(1, "", "", str(exc))]) from exc
-    if not any(header):
-        raise CsvFileError([Problem(None, "", "", _("The file is empty."))])
-    unknown = [h for h in header if h not in columns]
-    missing = [c for c in required if c not in header]
-    duplicated = sorted({h for h in header if header.count(h) > 1})
-    for name in unknown:
-        problems.append(
-            Problem(1, name, "", _("Unknown column (expected: %(columns)s).") % {"columns": ", ".join(columns)})
-        )
-    for name in missing:
-        problems.append(Problem(1, name, "", _("Required column missing.")))
-    for name in duplicated:
-        problems.append(Problem(1, name, "", _("Column given twice.")))
-    dataset = tablib.Dataset(headers=header)
-    lines, start = [], 2
-    try:
-        for record in reader:
-            line = start
-            start = reader.line_num + 1
-            if not any(cell.strip() for cell in record):
-                continue
-            if len(record) != len(header):
+
+    def __init__(self, stream, columns, required, delimiter: str | None = None):
+        try:
+            first = stream.readline()
+            stream.seek(0)
+        except UnicodeDecodeError as exc:
+            raise CsvFileError([_decode_problem(exc)]) from exc
+        self.delimiter = delimiter or sniff_delimiter(first)
+        self.reader = csv.reader(stream, delimiter=self.delimiter, strict=True)
+        try:
+            self.header = [h.strip().removeprefix("\ufeff") for h in next(self.reader, [])]
+        except (csv.Error, UnicodeDecodeError) as exc:
+            raise CsvFileError([Problem(1, "", "", str(exc))]) from exc
+        if not any(self.header):
+            raise CsvFileError([Problem(None, "", "", _("The file is empty."))])
+        problems = []
+        for name in self.header:
+            if name not in columns:
                 problems.append(
-                    Problem(
-                        line,
-                        "",
-                        "",
-                        _("The row has %(got)s cells; the header has %(want)s.")
-                        % {"got": len(record), "want": len(header)},
-                    )
+                    Problem(1, name, "", _("Unknown column (expected: %(columns)s).") % {"columns": ", ".join(columns)})
                 )
-                continue
-            dataset.append([unformula(cell) for cell in record])
-            lines.append(line)
-    except csv.Error as exc:
-        problems.append(Problem(reader.line_num, "", "", _("Unreadable CSV: %(error)s") % {"error": exc}))
-    if problems:
-        raise CsvFileError(problems)
-    return dataset, lines
+        for name in required:
+            if name not in self.header:
+                problems.append(Problem(1, name, "", _("Required column missing.")))
+        for name in sorted({h for h in self.header if self.header.count(h) > 1}):
+            problems.append(Problem(1, name, "", _("Column given twice.")))
+        if problems:
+            raise CsvFileError(problems)
+
+    def __iter__(self) -> Iterator[tuple[int, dict | Problem]]:
+        header, width, start = self.header, len(self.header), 2
+        try:
+            for record in self.reader:
+                line, start = start, self.reader.line_num + 1
+                if not any(cell.strip() for cell in record):
+                    continue
+                if len(record) != width:
+                    yield (
+                        line,
+                        Problem(
+                            line,
+                            "",
+                            "",
+                            _("The row has %(got)s cells; the header has %(want)s.")
+                            % {"got": len(record), "want": width},
+                        ),
+                    )
+                    continue
+                yield line, dict(zip(header, map(unformula, record), strict=True))
+        except csv.Error as exc:
+            yield start, Problem(start, "", "", _("Unreadable CSV: %(error)s") % {"error": exc})
+        except UnicodeDecodeError as exc:
+            yield start, _decode_problem(exc)
+
+
+def _decode_problem(exc) -> Problem:
+    return Problem(
+        None,
+        "",
+        "",
+        _("The file is not readable as %(encoding)s: %(error)s") % {"encoding": exc.encoding, "error": exc.reason},
+    )
 
 
 # Widgets ---------------------------------------------------------------------------
+
+
+class CachedLookup:
+    """Records of ``model`` by a case-insensitive key, fetched for a whole chunk at once."""
+
+    def __init__(self, model, field="slug"):
+        self.model, self.field = model, field
+        self.cache: dict[str, models.Model] = {}
+
+    def queryset(self):
+        return self.model._default_manager.all()
+
+    def prefetch(self, values: Iterable[str]):
+        wanted = {v.strip().lower() for v in values if v and v.strip()} - self.cache.keys()
+        if not wanted:
+            return
+        found = self.queryset().annotate(_key=Lower(self.field)).filter(_key__in=wanted)
+        for record in found:
+            self.cache[str(getattr(record, self.field)).lower()] = record
+
+    def get(self, value: str):
+        key = value.strip().lower()
+        if key not in self.cache:
+            self.prefetch([value])
+        return self.cache.get(key)
+
+    def remember(self, record):
+        self.cache[str(getattr(record, self.field)).lower()] = record
+
+    def forget(self):
+        self.cache.clear()
 
 
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
@@ -211,18 +295,19 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
     def __init__(self, model, field="slug", label=None, **kwargs):
         super().__init__(model, field=field, **kwargs)
         self.label = label or model._meta.verbose_name
+        self.lookup = CachedLookup(model, field)
 
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
         if not value:
             return None
-        try:
-            return self.get_queryset(value, row, **kwargs).get(**{f"{self.field}__iexact": value})
-        except ObjectDoesNotExist as exc:
-            raise ValueError(_("No %(label)s “%(value)s”.") % {"label": self.label, "value": value}) from exc
+        record = self.lookup.get(value)
+        if record is None:
+            raise ValueError(_("No %(label)s “%(value)s”.") % {"label": self.label, "value": value})
+        return record
 
     def render(self, value, obj=None, **kwargs):
-        return "" if value is None else getattr(value, self.field)
+        return "" if value is None else str(getattr(value, self.field))
 
 
 class NaturalKeysWidget(widgets.ManyToManyWidget):
@@ -233,24 +318,28 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
         super().__init__(model, separator=SEPARATOR, field=field, **kwargs)
         self.label = label or model._meta.verbose_name
         self.create = create
+        self.lookup = CachedLookup(model, field)
 
-    def clean(self, value, row=None, **kwargs):
-        keys = [k.strip() for k in (value or "").split(SEPARATOR) if k.strip()]
-        if not keys:
-            return self.model.objects.none()
-        # One query, whatever the case the file uses ("fr", "FR").
-        found = {
-            str(getattr(o, self.field)).lower(): o
-            for o in self.model.objects.annotate(_key=Lower(self.field)).filter(_key__in=[k.lower() for k in keys])
-        }
-        unknown = [k for k in keys if k.lower() not in found]
-        if unknown and self.create:
-            for key in unknown:
-                found[key.lower()] = self.create(key)
-            unknown = []
+    @staticmethod
+    def keys(value) -> list[str]:
+        return [k.strip() for k in (value or "").split(SEPARATOR) if k.strip()]
+
+    def clean(self, value, row=None, **kwargs) -> list:
+        keys = self.keys(value)
+        self.lookup.prefetch(keys)
+        records, unknown = [], []
+        for key in keys:
+            record = self.lookup.get(key)
+            if record is None and self.create:
+                record = self.create(key)
+                self.lookup.remember(record)
+            if record is None:
+                unknown.append(key)
+            elif record not in records:
+                records.append(record)
         if unknown:
             raise ValueError(_("No %(label)s “%(value)s”.") % {"label": self.label, "value": ", ".join(unknown)})
-        return self.model.objects.filter(pk__in=[found[k.lower()].pk for k in keys])
+        return records
 
     def render(self, value, obj=None, **kwargs):
         if value is None:
@@ -272,6 +361,67 @@ class StrictIntegerWidget(widgets.IntegerWidget):
         return "" if value is None else str(value)
 
 
+class StrictDecimalWidget(widgets.DecimalWidget):
+    """A decimal with a point; with a comma only in a semicolon-delimited file ("9,99")."""
+
+    def clean(self, value, row=None, delimiter=",", **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if "," in value:
+            if delimiter != ";" or "." in value:
+                raise ValueError(_("Write decimals with a point: 9.99."))
+            value = value.replace(",", ".")
+        try:
+            number = decimal.Decimal(value)
+        except decimal.InvalidOperation as exc:
+            raise ValueError(_("Enter a number such as 9.99.")) from exc
+        if not number.is_finite():
+            raise ValueError(_("Enter a number such as 9.99."))
+        return number
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
+
+
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+class StrictDateWidget(widgets.DateWidget):
+    """ISO 8601 only: "03/04/2026" is refused as ambiguous, never guessed."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip()
+        if not value:
+            return None
+        if not ISO_DATE.match(value):
+            raise ValueError(_("Write dates as YYYY-MM-DD (ISO 8601); “%(value)s” is ambiguous.") % {"value": value})
+        try:
+            return datetime.date.fromisoformat(value)
+        except ValueError as exc:
+            raise ValueError(_("No such date.")) from exc
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else value.isoformat()
+
+
+class BooleanCellWidget(widgets.BooleanWidget):
+    """true/false, yes/no, oui/non, 1/0; empty is false."""
+
+    TRUE, FALSE = {"1", "true", "yes", "oui", "vrai", "y"}, {"0", "false", "no", "non", "faux", "n", ""}
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip().lower()
+        if value in self.TRUE:
+            return True
+        if value in self.FALSE:
+            return False
+        raise ValueError(_("Write true or false."))
+
+    def render(self, value, obj=None, **kwargs):
+        return "true" if value else "false"
+
+
 class TextWidget(widgets.CharWidget):
     """Text exactly as written (no trimming: a cell is a value, and round trips must hold)."""
 
@@ -282,62 +432,393 @@ class TextWidget(widgets.CharWidget):
         return "" if value is None else str(value)
 
 
+def text(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=TextWidget())
+
+
+def integer(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=StrictIntegerWidget())
+
+
+def decimal_field(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=StrictDecimalWidget())
+
+
+def date(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=StrictDateWidget())
+
+
+def boolean(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=BooleanCellWidget())
+
+
+def foreign(column, model, key="slug", attribute=None, label=None):
+    return Field(attribute=attribute or column, column_name=column, widget=NaturalKeyWidget(model, key, label))
+
+
+def computed(column):
+    """A column read and written by the resource's ``RelatedColumn`` of the same name."""
+    return Field(column_name=column, widget=TextWidget())
+
+
+# Related columns: values kept in other tables (many-to-many, names, ratings, aliases) ---
+
+
+class RelatedColumn:
+    """A column whose value lives in other tables. ``parse`` turns a cell into a comparable
+    value, ``current`` reads the stored value (from prefetched data), ``render`` writes the
+    cell, and ``write`` stores the values of many records at once."""
+
+    prefetch: tuple = ()
+
+    def parse(self, cell: str, row: dict, resource) -> object:
+        raise NotImplementedError
+
+    def current(self, instance) -> object:
+        raise NotImplementedError
+
+    def render(self, instance) -> str:
+        raise NotImplementedError
+
+    def write(self, items: list[tuple[models.Model, object]]):
+        raise NotImplementedError
+
+    def prepare(self, cells: list[str]):
+        """Resolve the natural keys of a chunk's cells in one query."""
+
+
+class ManyToManyColumn(RelatedColumn):
+    """A many-to-many field by natural keys: "FR|BE"; order does not count."""
+
+    def __init__(self, attribute, model, key="slug", label=None, create=None):
+        self.attribute = attribute
+        self.widget = NaturalKeysWidget(model, key, label, create)
+        self.prefetch = (attribute,)
+
+    def prepare(self, cells):
+        self.widget.lookup.prefetch(k for cell in cells for k in self.widget.keys(cell))
+
+    def parse(self, cell, row, resource):
+        return frozenset(record.pk for record in self.widget.clean(cell))
+
+    def current(self, instance):
+        if instance.pk is None:
+            return frozenset()
+        return frozenset(record.pk for record in getattr(instance, self.attribute).all())
+
+    def render(self, instance):
+        return self.widget.render(getattr(instance, self.attribute))
+
+    def write(self, items):
+        if not items:
+            return
+        field = items[0][0]._meta.get_field(self.attribute)
+        through = field.remote_field.through
+        source = field.m2m_field_name()
+        target = field.m2m_reverse_field_name()
+        through.objects.filter(**{f"{source}__in": [i.pk for i, _v in items]}).delete()
+        through.objects.bulk_create(
+            [through(**{f"{source}_id": i.pk, f"{target}_id": pk}) for i, value in items for pk in sorted(value)]
+        )
+
+
 # Resources -------------------------------------------------------------------------
 
 
+@dataclass
+class Pending:
+    line: int
+    row: dict
+    instance: models.Model
+    new: bool
+    fields: list[str]
+    related: dict
+
+
 class AfficheResource(resources.ModelResource):
-    """Base of every CSV resource: natural keys, full validation, unchanged rows skipped."""
+    """Base of every CSV resource: natural keys, full validation, chunked all-or-nothing import."""
 
     #: Columns that a file must have (the natural key at least).
     required_columns: tuple[str, ...] = ()
+    #: Columns kept in other tables, by column name.
+    related_columns: dict[str, RelatedColumn] = {}
+    #: Write chunks with bulk_create/bulk_update (the database checks constraints) rather
+    #: than saving row by row with full_clean.
+    bulk = False
+    chunk_size = 1000
+    #: A column naming another record of the same resource that may come earlier in the
+    #: file (a season's series): the pending chunk is written before such a row.
+    self_reference: str = ""
+    #: Model fields that the import never compares (kept by the model itself).
+    derived_fields: tuple[str, ...] = ()
 
     class Meta:
         skip_unchanged = True
-        report_skipped = True
         clean_model_instances = True
-        use_transactions = True
-        skip_html_diff = True
         store_instance = False
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.created_related: list[str] = []
+        self.delimiter = ","
+        self.columns_by_attribute = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
 
     @classmethod
     def columns(cls) -> list[str]:
         return [f.column_name for f in cls().get_export_fields()]
 
-    def import_instance(self, instance, row, **kwargs):
-        """Fields, then many-to-many cells, so that one pass reports every bad cell of a row."""
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        for import_field in self.get_import_fields():
-            if isinstance(import_field.widget, widgets.ManyToManyWidget) and import_field.column_name in row:
-                try:
-                    import_field.clean(row)
-                except ValueError as exc:
-                    errors[import_field.attribute] = [str(exc)]
-        if errors:
-            raise ValidationError(errors)
+    # Natural keys ------------------------------------------------------------------
 
     def natural_key(self, row) -> tuple:
+        """The row's key as written (normalised): two rows with the same key are an error."""
         return tuple(normalize(str(row.get(name, ""))) for name in self.get_import_id_fields())
 
-    def duplicate_problems(self, dataset, lines) -> list[Problem]:
-        seen, problems = {}, []
-        for index, row in enumerate(dataset.dict):
-            key = self.natural_key(row)
-            if key in seen:
-                problems.append(
-                    Problem(
-                        lines[index],
-                        ", ".join(self.get_import_id_fields()),
-                        " / ".join(str(row.get(n, "")) for n in self.get_import_id_fields()),
-                        _("Same key as line %(line)s.") % {"line": seen[key]},
+    def key_of(self, instance) -> tuple:
+        """The natural key of a record, comparable with ``key_of_row``."""
+        return tuple(str(getattr(instance, name)).lower() for name in self.get_import_id_fields())
+
+    def key_of_row(self, row) -> tuple:
+        return tuple(str(row.get(name, "")).strip().lower() for name in self.get_import_id_fields())
+
+    def existing(self, rows: list[dict]) -> dict[tuple, models.Model]:
+        """Records the chunk's rows name, by ``key_of``; one query (single-column keys)."""
+        (name,) = self.get_import_id_fields()
+        keys = {str(row.get(name, "")).strip().lower() for row in rows} - {""}
+        if not keys:
+            return {}
+        queryset = self.get_export_queryset().annotate(_key=Lower(name)).filter(_key__in=keys)
+        return {self.key_of(record): record for record in queryset}
+
+    # Import --------------------------------------------------------------------------
+
+    def prepare(self, rows: list[dict]):
+        """Resolve every natural key the chunk's rows name, one query per column."""
+        for import_field in self.get_import_fields():
+            widget = import_field.widget
+            if isinstance(widget, NaturalKeyWidget) and import_field.column_name in rows[0]:
+                widget.lookup.prefetch(row[import_field.column_name] for row in rows)
+        for column, handler in self.related_columns.items():
+            if column in rows[0]:
+                handler.prepare([row[column] for row in rows])
+
+    def forget(self):
+        """Drop the chunk's resolved keys, so that memory does not grow with the file."""
+        for import_field in self.get_import_fields():
+            if isinstance(import_field.widget, NaturalKeyWidget):
+                import_field.widget.lookup.forget()
+        for handler in self.related_columns.values():
+            if isinstance(handler, ManyToManyColumn):
+                handler.widget.lookup.forget()
+
+    def new_instance(self, row):
+        return self._meta.model()
+
+    def compared_fields(self):
+        model = self._meta.model
+        skip = {"id", "created", "updated", "version", *self.derived_fields}
+        return [f.attname for f in model._meta.concrete_fields if f.attname not in skip and not f.primary_key]
+
+    def apply(self, instance, row) -> tuple[dict, dict]:
+        """Set the row's cells on ``instance``; returns (errors by column, related values)."""
+        errors, related = {}, {}
+        for import_field in self.get_import_fields():
+            column = import_field.column_name
+            if column not in row or column in self.related_columns or not import_field.attribute:
+                continue
+            try:
+                import_field.save(instance, row, delimiter=self.delimiter)
+            except (ValueError, ValidationError) as exc:
+                errors[column] = _messages(exc)
+        for column, handler in self.related_columns.items():
+            if column in row:
+                try:
+                    related[column] = handler.parse(row[column], row, self)
+                except (ValueError, ValidationError) as exc:
+                    errors[column] = _messages(exc)
+        return errors, related
+
+    def validate(self, instance, bulk: bool, errored=()):
+        """The model's own rules; in bulk mode the database checks uniqueness and
+        constraints when the chunk is written (and the chunk is replayed row by row if not)."""
+        exclude = {f.name for f in instance._meta.fields if f.attname in errored or f.name in errored}
+        if bulk:
+            instance.clean_fields(exclude=exclude)
+            instance.clean()
+        else:
+            instance.full_clean(exclude=exclude)
+
+    def before_write(self, items: list[Pending]):
+        """Fill the model's derived fields for a chunk written in bulk (what ``save`` does)."""
+
+    def after_write(self, items: list[Pending]):
+        """Work that needs the related values written (search text, for instance)."""
+
+    def import_file(self, reader: Iterable, report: ImportReport, progress: Callable | None = None):
+        """Import every row of ``reader``; problems go to ``report``. The caller's transaction
+        decides whether anything stays written."""
+        seen: dict[tuple, int] = {}
+        id_columns = self.get_import_id_fields()
+        for chunk in _chunks(reader, self.chunk_size):
+            rows = []
+            for line, row in chunk:
+                report.rows += 1
+                if isinstance(row, Problem):
+                    report.problems.append(row)
+                    continue
+                key = self.natural_key(row)
+                if key in seen:
+                    report.problems.append(
+                        Problem(
+                            line,
+                            ", ".join(id_columns),
+                            " / ".join(str(row.get(n, "")) for n in id_columns),
+                            _("Same key as line %(line)s.") % {"line": seen[key]},
+                        )
                     )
-                )
+                    continue
+                seen[key] = line
+                rows.append((line, row))
+            if rows:
+                self.import_chunk(rows, report)
+            self.forget()
+            if progress:
+                progress(report.rows)
+
+    def import_chunk(self, rows: list[tuple[int, dict]], report: ImportReport):
+        self.prepare([row for _line, row in rows])
+        found = self.existing([row for _line, row in rows])
+        compared = self.compared_fields()
+        pending: list[Pending] = []
+        pending_keys: set[str] = set()
+        for line, row in rows:
+            if self.bulk and self.self_reference and row.get(self.self_reference, "").strip().lower() in pending_keys:
+                self.write(pending, report)
+                pending, pending_keys = [], set()
+            instance = found.get(self.key_of_row(row))
+            new = instance is None
+            if new:
+                instance = self.new_instance(row)
+            before = [getattr(instance, name) for name in compared]
+            errors, related = self.apply(instance, row)
+            try:
+                self.validate(instance, self.bulk, errored=errors)
+            except ValidationError as exc:
+                for name, messages in _error_dict(exc).items():
+                    errors.setdefault(self._column(name), []).extend(messages)
+            if errors:
+                report.problems += [
+                    Problem(line, column, row.get(column, ""), message)
+                    for column, messages in errors.items()
+                    for message in messages
+                ]
+                continue
+            changed = [name for name, old in zip(compared, before, strict=True) if getattr(instance, name) != old]
+            related = {
+                column: value
+                for column, value in related.items()
+                if new or value != self.related_columns[column].current(instance)
+            }
+            if new:
+                report.new += 1
+            elif changed or related:
+                report.updated += 1
             else:
-                seen[key] = lines[index]
-        return problems
+                report.unchanged += 1
+                continue
+            item = Pending(line, row, instance, new, changed, related)
+            if self.bulk:
+                pending.append(item)
+                if self.self_reference:
+                    pending_keys.add(self.key_of(instance)[0])
+                    self.remember(instance)
+            else:
+                self.write_one(item, report)
+        if pending:
+            self.write(pending, report)
+
+    def remember(self, instance):
+        """A record created earlier in the file can be named by later rows (a season's series)."""
+        for import_field in self.get_import_fields():
+            widget = import_field.widget
+            if isinstance(widget, NaturalKeyWidget) and widget.model is self._meta.model:
+                widget.lookup.remember(instance)
+
+    def write(self, items: list[Pending], report: ImportReport):
+        """Write a chunk in bulk; if the database refuses it, replay it row by row."""
+        model = self._meta.model
+        point = transaction.savepoint_create()
+        try:
+            self.before_write(items)
+            model._default_manager.bulk_create([i.instance for i in items if i.new], batch_size=500)
+            changed = [i for i in items if not i.new and i.fields]
+            if changed:
+                names = {name for i in changed for name in i.fields} | self._touched(changed)
+                names = sorted(names | set(self.derived_fields))
+                model._default_manager.bulk_update([i.instance for i in changed], names, batch_size=500)
+            self.write_related(items)
+            self.after_write(items)
+        except IntegrityError:
+            transaction.savepoint_rollback(point)
+            for item in items:
+                if item.new:
+                    item.instance.pk = None
+                    item.instance._state.adding = True
+                self.write_one(item, report, validate=True)
+        else:
+            transaction.savepoint_commit(point)
+
+    def _touched(self, items) -> set[str]:
+        """``updated`` (auto_now) and ``version`` move on every write, as ``save`` does."""
+        names, now = set(), timezone.now()
+        model_fields = {f.name for f in self._meta.model._meta.concrete_fields}
+        for item in items:
+            if "updated" in model_fields:
+                item.instance.updated = now
+                names.add("updated")
+            if "version" in model_fields:
+                item.instance.version = (item.instance.version or 0) + 1
+                names.add("version")
+        return names
+
+    def write_one(self, item: Pending, report: ImportReport, validate=False):
+        """Save one row with the model's ``save``; a refusal becomes a problem of that row."""
+        point = transaction.savepoint_create()
+        try:
+            if validate:
+                item.instance.full_clean()
+            item.instance.save()
+            self.write_related([item])
+            self.after_write([item])
+        except ValidationError as exc:
+            transaction.savepoint_rollback(point)
+            for name, messages in _error_dict(exc).items():
+                column = self._column(name)
+                report.problems += [Problem(item.line, column, item.row.get(column, ""), m) for m in messages]
+        except IntegrityError as exc:
+            transaction.savepoint_rollback(point)
+            report.problems.append(Problem(item.line, "", "", _("Refused by the database: %(e)s") % {"e": exc}))
+        else:
+            transaction.savepoint_commit(point)
+
+    def write_related(self, items: list[Pending]):
+        for column, handler in self.related_columns.items():
+            handler.write([(i.instance, i.related[column]) for i in items if column in i.related])
+
+    def _column(self, name: str) -> str:
+        if name == NON_FIELD_ERRORS:
+            return ""
+        return self.columns_by_attribute.get(name, name if name in self.related_columns else "")
+
+    # Export --------------------------------------------------------------------------
+
+    def get_export_queryset(self):
+        prefetch = [p for handler in self.related_columns.values() for p in handler.prefetch]
+        return self._meta.model._default_manager.prefetch_related(*prefetch)
+
+    def export_field(self, field, instance, **kwargs):
+        if field.column_name in self.related_columns:
+            return self.related_columns[field.column_name].render(instance)
+        return super().export_field(field, instance, **kwargs)
 
     def export_rows(self, queryset=None):
         """Header, then one list of cells per record, streamed from the database."""
@@ -347,8 +828,21 @@ class AfficheResource(resources.ModelResource):
         for instance in queryset.iterator(chunk_size=2000):
             yield [neutralise(self.export_field(f, instance)) for f in fields]
 
-    def get_export_queryset(self):
-        return self._meta.model.objects.all()
+
+def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
+    return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
+
+
+def _messages(exc) -> list[str]:
+    if isinstance(exc, ValidationError):
+        return [str(m) for m in exc.messages]
+    return [str(exc)]
+
+
+def _chunks(iterable, size):
+    iterator = iter(iterable)
+    while chunk := list(itertools.islice(iterator, size)):
+        yield chunk
 
 
 def get_resource(name: str) -> type[AfficheResource]:
@@ -363,51 +857,36 @@ def get_resource(name: str) -> type[AfficheResource]:
 
 
 def run_import(
-    name: str, data: bytes | str, *, dry_run=False, encoding=None, delimiter=None, user=None
+    name: str,
+    source,
+    *,
+    dry_run=False,
+    encoding=None,
+    delimiter=None,
+    user=None,
+    progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
-    """Import one file into one resource, all or nothing; the report says what happened."""
+    """Import one file into one resource, all or nothing; the report says what happened.
+
+    ``source`` is the file's bytes, its text, a Path or a binary file object.
+    """
     resource_class = get_resource(name)
     resource = resource_class()
     report = ImportReport(resource=name, dry_run=dry_run)
     try:
-        dataset, lines = read_dataset(
-            data, resource_class.columns(), resource_class.required_columns, encoding, delimiter
-        )
+        stream = open_text(source, encoding)
+        reader = CsvReader(stream, resource_class.columns(), resource_class.required_columns, delimiter)
     except CsvFileError as exc:
         report.problems = exc.problems
         return report
-    report.rows = len(dataset)
-    report.problems = resource.duplicate_problems(dataset, lines)
-    if report.problems:
-        return report
+    resource.delimiter = reader.delimiter
     with transaction.atomic():
-        # import-export rolls the whole import back when any row fails
-        # (rollback_on_validation_errors) and always for a dry run.
-        result = resource.import_data(
-            dataset, dry_run=dry_run, use_transactions=True, rollback_on_validation_errors=True, user=user
-        )
-        report.problems = problems_of(result, resource, dataset, lines)
-        if report.problems:
+        resource.import_file(reader, report, progress)
+        if report.problems or dry_run:
             transaction.set_rollback(True)
-    totals = result.totals
-    report.new, report.updated, report.unchanged = totals["new"], totals["update"], totals["skip"]
-    report.created_related = getattr(resource, "created_related", [])
+    report.problems.sort(key=lambda p: (p.line or 0, p.column))
+    report.created_related = resource.created_related
     return report
-
-
-def problems_of(result, resource, dataset, lines) -> list[Problem]:
-    """Every error of an import-export result, as (line, column, value, reason)."""
-    columns = {f.attribute: f.column_name for f in resource.get_import_fields() if f.attribute}
-    rows = dataset.dict
-    problems = [Problem(None, "", "", str(error.error)) for error in result.base_errors]
-    for number, errors in result.row_errors():
-        problems += [Problem(lines[number - 1], "", "", str(error.error)) for error in errors]
-    for invalid in result.invalid_rows:
-        row = rows[invalid.number - 1]
-        for name, messages in invalid.error_dict.items():
-            column = columns.get(name, name if name in row else "")
-            problems += [Problem(lines[invalid.number - 1], column, row.get(column, ""), str(m)) for m in messages]
-    return sorted(problems, key=lambda p: (p.line or 0, p.column))
 
 
 def write_csv(rows, stream, delimiter=","):
@@ -415,13 +894,3 @@ def write_csv(rows, stream, delimiter=","):
     writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
     for row in rows:
         writer.writerow(row)
-
-
-class AfficheCSV(CSV):
-    """The admin's CSV format: hands the raw bytes to ``read_dataset``, as the commands do."""
-
-    def is_binary(self):
-        return True
-
-    def get_read_mode(self):
-        return "rb"

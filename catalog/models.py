@@ -236,8 +236,7 @@ class Title(models.Model):
         return self.full_title(localized=False)
 
     def save(self, *args, **kwargs):
-        self.sort_title = normalize(self.original_title or self.label_without_series())[:300]
-        self.search_text = self.compute_search_text()
+        self.fill_derived_fields()
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -265,10 +264,19 @@ class Title(models.Model):
 
     # Names ------------------------------------------------------------------
 
-    def compute_search_text(self) -> str:
-        names = [self.original_title]
-        if self.pk:
-            names += [lt.text for lt in self.localized_titles.all()]
+    def fill_derived_fields(self):
+        """What ``save`` keeps up to date (the CSV import calls it before a bulk write)."""
+        self.sort_title = self.compute_sort_title()
+        self.search_text = self.compute_search_text()
+
+    def compute_sort_title(self) -> str:
+        return normalize(self.original_title or self.label_without_series())[:300]
+
+    def compute_search_text(self, names=None) -> str:
+        """The normalised original and localized names; ``names`` saves the query."""
+        if names is None:
+            names = [lt.text for lt in self.localized_titles.all()] if self.pk else []
+        names = [self.original_title, *names]
         return " | ".join(normalize(n) for n in dict.fromkeys(names) if n)
 
     def refresh_search_text(self):

@@ -1,11 +1,21 @@
 """CSV resource of the catalogue (SPEC §6 "titles"); the machinery is in catalog.csvio."""
 
-from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Prefetch, Value, When
-from django.utils.translation import gettext as _
-from import_export.fields import Field
+from collections import defaultdict
 
-from .csvio import SEPARATOR, AfficheResource, NaturalKeysWidget, NaturalKeyWidget, StrictIntegerWidget, TextWidget
+from django.core.exceptions import ValidationError
+from django.db.models import Case, IntegerField, Value, When
+from django.utils.translation import gettext as _
+
+from .csvio import (
+    SEPARATOR,
+    AfficheResource,
+    ManyToManyColumn,
+    RelatedColumn,
+    computed,
+    foreign,
+    integer,
+    text,
+)
 from .enums import LocalizedTitleKind
 from .models import ContentRating, Country, Genre, Language, LocalizedTitle, Title
 
@@ -15,36 +25,111 @@ def create_genre(slug):
     return genre
 
 
-def text(column, attribute=None):
-    return Field(attribute=attribute or column, column_name=column, widget=TextWidget())
+class OfficialNameColumn(RelatedColumn):
+    """``title_en``/``title_fr``: the official localized title in that language."""
+
+    prefetch = ("localized_titles",)
+
+    def __init__(self, language):
+        self.language = language
+
+    def parse(self, cell, row, resource):
+        return cell.strip()
+
+    def current(self, instance):
+        if instance.pk is None:
+            return ""
+        return next(
+            (
+                lt.text
+                for lt in instance.localized_titles.all()
+                if lt.language_id == self.language and lt.kind == LocalizedTitleKind.OFFICIAL
+            ),
+            "",
+        )
+
+    render = current
+
+    def write(self, items):
+        if not items:
+            return
+        LocalizedTitle.objects.filter(
+            title__in=[t.pk for t, _v in items], language_id=self.language, kind=LocalizedTitleKind.OFFICIAL
+        ).delete()
+        LocalizedTitle.objects.bulk_create(
+            [
+                LocalizedTitle(title=t, language_id=self.language, kind=LocalizedTitleKind.OFFICIAL, text=name)
+                for t, name in items
+                if name
+            ]
+        )
 
 
-def integer(column):
-    return Field(attribute=column, column_name=column, widget=StrictIntegerWidget())
+class RatingsColumn(RelatedColumn):
+    """``ratings``: "US-TV:TV-MA|FR-CSA:-12", one rating per system."""
+
+    prefetch = ("ratings",)
+
+    def parse(self, cell, row, resource):
+        ratings = {}
+        for item in cell.split(SEPARATOR):
+            item = item.strip()
+            if not item:
+                continue
+            system, sep, rating = item.partition(":")
+            if not sep or not system.strip() or not rating.strip():
+                raise ValidationError(
+                    _("Write ratings as SYSTEM:VALUE, e.g. US-TV:TV-MA (got “%(item)s”).") % {"item": item}
+                )
+            ratings[system.strip()] = rating.strip()
+        return tuple(sorted(ratings.items()))
+
+    def current(self, instance):
+        if instance.pk is None:
+            return ()
+        return tuple(sorted((r.system, r.value) for r in instance.ratings.all()))
+
+    def render(self, instance):
+        return SEPARATOR.join(f"{system}:{value}" for system, value in self.current(instance))
+
+    def write(self, items):
+        if not items:
+            return
+        ContentRating.objects.filter(title__in=[t.pk for t, _v in items]).delete()
+        ContentRating.objects.bulk_create(
+            [ContentRating(title=t, system=system, value=value) for t, ratings in items for system, value in ratings]
+        )
 
 
 class TitleResource(AfficheResource):
     required_columns = ("slug", "kind")
+    bulk = True
+    self_reference = "parent"
+    derived_fields = ("sort_title", "search_text")
+    related_columns = {
+        "title_en": OfficialNameColumn("en"),
+        "title_fr": OfficialNameColumn("fr"),
+        "countries": ManyToManyColumn("countries", Country, "code"),
+        "languages": ManyToManyColumn("languages", Language, "code"),
+        "genres": ManyToManyColumn("genres", Genre, "slug", create=create_genre),
+        "ratings": RatingsColumn(),
+    }
 
     slug = text("slug")
     kind = text("kind")
-    parent = Field(attribute="parent", column_name="parent", widget=NaturalKeyWidget(Title, "slug"))
+    parent = foreign("parent", Title)
     number = integer("number")
     original_title = text("original_title")
-    original_language = Field(
-        attribute="original_language", column_name="original_language", widget=NaturalKeyWidget(Language, "code")
-    )
-    title_en = Field(column_name="title_en", widget=TextWidget())
-    title_fr = Field(column_name="title_fr", widget=TextWidget())
+    original_language = foreign("original_language", Language, "code")
+    title_en = computed("title_en")
+    title_fr = computed("title_fr")
     year = integer("year")
-    countries = Field(attribute="countries", column_name="countries", widget=NaturalKeysWidget(Country, "code"))
-    languages = Field(attribute="languages", column_name="languages", widget=NaturalKeysWidget(Language, "code"))
+    countries = computed("countries")
+    languages = computed("languages")
     runtime_minutes = integer("runtime_minutes")
     episode_count = integer("episode_count")
-    genres = Field(
-        attribute="genres", column_name="genres", widget=NaturalKeysWidget(Genre, "slug", create=create_genre)
-    )
-    ratings = Field(column_name="ratings", widget=TextWidget())
+    genres = computed("genres")
+    ratings = computed("ratings")
     synopsis_en = text("synopsis_en")
     synopsis_fr = text("synopsis_fr")
 
@@ -72,10 +157,6 @@ class TitleResource(AfficheResource):
         ]
         export_order = fields
 
-    def get_instance(self, instance_loader, row):
-        slug = (row.get("slug") or "").strip()
-        return Title.objects.filter(slug__iexact=slug).first() if slug else None
-
     def get_export_queryset(self):
         """Parents before children (series, seasons, episodes), so that a file imports in order."""
         depth = Case(
@@ -85,99 +166,27 @@ class TitleResource(AfficheResource):
             output_field=IntegerField(),
         )
         return (
-            Title.objects.select_related("parent", "original_language")
-            .prefetch_related(
-                Prefetch("localized_titles", queryset=LocalizedTitle.objects.filter(kind=LocalizedTitleKind.OFFICIAL)),
-                "countries",
-                "languages",
-                "genres",
-                "ratings",
-            )
+            super()
+            .get_export_queryset()
+            .select_related("parent", "original_language")
             .annotate(depth=depth)
             .order_by("depth", "slug")
         )
 
-    # Localized titles and ratings: other tables, written after the title is saved.
+    def before_write(self, items):
+        for item in items:
+            item.instance.sort_title = item.instance.compute_sort_title()
 
-    def dehydrate_title_en(self, title):
-        return self._official(title, "en")
-
-    def dehydrate_title_fr(self, title):
-        return self._official(title, "fr")
-
-    def dehydrate_ratings(self, title):
-        return SEPARATOR.join(f"{r.system}:{r.value}" for r in sorted(title.ratings.all(), key=lambda r: r.system))
-
-    @staticmethod
-    def _official(title, language):
-        return next(
-            (
-                lt.text
-                for lt in title.localized_titles.all()
-                if lt.language_id == language and lt.kind == LocalizedTitleKind.OFFICIAL
-            ),
-            "",
-        )
-
-    @staticmethod
-    def parse_ratings(value) -> dict[str, str]:
-        ratings = {}
-        for item in (value or "").split(SEPARATOR):
-            item = item.strip()
-            if not item:
-                continue
-            system, sep, rating = item.partition(":")
-            if not sep or not system.strip() or not rating.strip():
-                raise ValidationError(
-                    {"ratings": _("Write ratings as SYSTEM:VALUE, e.g. US-TV:TV-MA (got “%(item)s”).") % {"item": item}}
-                )
-            ratings[system.strip()] = rating.strip()
-        return ratings
-
-    def import_instance(self, instance, row, **kwargs):
-        errors = {}
-        try:
-            super().import_instance(instance, row, **kwargs)
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        try:
-            instance._csv_ratings = self.parse_ratings(row.get("ratings"))
-        except ValidationError as exc:
-            errors = exc.update_error_dict(errors)
-        instance._csv_names = {
-            lang: (row.get(f"title_{lang}") or "").strip() for lang in ("en", "fr") if f"title_{lang}" in row
-        }
-        if errors:
-            raise ValidationError(errors)
-
-    def skip_row(self, instance, original, row, import_validation_errors=None):
-        if not super().skip_row(instance, original, row, import_validation_errors):
-            return False
-        if original.pk is None:
-            return False
-        current = {lang: self._official_from_db(original, lang) for lang in instance._csv_names}
-        ratings = dict(original.ratings.values_list("system", "value"))
-        return current == instance._csv_names and ("ratings" not in row or ratings == instance._csv_ratings)
-
-    @staticmethod
-    def _official_from_db(title, language):
-        lt = title.localized_titles.filter(language_id=language, kind=LocalizedTitleKind.OFFICIAL).first()
-        return lt.text if lt else ""
-
-    def save_m2m(self, instance, row, **kwargs):
-        """The file states this row's values: its official names and ratings become what the
-        cells say (an empty cell clears that value); no other record is ever deleted."""
-        super().save_m2m(instance, row, **kwargs)
-        for language, name in instance._csv_names.items():
-            existing = instance.localized_titles.filter(language_id=language, kind=LocalizedTitleKind.OFFICIAL)
-            if not name:
-                existing.delete()
-            elif not existing.update(text=name):
-                LocalizedTitle.objects.create(
-                    title=instance, language_id=language, kind=LocalizedTitleKind.OFFICIAL, text=name
-                )
-        if "ratings" in row:
-            instance.ratings.exclude(system__in=instance._csv_ratings).delete()
-            for system, value in instance._csv_ratings.items():
-                ContentRating.objects.update_or_create(title=instance, system=system, defaults={"value": value})
-        instance.refresh_search_text()
+    def after_write(self, items):
+        """Search text from the original title and every localized name, one query per chunk."""
+        titles = [i.instance for i in items]
+        names = defaultdict(list)
+        for title_id, name in LocalizedTitle.objects.filter(title__in=titles).values_list("title_id", "text"):
+            names[title_id].append(name)
+        changed = []
+        for title in titles:
+            search_text = title.compute_search_text(names[title.pk])
+            if search_text != title.search_text:
+                title.search_text = search_text
+                changed.append(title)
+        Title.objects.bulk_update(changed, ["search_text"], batch_size=500)
