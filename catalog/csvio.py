@@ -27,6 +27,7 @@ The admin Import/Export buttons (catalog.csvadmin) and the ``import_csv`` / ``ex
 """
 
 import codecs
+import copy
 import csv
 import datetime
 import decimal
@@ -54,12 +55,6 @@ RESOURCES = {
     "people": "people.resources.PersonResource",
     "organizations": "people.resources.OrganizationResource",
     "credits": "people.resources.CreditResource",
-    "venues": "screenings.resources.VenueResource",
-    "festivals": "screenings.resources.FestivalResource",
-    "screenings": "screenings.resources.ScreeningResource",
-    "platforms": "streaming.resources.PlatformResource",
-    "plans": "streaming.resources.PlanResource",
-    "offers": "streaming.resources.OfferResource",
 }
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -551,6 +546,8 @@ class AfficheResource(resources.ModelResource):
     self_reference: str = ""
     #: Model fields that the import never compares (kept by the model itself).
     derived_fields: tuple[str, ...] = ()
+    #: ``export_csv --festival SLUG`` and the like: option → lookups (any of them matches).
+    export_filters: dict[str, tuple[str, ...]] = {}
 
     class Meta:
         skip_unchanged = True
@@ -559,6 +556,8 @@ class AfficheResource(resources.ModelResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        # Lookups cache records during one import: never shared between imports.
+        self.related_columns = copy.deepcopy(self.related_columns)
         self.created_related: list[str] = []
         self.delimiter = ","
         self.columns_by_attribute = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
@@ -683,6 +682,10 @@ class AfficheResource(resources.ModelResource):
             self.forget()
             if progress:
                 progress(report.rows)
+        self.finish(report)
+
+    def finish(self, report: ImportReport):
+        """Work that needs every row written (links between rows of the same file)."""
 
     def import_chunk(self, rows: list[tuple[int, dict]], report: ImportReport):
         self.prepare([row for _line, row in rows])

@@ -106,6 +106,7 @@ class TitleResource(AfficheResource):
     bulk = True
     self_reference = "parent"
     derived_fields = ("sort_title", "search_text")
+    export_filters = {"title": ("slug__iexact", "parent__slug__iexact", "parent__parent__slug__iexact")}
     related_columns = {
         "title_en": OfficialNameColumn("en"),
         "title_fr": OfficialNameColumn("fr"),

@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog.admin import TitleAdmin
+from catalog.csvadmin import CsvAdminMixin
 from catalog.models import Title
 
 from .matching import duplicates
@@ -136,7 +137,8 @@ class OrganizationLogoInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class PersonAdmin(CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+    csv_resource = "people"
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
     list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["nationality"]
@@ -161,7 +163,8 @@ class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+    csv_resource = "organizations"
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -218,7 +221,8 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(CsvAdminMixin, admin.ModelAdmin):
+    csv_resource = "credits"
     list_display = ["title", "credited", "role", "character", "order"]
     list_filter = ["role__department", "role"]
     list_select_related = ["title__parent__parent", "person", "organization", "role"]

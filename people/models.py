@@ -79,6 +79,7 @@ class Person(models.Model):
     class Meta:
         verbose_name = _("person")
         verbose_name_plural = _("people")
+        permissions = [("export_person", _("Can export people as CSV"))]
         ordering = ["sort_name", "name"]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="person_slug_unique"),
@@ -149,6 +150,7 @@ class Organization(models.Model):
     class Meta:
         verbose_name = _("organisation")
         verbose_name_plural = _("organisations")
+        permissions = [("export_organization", _("Can export organisations as CSV"))]
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("slug"), name="organization_slug_unique")]
 
@@ -436,6 +438,7 @@ class Credit(models.Model):
     class Meta:
         verbose_name = _("credit")
         verbose_name_plural = _("credits")
+        permissions = [("export_credit", _("Can export credits as CSV"))]
         ordering = ["role__department__order", "role__order", "order", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -1,0 +1,117 @@
+"""What the four CSV commands share: progress on a terminal, export filters, file order."""
+
+import sys
+import time
+
+from django.core.management.base import CommandError
+
+from .csvio import RESOURCES, get_resource, run_import, write_csv
+
+#: Export filters of the command line: option → (help, {resource: lookup}). A resource
+#: without a lookup for a given option refuses it.
+#: Export filters of the command line: option → help. Each resource says which it accepts
+#: (``AfficheResource.export_filters``); the others refuse the option.
+EXPORT_FILTERS = {
+    "title": "only this title (slug) and what is under it",
+    "festival": "only this festival edition (slug)",
+    "platform": "only this platform (slug)",
+    "venue": "only this venue (slug) and its rooms",
+}
+
+
+class Progress:
+    """A progress bar with rows per second on a terminal; silent when not a terminal."""
+
+    def __init__(self, stream=None, total: int | None = None, label="rows"):
+        self.stream = stream or sys.stderr
+        self.enabled = self.stream.isatty()
+        self.total, self.label = total, label
+        self.started = time.monotonic()
+        self.done = 0
+
+    def __call__(self, done: int):
+        self.done = done
+        if not self.enabled:
+            return
+        elapsed = max(time.monotonic() - self.started, 1e-6)
+        rate = f"{done / elapsed:,.0f} {self.label}/s"
+        if self.total:
+            share = min(done / self.total, 1)
+            bar = "█" * int(share * 30) + "·" * (30 - int(share * 30))
+            self.stream.write(f"\r{bar} {share:4.0%}  {done:,}/{self.total:,} {self.label}  {rate}   ")
+        else:
+            self.stream.write(f"\r{done:,} {self.label}  {rate}   ")
+        self.stream.flush()
+
+    def close(self):
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()
+
+    @property
+    def rate(self) -> str:
+        elapsed = time.monotonic() - self.started
+        return f"{elapsed:.1f} s, {self.done / elapsed:,.0f} {self.label}/s" if elapsed > 0 and self.done else ""
+
+
+def count_lines(path) -> int:
+    """Lines of a file (less the header), read in blocks: the bar's total, close enough when
+    cells hold line breaks."""
+    lines = 0
+    with open(path, "rb") as stream:
+        while block := stream.read(1 << 20):
+            lines += block.count(b"\n")
+    return max(lines - 1, 0)
+
+
+def import_file(command, name, path, *, dry_run=False, encoding=None, delimiter=None, undone=False) -> bool:
+    """Import one file for a command: problems to stderr, summary to stdout; True if it went in.
+    ``undone``: the caller rolls the import back (import_all --dry-run), the summary says so."""
+    progress = Progress(command.stderr._out, count_lines(path))
+    with open(path, "rb") as stream:
+        report = run_import(name, stream, dry_run=dry_run, encoding=encoding, delimiter=delimiter, progress=progress)
+    progress.close()
+    report.dry_run = report.dry_run or undone
+    for problem in report.problems:
+        command.stderr.write(str(problem))
+    for created in report.created_related:
+        command.stdout.write(f"new {created}")
+    command.stdout.write(f"{report.summary()} {progress.rate}".rstrip())
+    return report.ok
+
+
+def export_queryset(name, **filters):
+    resource = get_resource(name)()
+    queryset = resource.get_export_queryset()
+    for option, value in filters.items():
+        if not value:
+            continue
+        lookups = resource.export_filters.get(option)
+        if not lookups:
+            raise CommandError(f"--{option} does not apply to {name}.")
+        from django.db.models import Q
+
+        condition = Q()
+        for lookup in lookups:
+            condition |= Q(**{lookup: value})
+        queryset = queryset.filter(condition)
+    return resource, queryset
+
+
+def export_file(command, name, stream, delimiter=",", **filters):
+    resource, queryset = export_queryset(name, **filters)
+    progress = Progress(command.stderr._out, queryset.count() if command.stderr._out.isatty() else None)
+    rows = resource.export_rows(queryset)
+    write_csv(_counting(rows, progress), stream, delimiter)
+    progress.close()
+
+
+def _counting(rows, progress, every=5000):
+    for n, row in enumerate(rows):
+        if n and n % every == 0:
+            progress(n)
+        yield row
+
+
+def resource_names() -> list[str]:
+    return list(RESOURCES)
