@@ -43,6 +43,7 @@ from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 from django.db import IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -639,12 +640,20 @@ class AfficheResource(resources.ModelResource):
     def validate(self, instance, bulk: bool, errored=()):
         """The model's own rules; in bulk mode the database checks uniqueness and
         constraints when the chunk is written (and the chunk is replayed row by row if not)."""
-        exclude = {f.name for f in instance._meta.fields if f.attname in errored or f.name in errored}
+        exclude = (
+            {f.name for f in instance._meta.fields if f.attname in errored or f.name in errored} if errored else set()
+        )
         if bulk:
-            instance.clean_fields(exclude=exclude)
+            # Related records come from the chunk's lookups, so they exist; the database's
+            # foreign keys check it again on write (one query per key per row otherwise).
+            instance.clean_fields(exclude=exclude | self._relations)
             instance.clean()
         else:
             instance.full_clean(exclude=exclude)
+
+    @cached_property
+    def _relations(self) -> set[str]:
+        return {f.name for f in self._meta.model._meta.fields if f.is_relation}
 
     def before_write(self, items: list[Pending]):
         """Fill the model's derived fields for a chunk written in bulk (what ``save`` does)."""

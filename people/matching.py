@@ -29,20 +29,26 @@ def name_keys(name: str) -> list[str]:
     return [k for k in dict.fromkeys(keys) if k]
 
 
-def match_names(model, names) -> dict[str, list]:
+def match_names(model, names, fields: tuple[str, ...] = ()) -> dict[str, list]:
     """{name as given: [matching records]} for ``model`` (Person or Organization).
 
     Two queries: records whose own name matches, records with a matching alias. A name
-    with one record is a match, with none is new, with two or more is ambiguous.
+    with one record is a match, with none is new, with two or more is ambiguous. ``fields``
+    loads only those fields of the records (the CSV import needs no biography).
     """
     alias_model = PersonAlias if model is Person else OrganizationAlias
     wanted = {name: name_keys(name) for name in names}
     all_keys = {k for keys in wanted.values() for k in keys}
     by_key = defaultdict(dict)
     if all_keys:
-        for record in model.objects.filter(name_key__in=all_keys):
+        records = model.objects.filter(name_key__in=all_keys)
+        aliases = alias_model.objects.filter(name_key__in=all_keys).select_related("owner")
+        if fields:
+            records = records.only(*fields)
+            aliases = aliases.only("name_key", "owner", *(f"owner__{f}" for f in fields))
+        for record in records:
             by_key[record.name_key][record.pk] = record
-        for alias in alias_model.objects.filter(name_key__in=all_keys).select_related("owner"):
+        for alias in aliases:
             by_key[alias.name_key][alias.owner_id] = alias.owner
     result = {}
     for name, keys in wanted.items():

@@ -6,6 +6,8 @@ creates the record (listed as new in the dry run) and a name that matches two re
 error. Roles are named by any of their labels, in either language.
 """
 
+import itertools
+
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -245,6 +247,8 @@ class NamedLookup:
     slugs first (one query), then names through the matcher (two queries); unknown names are
     created in one insert, a name matching several records is an error."""
 
+    FIELDS = ("id", "slug", "name", "name_key")
+
     def __init__(self, model, resource):
         self.model, self.resource = model, resource
         self.cache: dict[str, object] = {}
@@ -254,11 +258,12 @@ class NamedLookup:
         wanted = [c for c in dict.fromkeys(c.strip() for c in cells if c and c.strip()) if c.lower() not in self.cache]
         if not wanted:
             return
-        for record in self.model.objects.annotate(_key=Lower("slug")).filter(_key__in={c.lower() for c in wanted}):
+        by_slug = self.model.objects.annotate(_key=Lower("slug")).filter(_key__in={c.lower() for c in wanted})
+        for record in by_slug.only(*self.FIELDS):
             self.cache[record.slug.lower()] = record
         names = [c for c in wanted if c.lower() not in self.cache]
         new: dict[str, list[str]] = {}
-        for name, found in match_names(self.model, names).items():
+        for name, found in match_names(self.model, names, self.FIELDS).items():
             if len(found) == 1:
                 self.cache[name.lower()] = found[0]
             elif found:
@@ -406,6 +411,50 @@ class CreditResource(AfficheResource):
     def get_export_queryset(self):
         return super().get_export_queryset().select_related("title", "person", "organization", "role").order_by("pk")
 
+    EXPORT_VALUES = (
+        "title__slug",
+        "person__slug",
+        "organization__slug",
+        "role__name_en",
+        "character",
+        "credited_as",
+        "pk",
+        "order",
+        "character_full_name",
+    )
+
+    def export_rows(self, queryset=None, chunk_size=5000):
+        """The credits table is the largest: read as plain values (no model instances), with
+        the affiliations of each chunk in one more query. Same cells as the fields render."""
+        from catalog.csvio import neutralise
+
+        fields = self.get_export_fields()
+        yield [f.column_name for f in fields]
+        queryset = (self.get_export_queryset() if queryset is None else queryset).order_by("pk")
+        rows = queryset.values_list(*self.EXPORT_VALUES).iterator(chunk_size=chunk_size)
+        through = Credit.affiliations.through
+        while chunk := list(itertools.islice(rows, chunk_size)):
+            affiliations = {}
+            for credit_id, slug in (
+                through.objects.filter(credit_id__in=[row[6] for row in chunk])
+                .values_list("credit_id", "organization__slug")
+                .order_by("credit_id")
+            ):
+                affiliations.setdefault(credit_id, []).append(slug)
+            for title, person, organization, role, character, credited_as, pk, order, full_name in chunk:
+                cells = (
+                    title,
+                    person or "",
+                    organization or "",
+                    role,
+                    character,
+                    credited_as,
+                    SEPARATOR.join(sorted(affiliations.get(pk, ()))),
+                    str(order),
+                    full_name,
+                )
+                yield [neutralise(cell) for cell in cells]
+
     def prepare(self, rows):
         super().prepare(rows)
         if "person" in rows[0]:
@@ -437,27 +486,26 @@ class CreditResource(AfficheResource):
         )
 
     def key_of_row(self, row):
-        return self._resolved(row)
+        # Resolved once per row: by ``existing`` for the chunk, then here.
+        if "\0key" not in row:
+            row["\0key"] = self._resolved(row)
+        return row["\0key"]
 
     def key_of(self, credit):
         return (credit.title_id, credit.person_id, credit.organization_id, credit.role_id, credit.character)
 
     def existing(self, rows):
-        keys = [k for k in map(self._resolved, rows) if k and k[0] and k[3]]
+        keys = [k for k in map(self.key_of_row, rows) if k and k[0] and k[3]]
         if not keys:
             return {}
-        titles, people, organizations = (
-            {k[0] for k in keys},
-            {k[1] for k in keys} - {None},
-            {k[2] for k in keys} - {None},
-        )
-        from django.db.models import Q
-
-        queryset = (
-            self.get_export_queryset()
-            .filter(title__in=titles, role__in={k[3] for k in keys})
-            .filter(Q(person__in=people) | Q(organization__in=organizations))
-        )
+        titles = {k[0] for k in keys}
+        people, organizations = {k[1] for k in keys} - {None}, {k[2] for k in keys} - {None}
+        # Two queries that the partial unique indexes (title, person|organisation, role…) serve.
+        base = self.get_export_queryset().filter(title__in=titles, role__in={k[3] for k in keys})
+        queryset = [
+            *(base.filter(person__isnull=False, person__in=people) if people else []),
+            *(base.filter(organization__isnull=False, organization__in=organizations) if organizations else []),
+        ]
         return {self.key_of(credit): credit for credit in queryset}
 
     def validate(self, instance, bulk, errored=()):

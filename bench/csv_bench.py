@@ -1,0 +1,426 @@
+"""CSV import and export speed beside the raw speed of the same database for the same rows.
+
+Cases (each in its own process, so that its peak memory is its own):
+- import of 100,000 ``titles`` rows (films, series with seasons and episodes), full validation;
+- import of 100,000 ``credits`` rows on existing titles, people named by name (through the
+  name matcher, accents and case varied), roles by label in English or French;
+- export of every ``credits`` row of the reference catalogue (1,000,000);
+- raw: the same rows inserted with SQLite ``executemany`` / PostgreSQL ``COPY``, and the
+  same export columns read with one SQL query (``COPY … TO STDOUT`` on PostgreSQL), both in
+  the same run.
+
+Imports are committed, then the rows they created are deleted again, so the reference
+catalogue is left as it was. ``--rows`` sets the import size; the export takes every credit.
+
+Run by ``make bench`` (bench/run.py) as ``bench/csv_bench.py --db-url URL --out FILE``.
+"""
+
+import csv
+import io
+import json
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from common import arguments, database_label, peak_rss_mb, print_table, setup_django, write
+
+TMP = Path(__file__).resolve().parent / ".data"
+PREFIX = "csvbench"
+CASES = ["raw_titles", "import_titles", "raw_credits", "import_credits", "raw_export", "export_credits"]
+COLUMNS = [
+    ("group", "group"),
+    ("name", "case"),
+    ("rows", "rows"),
+    ("seconds", "s"),
+    ("rows_per_s", "rows/s"),
+    ("share_of_raw", "share of raw"),
+    ("peak_mb", "peak MB"),
+    ("note", "note"),
+]
+
+
+# Files --------------------------------------------------------------------------------
+
+
+def titles_file(rows: int) -> Path:
+    """Films, and series of 4 seasons × 10 episodes, parents before children, as exported."""
+    path = TMP / f"{PREFIX}-titles-{rows}.csv"
+    if path.exists():
+        return path
+    from catalog.resources import TitleResource
+
+    rng = random.Random(7)
+    header = TitleResource.columns()
+    top, seasons, episodes = [], [], []
+    n = 0
+    while len(top) + len(seasons) + len(episodes) < rows:
+        n += 1
+        slug = f"{PREFIX}-{n}"
+        countries = rng.choice(["FR", "FR|BE", "US", "GB|FR", "CA"])
+        genres = rng.choice(["drama", "documentary", "comedy|drama", ""])
+        if n % 5:
+            top.append(
+                [
+                    slug,
+                    "film",
+                    "",
+                    "",
+                    f"Œuvre n°{n} – l’été",
+                    "fr",
+                    f"Work {n}",
+                    f"Œuvre {n}",
+                    "2001",
+                    countries,
+                    "fr",
+                    "95",
+                    "",
+                    genres,
+                    "FR-CSA:-12",
+                    "A synopsis, “quoted”.",
+                    "Un résumé.",
+                ]
+            )
+        else:
+            top.append(
+                [
+                    slug,
+                    "series",
+                    "",
+                    "",
+                    f"Série {n}",
+                    "fr",
+                    f"Series {n}",
+                    "",
+                    "2020",
+                    countries,
+                    "fr",
+                    "45",
+                    "",
+                    genres,
+                    "US-TV:TV-MA",
+                    "",
+                    "",
+                ]
+            )
+            for s in range(1, 5):
+                seasons.append(
+                    [f"{slug}-s{s}", "season", slug, str(s), "", "", "", "", "2020", "", "", "45", "10", "", "", "", ""]
+                )
+                for e in range(1, 11):
+                    episodes.append(
+                        [
+                            f"{slug}-s{s}e{e}",
+                            "episode",
+                            f"{slug}-s{s}",
+                            str(e),
+                            "",
+                            "",
+                            f"Episode {e}",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "45",
+                            "",
+                            "",
+                            "",
+                            "",
+                            "",
+                        ]
+                    )
+    body = (top + seasons + episodes)[:rows]
+    body.sort(key=lambda r: {"film": 0, "series": 0, "season": 1, "episode": 2}[r[1]])
+    _write(path, header, body)
+    return path
+
+
+def credits_file(rows: int) -> Path:
+    """Credits on existing titles; people by name in varied case and accents; roles by label."""
+    path = TMP / f"{PREFIX}-credits-{rows}.csv"
+    if path.exists():
+        return path
+    from django.db.models import Count
+
+    from catalog.models import Title
+    from people.models import Person, RoleLabel
+
+    rng = random.Random(11)
+    titles = list(Title.objects.exclude(slug__startswith=PREFIX).order_by("pk").values_list("slug", flat=True)[:20000])
+    # Names that match exactly one person (an ambiguous name is an error, by design).
+    unique_keys = (
+        Person.objects.values("name_key").annotate(n=Count("pk")).filter(n=1).values_list("name_key", flat=True)
+    )
+    names = list(Person.objects.filter(name_key__in=unique_keys[:20000]).values_list("name", flat=True)[:20000])
+    labels = list(
+        RoleLabel.objects.filter(role__slug__in=["actor", "director", "writer", "producer"]).values_list(
+            "label", flat=True
+        )
+    )
+    body = []
+    for n in range(rows):
+        name = rng.choice(names)
+        name = name.upper() if n % 3 == 0 else name
+        character = f"{PREFIX} {n}"
+        body.append([rng.choice(titles), name, "", rng.choice(labels), character, "", "", str(n % 20), ""])
+    from people.resources import CreditResource
+
+    _write(path, CreditResource.columns(), body)
+    return path
+
+
+def _write(path, header, body):
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\r\n")
+        writer.writerow(header)
+        writer.writerows(body)
+
+
+# Cases --------------------------------------------------------------------------------
+
+
+def import_case(name: str, path: Path) -> dict:
+    from catalog.csvio import run_import
+
+    with path.open("rb") as stream:
+        started = time.perf_counter()
+        report = run_import(name, stream)
+        seconds = time.perf_counter() - started
+    if not report.ok:
+        raise SystemExit(f"{name} import failed: {[str(p) for p in report.problems[:5]]}")
+    return {"rows": report.rows, "seconds": seconds, "note": f"{report.new:,} new, all validated"}
+
+
+def cleanup():
+    from catalog.models import Title
+    from people.models import Credit
+
+    Credit.objects.filter(character__startswith=PREFIX).delete()
+    for kind in ("episode", "season", None):
+        queryset = Title.objects.filter(slug__startswith=PREFIX)
+        (queryset.filter(kind=kind) if kind else queryset).delete()
+
+
+def raw_insert(table: str, columns: list[str], rows: list[tuple]) -> float:
+    """The same rows through the driver alone, in a transaction rolled back afterwards."""
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    with transaction.atomic():
+        with connection.cursor() as cursor:
+            if connection.vendor == "postgresql":
+                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                    for row in rows:
+                        copy.write_row(row)
+            else:
+                marks = ", ".join(["%s"] * len(columns))
+                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608 (constant names)
+        seconds = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return seconds
+
+
+def raw_titles_case(path: Path) -> dict:
+    from django.utils import timezone
+
+    now = timezone.now()
+    with path.open(encoding="utf-8", newline="") as stream:
+        rows = [
+            (
+                r["slug"],
+                "film",
+                r["original_title"] or r["slug"],
+                int(r["year"]) if r["year"] else None,
+                int(r["runtime_minutes"]) if r["runtime_minutes"] else None,
+                r["synopsis_en"],
+                r["synopsis_fr"],
+                r["original_title"].lower(),
+                r["original_title"].lower(),
+                now,
+                now,
+            )
+            for r in csv.DictReader(stream)
+        ]
+    columns = [
+        "slug",
+        "kind",
+        "original_title",
+        "year",
+        "runtime_minutes",
+        "synopsis_en",
+        "synopsis_fr",
+        "sort_title",
+        "search_text",
+        "created",
+        "updated",
+    ]
+    seconds = raw_insert("catalog_title", columns, rows)
+    return {"rows": len(rows), "seconds": seconds, "note": "title rows only, as films (no parents, names, links)"}
+
+
+def raw_credits_case(path: Path) -> dict:
+    from catalog.models import Title
+    from people.models import Person, RoleLabel
+
+    with path.open(encoding="utf-8", newline="") as stream:
+        cells = list(csv.DictReader(stream))
+    titles = dict(Title.objects.filter(slug__in={r["title"] for r in cells}).values_list("slug", "pk"))
+    people = dict(Person.objects.values_list("name", "pk").filter(name__in={r["person"] for r in cells}))
+    roles = dict(RoleLabel.objects.values_list("label", "role_id"))
+    fallback = next(iter(people.values()))
+    rows = [
+        (
+            titles[r["title"]],
+            people.get(r["person"], fallback),
+            roles[r["role"]],
+            r["character"],
+            "",
+            "",
+            int(r["order"]),
+        )
+        for r in cells
+    ]
+    columns = ["title_id", "person_id", "role_id", "character", "credited_as", "character_full_name", '"order"']
+    seconds = raw_insert("people_credit", columns, rows)
+    return {"rows": len(rows), "seconds": seconds, "note": "ids already resolved"}
+
+
+EXPORT_SQL = """
+SELECT t.slug, p.slug, o.slug, r.name_en, c.character, c.credited_as, c."order", c.character_full_name
+FROM people_credit c
+JOIN catalog_title t ON t.id = c.title_id
+LEFT JOIN people_person p ON p.id = c.person_id
+LEFT JOIN people_organization o ON o.id = c.organization_id
+JOIN people_role r ON r.id = c.role_id
+ORDER BY c.id
+"""
+
+
+def raw_export_case() -> dict:
+    from django.db import connection
+
+    started = time.perf_counter()
+    rows = 0
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            with cursor.cursor.copy(f"COPY ({EXPORT_SQL}) TO STDOUT WITH (FORMAT csv)") as copy:
+                for block in copy:
+                    rows += bytes(block).count(b"\n")
+        else:
+            sink = csv.writer(io.StringIO(), lineterminator="\r\n")
+            cursor.execute(EXPORT_SQL)
+            while batch := cursor.fetchmany(5000):
+                sink.writerows(batch)
+                rows += len(batch)
+    return {"rows": rows, "seconds": time.perf_counter() - started, "note": "one SQL query (no affiliations)"}
+
+
+def export_case() -> dict:
+    from catalog.csvio import get_resource, write_csv
+
+    rows = 0
+
+    class Sink:
+        def write(self, text):
+            pass
+
+    def counted(iterator):
+        nonlocal rows
+        for row in iterator:
+            rows += 1
+            yield row
+
+    started = time.perf_counter()
+    write_csv(counted(get_resource("credits")().export_rows()), Sink())
+    return {"rows": rows - 1, "seconds": time.perf_counter() - started, "note": "streamed, with affiliations"}
+
+
+def run_case(case: str, rows: int) -> dict:
+    if case == "raw_titles":
+        return raw_titles_case(titles_file(rows))
+    if case == "import_titles":
+        try:
+            return import_case("titles", titles_file(rows))
+        finally:
+            cleanup()
+    if case == "raw_credits":
+        return raw_credits_case(credits_file(rows))
+    if case == "import_credits":
+        try:
+            return import_case("credits", credits_file(rows))
+        finally:
+            cleanup()
+    if case == "raw_export":
+        return raw_export_case()
+    if case == "export_credits":
+        return export_case()
+    raise SystemExit(f"unknown case {case}")
+
+
+LABELS = {
+    "raw_titles": ("import", "raw titles insert"),
+    "import_titles": ("import", "titles import"),
+    "raw_credits": ("import", "raw credits insert"),
+    "import_credits": ("import", "credits import"),
+    "raw_export": ("export", "raw credits select"),
+    "export_credits": ("export", "credits export"),
+}
+RAW_OF = {"import_titles": "raw_titles", "import_credits": "raw_credits", "export_credits": "raw_export"}
+
+
+def main():
+    args = arguments(__doc__.splitlines()[0], rows=(int, 100_000, "rows per import file"), case=(str, "", "one case"))
+    setup_django(args.db_url)
+    if args.case:
+        result = run_case(args.case, args.rows)
+        result["peak_mb"] = round(peak_rss_mb(), 1)
+        print(json.dumps(result))
+        return
+    cleanup()  # what an interrupted run may have left
+    for stale in TMP.glob(f"{PREFIX}-*.csv"):
+        stale.unlink()
+    db = database_label(args.db_url)
+    records = []
+    for case in CASES:
+        command = [
+            sys.executable,
+            __file__,
+            "--db-url",
+            args.db_url,
+            "--out",
+            str(args.out),
+            "--case",
+            case,
+            "--rows",
+            str(args.rows),
+        ]
+        output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        result = json.loads(output.strip().splitlines()[-1])
+        group, name = LABELS[case]
+        records.append(
+            {
+                "db": db,
+                "group": f"csv {group}",
+                "name": name,
+                "case": case,
+                **result,
+                "seconds": round(result["seconds"], 2),
+                "rows_per_s": round(result["rows"] / result["seconds"]),
+            }
+        )
+    by_case = {r["case"]: r for r in records}
+    for case, raw in RAW_OF.items():
+        by_case[case]["share_of_raw"] = round(by_case[case]["rows_per_s"] / by_case[raw]["rows_per_s"], 2)
+    for path in TMP.glob(f"{PREFIX}-*.csv"):
+        path.unlink()
+    print(f"-- CSV on {db}")
+    print_table(records, COLUMNS)
+    write(args.out, records)
+
+
+if __name__ == "__main__":
+    main()
