@@ -182,3 +182,52 @@ def test_export_command_writes_a_file(tmp_path, demo):
     call_command("export_csv", "titles", "-o", str(path))
 
     assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER
+
+
+def test_one_bad_row_among_ten_thousand_writes_nothing_and_names_the_row():
+    rows = [HEADER] + [f"film-{n},film,,,Film {n},fr,Film {n},Film {n},2000,FR,fr,90,,,,," for n in range(10_000)]
+    rows[7_778] = "film-7777,film,,,Film 7777,fr,,,2000,FR,fr,-90,,,,,"
+
+    report = run_import("titles", "\n".join(rows).encode())
+
+    assert [(p.line, p.column, p.value) for p in report.problems] == [(7_779, "runtime_minutes", "-90")]
+    assert report.rows == 10_000
+    assert not Title.objects.exists()
+    assert not LocalizedTitle.objects.exists()
+
+
+def test_import_all_and_export_all_round_trip_byte_identical(tmp_path, demo):
+    call_command("export_all", str(tmp_path / "first"))
+    from people.models import Credit, Person
+
+    # Credits and people go; titles and organisations stay (screenings and offers need them).
+    Credit.objects.all().delete()
+    Person.objects.all().delete()
+    call_command("import_all", str(tmp_path / "first"))
+    call_command("export_all", str(tmp_path / "second"))
+
+    for first in sorted((tmp_path / "first").glob("*.csv")):
+        assert (tmp_path / "second" / first.name).read_bytes() == first.read_bytes(), first.name
+
+
+def test_import_all_refuses_everything_when_one_file_is_bad(tmp_path, demo):
+    call_command("export_all", str(tmp_path))
+    (tmp_path / "titles.csv").write_text(HEADER + "\nnew-film,film,,,New,,,,,,,,,,,,\n", encoding="utf-8")
+    people = tmp_path / "people.csv"
+    people.write_text(people.read_text(encoding="utf-8") + "bad,Bad,,,31/12/1999,,,,,,,,\r\n", encoding="utf-8")
+
+    with pytest.raises(CommandError, match="people"):
+        call_command("import_all", str(tmp_path))
+
+    assert not Title.objects.filter(slug="new-film").exists()
+
+
+def test_export_command_filters_by_title(tmp_path, demo):
+    path = tmp_path / "credits.csv"
+
+    call_command("export_csv", "credits", "-o", str(path), "--title", "l-opera")
+
+    titles = {row["title"] for row in csv.DictReader(path.open(encoding="utf-8"))}
+    assert titles == {"l-opera", "l-opera-season-1", "l-opera-season-2"}
+    with pytest.raises(CommandError, match="does not apply"):
+        call_command("export_csv", "people", "--title", "l-opera")
