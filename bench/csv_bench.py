@@ -205,46 +205,62 @@ def cleanup():
         (queryset.filter(kind=kind) if kind else queryset).delete()
 
 
-def raw_insert(table: str, columns: list[str], rows: list[tuple]) -> float:
-    """The same rows through the driver alone, in a transaction rolled back afterwards."""
+def _insert(cursor, vendor, table, columns, rows):
+    if vendor == "postgresql":
+        with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join(["%s"] * len(columns))
+        cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608 (constant names)
+
+
+def raw_insert(table: str, columns: list[str], rows: list[tuple], then=None) -> float:
+    """The same rows through the driver alone, in a transaction rolled back afterwards.
+    ``then(cursor, insert)`` adds the rows of other tables that need the new ids."""
     from django.db import connection, transaction
 
     started = time.perf_counter()
     with transaction.atomic():
         with connection.cursor() as cursor:
-            if connection.vendor == "postgresql":
-                with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
-                    for row in rows:
-                        copy.write_row(row)
-            else:
-                marks = ", ".join(["%s"] * len(columns))
-                cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608 (constant names)
+
+            def insert(*args):
+                _insert(cursor, connection.vendor, *args)
+
+            insert(table, columns, rows)
+            if then:
+                then(cursor, insert)
         seconds = time.perf_counter() - started
         transaction.set_rollback(True)
     return seconds
 
 
 def raw_titles_case(path: Path) -> dict:
+    """Title rows (as films: no parents), their two official names, countries, languages,
+    genres and ratings: the rows the import writes, through the driver."""
     from django.utils import timezone
+
+    from catalog.models import Genre
 
     now = timezone.now()
     with path.open(encoding="utf-8", newline="") as stream:
-        rows = [
-            (
-                r["slug"],
-                "film",
-                r["original_title"] or r["slug"],
-                int(r["year"]) if r["year"] else None,
-                int(r["runtime_minutes"]) if r["runtime_minutes"] else None,
-                r["synopsis_en"],
-                r["synopsis_fr"],
-                r["original_title"].lower(),
-                r["original_title"].lower(),
-                now,
-                now,
-            )
-            for r in csv.DictReader(stream)
-        ]
+        cells = list(csv.DictReader(stream))
+    rows = [
+        (
+            r["slug"],
+            "film",
+            r["original_title"] or r["slug"],
+            int(r["year"]) if r["year"] else None,
+            int(r["runtime_minutes"]) if r["runtime_minutes"] else None,
+            r["synopsis_en"],
+            r["synopsis_fr"],
+            r["original_title"].lower(),
+            r["original_title"].lower(),
+            now,
+            now,
+        )
+        for r in cells
+    ]
     columns = [
         "slug",
         "kind",
@@ -258,8 +274,27 @@ def raw_titles_case(path: Path) -> dict:
         "created",
         "updated",
     ]
-    seconds = raw_insert("catalog_title", columns, rows)
-    return {"rows": len(rows), "seconds": seconds, "note": "title rows only, as films (no parents, names, links)"}
+    genres = dict(Genre.objects.values_list("slug", "pk"))
+
+    def related(cursor, insert):
+        cursor.execute("SELECT slug, id FROM catalog_title WHERE slug LIKE %s", [f"{PREFIX}-%"])
+        ids = dict(cursor.fetchall())
+        names, countries, languages, kinds, ratings = [], [], [], [], []
+        for r in cells:
+            pk = ids[r["slug"]]
+            names += [(pk, lang, "official", r[f"title_{lang}"]) for lang in ("en", "fr") if r[f"title_{lang}"]]
+            countries += [(pk, code) for code in r["countries"].split("|") if code]
+            languages += [(pk, code) for code in r["languages"].split("|") if code]
+            kinds += [(pk, genres[slug]) for slug in r["genres"].split("|") if slug in genres]
+            ratings += [(pk, *item.split(":", 1)) for item in r["ratings"].split("|") if item]
+        insert("catalog_localizedtitle", ["title_id", "language_id", "kind", "text"], names)
+        insert("catalog_title_countries", ["title_id", "country_id"], countries)
+        insert("catalog_title_languages", ["title_id", "language_id"], languages)
+        insert("catalog_title_genres", ["title_id", "genre_id"], kinds)
+        insert("catalog_contentrating", ["title_id", "system", "value"], ratings)
+
+    seconds = raw_insert("catalog_title", columns, rows, related)
+    return {"rows": len(rows), "seconds": seconds, "note": "the same rows and links, as films (no parents)"}
 
 
 def raw_credits_case(path: Path) -> dict:

@@ -593,7 +593,7 @@ class AfficheResource(resources.ModelResource):
 
     def prepare(self, rows: list[dict]):
         """Resolve every natural key the chunk's rows name, one query per column."""
-        for import_field in self.get_import_fields():
+        for import_field in self.import_fields:
             widget = import_field.widget
             if isinstance(widget, NaturalKeyWidget) and import_field.column_name in rows[0]:
                 widget.lookup.prefetch(row[import_field.column_name] for row in rows)
@@ -603,7 +603,7 @@ class AfficheResource(resources.ModelResource):
 
     def forget(self):
         """Drop the chunk's resolved keys, so that memory does not grow with the file."""
-        for import_field in self.get_import_fields():
+        for import_field in self.import_fields:
             if isinstance(import_field.widget, NaturalKeyWidget):
                 import_field.widget.lookup.forget()
         for handler in self.related_columns.values():
@@ -621,7 +621,7 @@ class AfficheResource(resources.ModelResource):
     def apply(self, instance, row) -> tuple[dict, dict]:
         """Set the row's cells on ``instance``; returns (errors by column, related values)."""
         errors, related = {}, {}
-        for import_field in self.get_import_fields():
+        for import_field in self.import_fields:
             column = import_field.column_name
             if column not in row or column in self.related_columns or not import_field.attribute:
                 continue
@@ -650,6 +650,11 @@ class AfficheResource(resources.ModelResource):
             instance.clean()
         else:
             instance.full_clean(exclude=exclude)
+
+    @cached_property
+    def import_fields(self) -> list[Field]:
+        """import-export's list, worked out once per import rather than once per row."""
+        return self.get_import_fields()
 
     @cached_property
     def _relations(self) -> set[str]:
@@ -750,7 +755,7 @@ class AfficheResource(resources.ModelResource):
 
     def remember(self, instance):
         """A record created earlier in the file can be named by later rows (a season's series)."""
-        for import_field in self.get_import_fields():
+        for import_field in self.import_fields:
             widget = import_field.widget
             if isinstance(widget, NaturalKeyWidget) and widget.model is self._meta.model:
                 widget.lookup.remember(instance)

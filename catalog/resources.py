@@ -1,7 +1,5 @@
 """CSV resource of the catalogue (SPEC §6 "titles"); the machinery is in catalog.csvio."""
 
-from collections import defaultdict
-
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
@@ -175,19 +173,23 @@ class TitleResource(AfficheResource):
         )
 
     def before_write(self, items):
+        """What ``Title.save`` derives, without a query: the search text takes the stored
+        localized names (prefetched) with the file's official names in place of the old ones."""
         for item in items:
-            item.instance.sort_title = item.instance.compute_sort_title()
+            title = item.instance
+            title.sort_title = title.compute_sort_title()
+            replaced = {column.removeprefix("title_") for column in item.related if column.startswith("title_")}
+            names = [
+                lt.text
+                for lt in ([] if item.new else title.localized_titles.all())
+                if not (lt.kind == LocalizedTitleKind.OFFICIAL and lt.language_id in replaced)
+            ]
+            names += [item.related[f"title_{language}"] for language in sorted(replaced)]
+            title.search_text = title.compute_search_text([n for n in names if n])
 
-    def after_write(self, items):
-        """Search text from the original title and every localized name, one query per chunk."""
-        titles = [i.instance for i in items]
-        names = defaultdict(list)
-        for title_id, name in LocalizedTitle.objects.filter(title__in=titles).values_list("title_id", "text"):
-            names[title_id].append(name)
-        changed = []
-        for title in titles:
-            search_text = title.compute_search_text(names[title.pk])
-            if search_text != title.search_text:
-                title.search_text = search_text
-                changed.append(title)
-        Title.objects.bulk_update(changed, ["search_text"], batch_size=500)
+    def write_one(self, item, report, validate=False):
+        """A row saved alone (``save`` reads the names before they are written): the search
+        text is worked out again once its names are in."""
+        super().write_one(item, report, validate)
+        if item.instance.pk:
+            item.instance.refresh_search_text()
