@@ -5,6 +5,7 @@ ligatures and punctuation do not count. Stored in indexed columns so that matchi
 query, never a Python loop over a table.
 """
 
+import functools
 import re
 import unicodedata
 
@@ -20,6 +21,12 @@ def normalize(text: str | None) -> str:
     """Lower-case, accent-free, punctuation-free form of ``text`` with single spaces."""
     if not text:
         return ""
+    return _normalize(text)
+
+
+@functools.lru_cache(maxsize=65536)
+def _normalize(text: str) -> str:
+    # Cached: an import names the same titles, roles and people on thousands of rows.
     text = text.translate(_LIGATURES)
     decomposed = unicodedata.normalize("NFKD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

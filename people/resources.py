@@ -7,6 +7,7 @@ error. Roles are named by any of their labels, in either language.
 """
 
 import itertools
+import re
 
 from django.db.models.functions import Lower
 from django.utils.text import slugify
@@ -242,6 +243,9 @@ class OrganizationResource(AfficheResource):
 # Credits ---------------------------------------------------------------------------
 
 
+SLUG_SHAPE = re.compile(r"[a-z0-9_-]+")
+
+
 class NamedLookup:
     """People or organisations named by slug or by name, resolved for a chunk at once:
     slugs first (one query), then names through the matcher (two queries); unknown names are
@@ -258,9 +262,12 @@ class NamedLookup:
         wanted = [c for c in dict.fromkeys(c.strip() for c in cells if c and c.strip()) if c.lower() not in self.cache]
         if not wanted:
             return
-        by_slug = self.model.objects.annotate(_key=Lower("slug")).filter(_key__in={c.lower() for c in wanted})
-        for record in by_slug.only(*self.FIELDS):
-            self.cache[record.slug.lower()] = record
+        # Only cells shaped like a slug can be one ("cecile-ducrocq", not "Cécile Ducrocq").
+        slugs = {c.lower() for c in wanted if SLUG_SHAPE.fullmatch(c.lower())}
+        if slugs:
+            by_slug = self.model.objects.annotate(_key=Lower("slug")).filter(_key__in=slugs)
+            for record in by_slug.only(*self.FIELDS):
+                self.cache[record.slug.lower()] = record
         names = [c for c in wanted if c.lower() not in self.cache]
         new: dict[str, list[str]] = {}
         for name, found in match_names(self.model, names, self.FIELDS).items():
