@@ -384,6 +384,16 @@ class StrictDecimalWidget(widgets.DecimalWidget):
         return "" if value is None else str(value)
 
 
+class PriceWidget(StrictDecimalWidget):
+    """A price: a decimal as above that cannot be negative (named in its own column)."""
+
+    def clean(self, value, row=None, **kwargs):
+        price = super().clean(value, row, **kwargs)
+        if price is not None and price < 0:
+            raise ValueError(_("A price cannot be negative."))
+        return price
+
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -442,6 +452,10 @@ def integer(column, attribute=None):
 
 def decimal_field(column, attribute=None):
     return Field(attribute=attribute or column, column_name=column, widget=StrictDecimalWidget())
+
+
+def price(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=PriceWidget())
 
 
 def date(column, attribute=None):
