@@ -21,12 +21,12 @@ from catalog.csvio import (
     CachedLookup,
     ManyToManyColumn,
     RelatedColumn,
-    StrictDecimalWidget,
     TextWidget,
     computed,
     date,
     foreign,
     integer,
+    price,
     text,
 )
 from catalog.models import Country, Language, Title
@@ -34,21 +34,11 @@ from catalog.text import normalize, unique_slug
 from people.models import Organization
 
 from .enums import ScreeningStatus
-from .localtime import UTC, is_ambiguous, make_local_aware, offset_label, to_local
+from .localtime import UTC, format_wall_time, parse_wall_time
 from .models import Edition, Festival, Screening, Section, Venue
 from .services import running_time, set_titles
 
 # Shared cell widgets ---------------------------------------------------------------
-
-
-class PriceWidget(StrictDecimalWidget):
-    """A price: a decimal (see StrictDecimalWidget) that cannot be negative."""
-
-    def clean(self, value, row=None, **kwargs):
-        price = super().clean(value, row, **kwargs)
-        if price is not None and price < 0:
-            raise ValueError(_("A price cannot be negative."))
-        return price
 
 
 class DefaultTextWidget(TextWidget):
@@ -60,10 +50,6 @@ class DefaultTextWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         return (value or "").strip() or self.default
-
-
-def price_field(column="price"):
-    return Field(attribute=column, column_name=column, widget=PriceWidget())
 
 
 def split_item(item: str, most: int, example: str) -> list[str]:
@@ -310,61 +296,6 @@ class FestivalResource(AfficheResource):
 
 # Screenings ------------------------------------------------------------------------
 
-LOCAL_TIME = re.compile(
-    r"^(?P<wall>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})(?::(?P<seconds>\d{2}))?\s*(?P<offset>Z|[+-]\d{2}:\d{2})?$"
-)
-
-
-def parse_local(value: str, zone: str) -> datetime:
-    """The instant that a cell means in ``zone``: "2021-11-03T09:00" (wall-clock time there) or
-    "2021-11-07T01:30-07:00" (with the offset, for a time that happens twice)."""
-    match = LOCAL_TIME.match(value.strip())
-    if not match:
-        raise ValidationError(
-            _("Write times as YYYY-MM-DDTHH:MM in the venue's zone, e.g. 2021-04-20T19:30 (got “%(value)s”).")
-            % {"value": value}
-        )
-    if match["seconds"] not in (None, "00"):
-        raise ValidationError(_("Screening times are whole minutes (got “%(value)s”).") % {"value": value})
-    try:
-        naive = datetime.fromisoformat(match["wall"].replace(" ", "T"))
-    except ValueError as exc:
-        raise ValidationError(_("No such date or time: “%(value)s”.") % {"value": value}) from exc
-    if not match["offset"]:
-        try:
-            return make_local_aware(naive, zone)
-        except ValidationError as exc:
-            if exc.code != "ambiguous":
-                raise
-            first, second = (to_local(make_local_aware(naive, zone, choice), zone) for choice in ("earlier", "later"))
-            raise ValidationError(
-                [
-                    *exc.messages,
-                    _("In a CSV file, add the offset: %(first)s or %(second)s.")
-                    % {"first": first.isoformat(timespec="minutes"), "second": second.isoformat(timespec="minutes")},
-                ]
-            ) from exc
-    aware = datetime.fromisoformat(match["wall"].replace(" ", "T") + match["offset"].replace("Z", "+00:00"))
-    local = aware.astimezone(to_local(aware, zone).tzinfo)
-    if local.replace(tzinfo=None) != naive:
-        raise ValidationError(
-            _("%(value)s is not a time in %(zone)s: the offset there is %(offset)s.")
-            % {
-                "value": value,
-                "zone": zone,
-                "offset": offset_label(to_local(make_local_aware(naive, zone, "earlier"), zone)),
-            }
-        )
-    return aware.astimezone(UTC)
-
-
-def format_local(value: datetime, zone: str) -> str:
-    """ "2021-11-03T09:00"; with the offset when the wall time happens twice."""
-    local = to_local(value, zone)
-    if is_ambiguous(local.replace(tzinfo=None), local.tzinfo):
-        return local.isoformat(timespec="minutes")
-    return local.strftime("%Y-%m-%dT%H:%M")
-
 
 class LocalTimeWidget(TextWidget):
     """A wall-clock time in the zone of the row's venue (looked up by ``venues``)."""
@@ -380,7 +311,7 @@ class LocalTimeWidget(TextWidget):
         venue = self.venues.get((row or {}).get("venue", ""))
         if venue is None:
             raise ValueError(_("A time is read in its venue's zone: give a known venue."))
-        return parse_local(value, venue.timezone)
+        return parse_wall_time(value, venue.timezone)
 
 
 class SectionWidget(TextWidget):
@@ -459,7 +390,7 @@ class ScreeningResource(AfficheResource):
     partners = computed("partners")
     status = Field(attribute="status", column_name="status", widget=DefaultTextWidget(ScreeningStatus.SCHEDULED))
     ticket_url = text("ticket_url")
-    price = price_field()
+    price = price("price")
     currency = text("currency")
     note = text("note")
 
@@ -506,7 +437,7 @@ class ScreeningResource(AfficheResource):
         """The instant that the row's ``starts_at`` means at its venue, None when unreadable."""
         venue = self.fields["venue"].widget.lookup.get(row.get("venue", "")) if row.get("venue", "").strip() else None
         try:
-            return parse_local(row.get("starts_at", ""), venue.timezone) if venue else None
+            return parse_wall_time(row.get("starts_at", ""), venue.timezone) if venue else None
         except ValidationError:
             return None
 
@@ -532,10 +463,10 @@ class ScreeningResource(AfficheResource):
         return {self.key_of(screening): screening for screening in queryset}
 
     def dehydrate_starts_at(self, screening):
-        return format_local(screening.starts_at, screening.venue.timezone)
+        return format_wall_time(screening.starts_at, screening.venue.timezone)
 
     def dehydrate_ends_at(self, screening):
-        return format_local(screening.ends_at, screening.venue.timezone)
+        return format_wall_time(screening.ends_at, screening.venue.timezone)
 
     # Import ----------------------------------------------------------------------------
 
