@@ -157,13 +157,11 @@ def parse_wall_time(value: str, zone: str, any_offset: bool = False) -> datetime
             if exc.code != "ambiguous":
                 raise
             first, second = (to_local(make_local_aware(naive, zone, choice), zone) for choice in AmbiguousChoice)
-            raise ValidationError(
-                [
-                    *exc.messages,
-                    _("In a CSV file, add the offset: %(first)s or %(second)s.")
-                    % {"first": first.isoformat(timespec="minutes"), "second": second.isoformat(timespec="minutes")},
-                ]
-            ) from exc
+            hint = _("In a CSV file, add the offset: %(first)s or %(second)s.") % {
+                "first": first.isoformat(timespec="minutes"),
+                "second": second.isoformat(timespec="minutes"),
+            }
+            raise ValidationError(f"{exc.messages[0]} {hint}", code="ambiguous") from exc
     aware = datetime.fromisoformat(match["wall"].replace(" ", "T") + match["offset"].replace("Z", "+00:00"))
     if not any_offset and to_local(aware, zone).replace(tzinfo=None) != naive:
         raise ValidationError(

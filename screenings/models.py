@@ -84,12 +84,7 @@ class Venue(models.Model):
         return f"{self.parent.name} – {self.name}" if self.parent_id else self.name
 
     def save(self, *args, **kwargs):
-        if self.parent_id:
-            parent = self.parent
-            self.timezone = parent.timezone
-            self.city = self.city or parent.city
-            self.address = self.address or parent.address
-            self.country_id = self.country_id or parent.country_id
+        self.inherit_from_parent()
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
         super().save(*args, **kwargs)
         if zone_changed or not self.parent_id:
@@ -101,6 +96,15 @@ class Venue(models.Model):
     def get_absolute_url(self):
         place = self.parent if self.parent_id else self
         return reverse("screenings:venue_detail", kwargs={"slug": place.slug})
+
+    def inherit_from_parent(self):
+        """A room takes its building's zone, and its address, city and country when it has none."""
+        if self.parent_id:
+            parent = self.parent
+            self.timezone = parent.timezone
+            self.city = self.city or parent.city
+            self.address = self.address or parent.address
+            self.country_id = self.country_id or parent.country_id
 
     def clean(self):
         super().clean()

@@ -86,6 +86,13 @@ class VenueResource(AfficheResource):
         fields = ["slug", "name", "parent", "address", "city", "country", "timezone", "capacity", "note"]
         export_order = fields
 
+    def apply(self, instance, row):
+        """A room's empty address, city and country are its building's (as on save)."""
+        errors, related = super().apply(instance, row)
+        if "parent" not in errors:
+            instance.inherit_from_parent()
+        return errors, related
+
     def get_export_queryset(self):
         """Buildings before their rooms, so that a file imports in order."""
         is_room = Case(When(parent__isnull=True, then=Value(0)), default=Value(1), output_field=IntegerField())
