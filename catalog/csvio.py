@@ -655,11 +655,18 @@ class AfficheResource(resources.ModelResource):
         """The model's own rules; in bulk mode the database checks uniqueness and
         constraints when the chunk is written (and the chunk is replayed row by row if not)."""
         exclude = {f.name for f in instance._meta.fields if f.attname in errored or f.name in errored}
-        if bulk:
-            instance.clean_fields(exclude=exclude)
-            instance.clean()
-        else:
-            instance.full_clean(exclude=exclude)
+        try:
+            if bulk:
+                instance.clean_fields(exclude=exclude)
+                instance.clean()
+            else:
+                instance.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            # A rule about a field whose cell was already refused only repeats the refusal
+            # ("a rental needs its price" after "a price cannot be negative").
+            errors = {name: messages for name, messages in _error_dict(exc).items() if name not in exclude}
+            if errors:
+                raise ValidationError(errors) from exc
 
     def before_write(self, items: list[Pending]):
         """Fill the model's derived fields for a chunk written in bulk (what ``save`` does)."""
