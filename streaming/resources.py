@@ -480,6 +480,13 @@ class OfferResource(KeyedByColumns, AfficheResource):
         ]
         export_order = fields
 
+    def apply(self, instance, row):
+        """Empty window cells of a live show or broadcast are filled as on save."""
+        errors, related = super().apply(instance, row)
+        if not errors:
+            instance.fill_window()
+        return errors, related
+
     def get_export_queryset(self):
         return (
             super()
