@@ -74,6 +74,7 @@ class Venue(models.Model):
     class Meta:
         verbose_name = _("venue or room")
         verbose_name_plural = _("venues and rooms")
+        permissions = [("export_venue", _("Can export venues as CSV"))]
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="venue_slug_unique"),
@@ -182,6 +183,7 @@ class Edition(models.Model):
     class Meta:
         verbose_name = _("festival edition")
         verbose_name_plural = _("festival editions")
+        permissions = [("export_edition", _("Can export festivals as CSV"))]
         ordering = ["-starts_on", "pk"]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="edition_slug_unique"),
@@ -342,6 +344,7 @@ class Screening(models.Model):
     class Meta:
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
+        permissions = [("export_screening", _("Can export screenings as CSV"))]
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
