@@ -13,6 +13,7 @@ from datetime import datetime
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
 from catalog.csvio import (
@@ -72,7 +73,7 @@ class VenueResource(AfficheResource):
 
     slug = text("slug")
     name = text("name")
-    parent = foreign("parent", Venue, label=_("venue"))
+    parent = foreign("parent", Venue, label=gettext_lazy("venue"))
     address = text("address")
     city = text("city")
     country = foreign("country", Country, "code")
@@ -383,13 +384,13 @@ class TitlesColumn(RelatedColumn):
 class ScreeningResource(AfficheResource):
     required_columns = ("venue", "starts_at")
 
-    venue = foreign("venue", Venue, label=_("venue"))
+    venue = foreign("venue", Venue, label=gettext_lazy("venue"))
     starts_at = text("starts_at")
     ends_at = text("ends_at")
     titles = computed("titles")
     label = text("label", "label_en")
     label_fr = text("label_fr")
-    festival = foreign("festival", Edition, attribute="edition", label=_("festival"))
+    festival = foreign("festival", Edition, attribute="edition", label=gettext_lazy("festival"))
     section = text("section")
     premiere = text("premiere")
     language = foreign("language", Language, "code")
@@ -435,7 +436,7 @@ class ScreeningResource(AfficheResource):
         self.fields["section"].widget = SectionWidget(self.fields["festival"].widget.lookup)
         self.related_columns = {
             "titles": TitlesColumn(),
-            "partners": ManyToManyColumn("partners", Organization, label=_("organisation")),
+            "partners": ManyToManyColumn("partners", Organization, label=gettext_lazy("organisation")),
         }
 
     # Natural key: the venue (or room) and the instant of the start --------------------

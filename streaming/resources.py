@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from import_export.fields import Field
 
 from catalog.csvio import (
@@ -216,7 +217,7 @@ class PlatformResource(AfficheResource):
     slug = text("slug")
     name = text("name")
     kind = text("kind")
-    operator = foreign("operator", Organization, label=_("organisation"))
+    operator = foreign("operator", Organization, label=gettext_lazy("organisation"))
     countries = computed("countries")
     launched_on = date("launched_on")
     website = text("website")
