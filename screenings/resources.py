@@ -21,6 +21,7 @@ from catalog.csvio import (
     AfficheResource,
     CachedLookup,
     ManyToManyColumn,
+    NaturalKeysWidget,
     RelatedColumn,
     TextWidget,
     computed,
@@ -51,18 +52,6 @@ class DefaultTextWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         return (value or "").strip() or self.default
-
-
-def split_item(item: str, most: int, example: str) -> list[str]:
-    """The ":"-separated parts of one ``|``-separated item ("app:Apple TV"), at most ``most``."""
-    parts = [part.strip() for part in item.split(":", most - 1)]
-    if not parts[0]:
-        raise ValidationError(_("Write “%(item)s” like %(example)s.") % {"item": item, "example": example})
-    return parts
-
-
-def items(cell: str) -> list[str]:
-    return [item.strip() for item in (cell or "").split(SEPARATOR) if item.strip()]
 
 
 # Venues ----------------------------------------------------------------------------
@@ -200,9 +189,10 @@ class SectionsColumn(RelatedColumn):
 
     def parse(self, cell, row, resource):
         sections, seen = [], set()
-        for item in items(cell):
-            parts = split_item(item, 3, self.EXAMPLE)
-            name_en, name_fr, colour = [*parts, "", ""][:3]
+        for item in NaturalKeysWidget.keys(cell):
+            name_en, name_fr, colour = [*(part.strip() for part in item.split(":", 2)), "", ""][:3]
+            if not name_en:
+                raise ValidationError(_("Write sections like %(example)s.") % {"example": self.EXAMPLE})
             if colour and not COLOUR.match(colour):
                 raise ValidationError(_("“%(colour)s” is not a colour such as #1a55c4.") % {"colour": colour})
             if name_en.lower() in seen:
@@ -352,11 +342,11 @@ class TitlesColumn(RelatedColumn):
         self.lookup = CachedLookup(Title)
 
     def prepare(self, cells):
-        self.lookup.prefetch(slug for cell in cells for slug in items(cell))
+        self.lookup.prefetch(slug for cell in cells for slug in NaturalKeysWidget.keys(cell))
 
     def parse(self, cell, row, resource):
         titles, unknown = [], []
-        for slug in items(cell):
+        for slug in NaturalKeysWidget.keys(cell):
             title = self.lookup.get(slug)
             if title is None:
                 unknown.append(slug)

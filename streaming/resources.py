@@ -17,6 +17,7 @@ from catalog.csvio import (
     BooleanCellWidget,
     CachedLookup,
     ManyToManyColumn,
+    NaturalKeysWidget,
     NaturalKeyWidget,
     RelatedColumn,
     StrictDateWidget,
@@ -35,11 +36,6 @@ from screenings.localtime import parse_wall_time
 
 from .enums import AudienceMetric, DeviceKind, DiscountAudience, InstitutionKind, PlanKind
 from .models import AudienceFigure, Device, Offer, Plan, Platform
-
-
-def items(cell: str) -> list[str]:
-    """The ``|``-separated items of a cell, each split on ":" ("app:Apple TV")."""
-    return [item.strip() for item in (cell or "").split(SEPARATOR) if item.strip()]
 
 
 def parts(item: str, most: int) -> list[str]:
@@ -121,7 +117,7 @@ class DevicesColumn(RelatedColumn):
 
     def parse(self, cell, row, resource):
         devices, seen = [], set()
-        for item in items(cell):
+        for item in NaturalKeysWidget.keys(cell):
             kind, name, channel, provider, subscribe = [*parts(item, 5), "", "", "", ""][:5]
             if not name:
                 raise ValidationError(_("Write a device like %(example)s.") % {"example": self.EXAMPLE})
@@ -172,7 +168,7 @@ class AudienceColumn(RelatedColumn):
 
     def parse(self, cell, row, resource):
         figures = set()
-        for item in items(cell):
+        for item in NaturalKeysWidget.keys(cell):
             metric, value, stated_on, source = [*parts(item, 4), "", "", ""][:4]
             choice(metric, AudienceMetric, _("figure"))
             number = value.removeprefix("~")
@@ -279,7 +275,7 @@ class EligibilityWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs) -> dict:
         found = {"min_age": None, "max_age": None, "institutions": [], "partner_pass": ""}
-        for item in items(value):
+        for item in NaturalKeysWidget.keys(value):
             what, _sep, detail = (p.strip() for p in item.partition(":"))
             if what == "age" and (match := AGE.match(detail)) and (match["min"] or match["max"]):
                 found["min_age"] = int(match["min"]) if match["min"] else None
