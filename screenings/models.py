@@ -437,8 +437,11 @@ class Screening(models.Model):
         return self.ends_at - self.starts_at
 
     def title_list(self) -> list[Title]:
-        """The titles shown, in programme order (uses the prefetch of ``for_schedule()``)."""
-        return list(self.titles.all())
+        """The titles shown, in programme order (uses the prefetch of ``for_schedule()``; one
+        query without it)."""
+        if "titles" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.titles.all())
+        return list(self.titles.order_by("screening_titles__order", "screening_titles__pk"))
 
     def programme_title(self, localized: bool = True) -> str:
         """What is shown, named once: "The Opera – Season 1" for two of its episodes."""
