@@ -124,8 +124,12 @@ class FestivalColumn(RelatedColumn):
                 values[column] = row[column] if column.startswith("description") else row[column].strip()
         errors = {}
         for column, lookup in (("organizer", self.organizations), ("country", self.countries)):
-            if values[column] and lookup.get(values[column]) is None:
-                errors[column] = [_("No %(label)s “%(value)s”.") % {"label": column, "value": values[column]}]
+            if values[column]:
+                record = lookup.get(values[column])
+                if record is None:
+                    errors[column] = [_("No %(label)s “%(value)s”.") % {"label": column, "value": values[column]}]
+                else:
+                    values[column] = getattr(record, lookup.field)  # as stored: "US", not "us"
         if errors:
             raise ValidationError(errors)
         if festival is None:

@@ -108,8 +108,10 @@ def test_festivals_spec_columns_create_the_festival_and_its_edition(demo):
     first = run_import("festivals", data.encode())
     again = run_import("festivals", data.encode())
 
+    recased = run_import("festivals", data.replace("franco-american", "Franco-American").encode())
+
     assert first.ok, first.problems
-    assert (first.new, again.unchanged) == (1, 1)
+    assert (first.new, again.unchanged, recased.unchanged) == (1, 1, 1)
     edition = Edition.objects.get(slug="rendez-vous-2030")
     assert str(edition) == "Rendez-vous with French Cinema 2030"
     assert edition.festival.slug == "rendez-vous-with-french-cinema"
