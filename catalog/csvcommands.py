@@ -4,6 +4,7 @@ import sys
 import time
 
 from django.core.management.base import CommandError
+from django.db.models import Q
 
 from .csvio import RESOURCES, get_resource, run_import, write_csv
 
@@ -89,12 +90,11 @@ def export_queryset(name, **filters):
         lookups = resource.export_filters.get(option)
         if not lookups:
             raise CommandError(f"--{option} does not apply to {name}.")
-        from django.db.models import Q
-
         condition = Q()
         for lookup in lookups:
             condition |= Q(**{lookup: value})
-        queryset = queryset.filter(condition)
+        # Through a subquery: a lookup across a many-to-many link must not repeat rows.
+        queryset = queryset.filter(pk__in=resource._meta.model._default_manager.filter(condition).values("pk"))
     return resource, queryset
 
 

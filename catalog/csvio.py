@@ -56,6 +56,12 @@ RESOURCES = {
     "people": "people.resources.PersonResource",
     "organizations": "people.resources.OrganizationResource",
     "credits": "people.resources.CreditResource",
+    "venues": "screenings.resources.VenueResource",
+    "festivals": "screenings.resources.FestivalResource",
+    "screenings": "screenings.resources.ScreeningResource",
+    "platforms": "streaming.resources.PlatformResource",
+    "plans": "streaming.resources.PlanResource",
+    "offers": "streaming.resources.OfferResource",
 }
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -380,6 +386,16 @@ class StrictDecimalWidget(widgets.DecimalWidget):
         return "" if value is None else str(value)
 
 
+class PriceWidget(StrictDecimalWidget):
+    """A price: a decimal as above that cannot be negative (named in its own column)."""
+
+    def clean(self, value, row=None, **kwargs):
+        price = super().clean(value, row, **kwargs)
+        if price is not None and price < 0:
+            raise ValueError(_("A price cannot be negative."))
+        return price
+
+
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
@@ -438,6 +454,10 @@ def integer(column, attribute=None):
 
 def decimal_field(column, attribute=None):
     return Field(attribute=attribute or column, column_name=column, widget=StrictDecimalWidget())
+
+
+def price(column, attribute=None):
+    return Field(attribute=attribute or column, column_name=column, widget=PriceWidget())
 
 
 def date(column, attribute=None):
@@ -562,6 +582,7 @@ class AfficheResource(resources.ModelResource):
         self.created_related: list[str] = []
         self.delimiter = ","
         self.columns_by_attribute = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
+        self.attributes_by_column = {column: attribute for attribute, column in self.columns_by_attribute.items()}
 
     @classmethod
     def columns(cls) -> list[str]:
@@ -640,16 +661,22 @@ class AfficheResource(resources.ModelResource):
     def validate(self, instance, bulk: bool, errored=()):
         """The model's own rules; in bulk mode the database checks uniqueness and
         constraints when the chunk is written (and the chunk is replayed row by row if not)."""
-        exclude = (
-            {f.name for f in instance._meta.fields if f.attname in errored or f.name in errored} if errored else set()
-        )
-        if bulk:
-            # Related records come from the chunk's lookups, so they exist; the database's
-            # foreign keys check it again on write (one query per key per row otherwise).
-            instance.clean_fields(exclude=exclude | self._relations)
-            instance.clean()
-        else:
-            instance.full_clean(exclude=exclude)
+        # Cells already refused: the model's rules about their fields would only repeat it
+        # ("a rental needs its price" after "a price cannot be negative").
+        refused = {self.attributes_by_column.get(column, column) for column in errored}
+        exclude = {f.name for f in instance._meta.fields if f.attname in refused or f.name in refused}
+        try:
+            if bulk:
+                # Related records come from the chunk's lookups, so they exist; the database's
+                # foreign keys check it again on write (one query per key per row otherwise).
+                instance.clean_fields(exclude=exclude | self._relations)
+                instance.clean()
+            else:
+                instance.full_clean(exclude=exclude)
+        except ValidationError as exc:
+            errors = {name: messages for name, messages in _error_dict(exc).items() if name not in exclude}
+            if errors:
+                raise ValidationError(errors) from exc
 
     @cached_property
     def import_fields(self) -> list[Field]:

@@ -2,6 +2,7 @@
 change) and showing them per language ("Wednesday, November 3, 2021, 9:00 am" /
 "mercredi 3 novembre 2021, 09:00"). Every datetime stored is aware (UTC in the database)."""
 
+import re
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
@@ -124,6 +125,58 @@ def fold_choice(local: datetime) -> str:
     if not is_ambiguous(naive, local.tzinfo):
         return ""
     return AmbiguousChoice.LATER if local.fold else AmbiguousChoice.EARLIER
+
+
+# Cells of CSV files ---------------------------------------------------------------------------
+
+LOCAL_TIME = re.compile(
+    r"^(?P<wall>\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2})(?::(?P<seconds>\d{2}))?\s*(?P<offset>Z|[+-]\d{2}:\d{2})?$"
+)
+
+
+def parse_wall_time(value: str, zone: str, any_offset: bool = False) -> datetime:
+    """The instant (UTC) that a CSV cell means in ``zone``: "2021-11-03T09:00" is a wall-clock
+    time there (refused when the clocks skip it or show it twice); "2021-11-07T01:30-07:00"
+    carries its offset, which must be one that ``zone`` has at that wall time unless
+    ``any_offset`` (then it is simply that instant)."""
+    match = LOCAL_TIME.match(value.strip())
+    if not match:
+        raise ValidationError(
+            _("Write times as YYYY-MM-DDTHH:MM, e.g. 2021-04-20T19:30 (got “%(value)s”).") % {"value": value}
+        )
+    if match["seconds"] not in (None, "00"):
+        raise ValidationError(_("Times are whole minutes (got “%(value)s”).") % {"value": value})
+    try:
+        naive = datetime.fromisoformat(match["wall"].replace(" ", "T"))
+    except ValueError as exc:
+        raise ValidationError(_("No such date or time: “%(value)s”.") % {"value": value}) from exc
+    if not match["offset"]:
+        try:
+            return make_local_aware(naive, zone)
+        except ValidationError as exc:
+            if exc.code != "ambiguous":
+                raise
+            first, second = (to_local(make_local_aware(naive, zone, choice), zone) for choice in AmbiguousChoice)
+            hint = _("In a CSV file, add the offset: %(first)s or %(second)s.") % {
+                "first": first.isoformat(timespec="minutes"),
+                "second": second.isoformat(timespec="minutes"),
+            }
+            raise ValidationError(f"{exc.messages[0]} {hint}", code="ambiguous") from exc
+    aware = datetime.fromisoformat(match["wall"].replace(" ", "T") + match["offset"].replace("Z", "+00:00"))
+    if not any_offset and to_local(aware, zone).replace(tzinfo=None) != naive:
+        raise ValidationError(
+            _("%(value)s is not a wall-clock time of %(zone)s (that instant is %(local)s there).")
+            % {"value": value, "zone": zone, "local": to_local(aware, zone).isoformat(timespec="minutes")}
+        )
+    return aware.astimezone(UTC)
+
+
+def format_wall_time(value: datetime, zone: str) -> str:
+    """ "2021-11-03T09:00"; with the offset when the wall time happens twice."""
+    local = to_local(value, zone)
+    if is_ambiguous(local.replace(tzinfo=None), local.tzinfo):
+        return local.isoformat(timespec="minutes")
+    return local.strftime("%Y-%m-%dT%H:%M")
 
 
 # Display -------------------------------------------------------------------------------------

@@ -74,6 +74,7 @@ class Venue(models.Model):
     class Meta:
         verbose_name = _("venue or room")
         verbose_name_plural = _("venues and rooms")
+        permissions = [("export_venue", _("Can export venues as CSV"))]
         ordering = ["name", "pk"]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="venue_slug_unique"),
@@ -84,12 +85,7 @@ class Venue(models.Model):
         return f"{self.parent.name} – {self.name}" if self.parent_id else self.name
 
     def save(self, *args, **kwargs):
-        if self.parent_id:
-            parent = self.parent
-            self.timezone = parent.timezone
-            self.city = self.city or parent.city
-            self.address = self.address or parent.address
-            self.country_id = self.country_id or parent.country_id
+        self.inherit_from_parent()
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
         super().save(*args, **kwargs)
         if zone_changed or not self.parent_id:
@@ -101,6 +97,15 @@ class Venue(models.Model):
     def get_absolute_url(self):
         place = self.parent if self.parent_id else self
         return reverse("screenings:venue_detail", kwargs={"slug": place.slug})
+
+    def inherit_from_parent(self):
+        """A room takes its building's zone, and its address, city and country when it has none."""
+        if self.parent_id:
+            parent = self.parent
+            self.timezone = parent.timezone
+            self.city = self.city or parent.city
+            self.address = self.address or parent.address
+            self.country_id = self.country_id or parent.country_id
 
     def clean(self):
         super().clean()
@@ -178,6 +183,7 @@ class Edition(models.Model):
     class Meta:
         verbose_name = _("festival edition")
         verbose_name_plural = _("festival editions")
+        permissions = [("export_edition", _("Can export festivals as CSV"))]
         ordering = ["-starts_on", "pk"]
         constraints = [
             models.UniqueConstraint(Lower("slug"), name="edition_slug_unique"),
@@ -338,6 +344,7 @@ class Screening(models.Model):
     class Meta:
         verbose_name = _("screening")
         verbose_name_plural = _("screenings")
+        permissions = [("export_screening", _("Can export screenings as CSV"))]
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -430,8 +437,11 @@ class Screening(models.Model):
         return self.ends_at - self.starts_at
 
     def title_list(self) -> list[Title]:
-        """The titles shown, in programme order (uses the prefetch of ``for_schedule()``)."""
-        return list(self.titles.all())
+        """The titles shown, in programme order (uses the prefetch of ``for_schedule()``; one
+        query without it)."""
+        if "titles" in getattr(self, "_prefetched_objects_cache", {}):
+            return list(self.titles.all())
+        return list(self.titles.order_by("screening_titles__order", "screening_titles__pk"))
 
     def programme_title(self, localized: bool = True) -> str:
         """What is shown, named once: "The Opera – Season 1" for two of its episodes."""

@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import TitleAdmin
+from catalog.csvadmin import CsvAdminMixin
 from catalog.money import format_money
 from people.models import Organization
 
@@ -76,7 +77,8 @@ class PlatformLogoInline(admin.StackedInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(OrganizationAutocompleteMixin, admin.ModelAdmin):
+class PlatformAdmin(CsvAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
+    csv_resource = "platforms"
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
     list_filter = ["kind", "countries"]
     list_select_related = ["operator"]
@@ -147,8 +149,28 @@ class WindowFilter(admin.SimpleListFilter):
         return queryset
 
 
+@admin.register(Plan)
+class PlanAdmin(CsvAdminMixin, admin.ModelAdmin):
+    """Plans are edited inline on their platform; this list is where their CSV buttons live."""
+
+    csv_resource = "plans"
+    form = PlanForm
+    list_display = ["name_en", "platform", "kind", "price_display", "period"]
+    list_filter = ["platform", "kind", "period"]
+    list_select_related = ["platform"]
+    search_fields = ["name_en", "name_fr", "platform__name"]
+    autocomplete_fields = ["platform"]
+    ordering = ["platform__name", "order", "pk"]
+    fieldsets = [(None, {"fields": ["platform"]}), *PlanInline.fieldsets]
+
+    @admin.display(description=_("price"), ordering="price")
+    def price_display(self, obj):
+        return format_money(obj.price, obj.currency) or "—"
+
+
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(CsvAdminMixin, admin.ModelAdmin):
+    csv_resource = "offers"
     list_display = [
         "title",
         "platform",

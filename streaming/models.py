@@ -110,6 +110,7 @@ class Platform(models.Model):
     class Meta:
         verbose_name = _("platform")
         verbose_name_plural = _("platforms")
+        permissions = [("export_platform", _("Can export platforms as CSV"))]
         ordering = ["name"]
         constraints = [models.UniqueConstraint(Lower("slug"), name="platform_slug_unique")]
 
@@ -246,6 +247,7 @@ class Plan(models.Model):
     class Meta:
         verbose_name = _("plan")
         verbose_name_plural = _("plans")
+        permissions = [("export_plan", _("Can export plans as CSV"))]
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["platform", "name_en"], name="plan_name_unique"),
@@ -408,6 +410,7 @@ class Offer(models.Model):
     class Meta:
         verbose_name = _("offer")
         verbose_name_plural = _("offers")
+        permissions = [("export_offer", _("Can export offers as CSV"))]
         ordering = ["available_from", "pk"]
         constraints = [
             models.CheckConstraint(

@@ -231,3 +231,25 @@ def test_export_command_filters_by_title(tmp_path, demo):
     assert titles == {"l-opera", "l-opera-season-1", "l-opera-season-2"}
     with pytest.raises(CommandError, match="does not apply"):
         call_command("export_csv", "people", "--title", "l-opera")
+
+
+@pytest.mark.parametrize(
+    ("resource", "option", "value", "column"),
+    [
+        ("screenings", "--festival", "colcoa-2021", "festival"),
+        ("screenings", "--venue", "melville-theatre", "venue"),
+        ("offers", "--platform", "ocs", "platform"),
+        ("plans", "--platform", "pop-paris-opera-play", "platform"),
+        ("festivals", "--festival", "colcoa-2021", "slug"),
+    ],
+)
+def test_export_command_filters(tmp_path, demo, resource, option, value, column):
+    path = tmp_path / "out.csv"
+
+    call_command("export_csv", resource, "-o", str(path), option, value)
+
+    rows = list(csv.DictReader(path.open(encoding="utf-8")))
+    assert rows
+    assert {row[column].lower() for row in rows} == {value}
+    call_command("export_csv", resource, "-o", str(path), option, "no-such-slug")
+    assert len(path.read_text(encoding="utf-8").splitlines()) == 1
