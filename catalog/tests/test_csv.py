@@ -253,3 +253,36 @@ def test_export_command_filters(tmp_path, demo, resource, option, value, column)
     assert {row[column].lower() for row in rows} == {value}
     call_command("export_csv", resource, "-o", str(path), option, "no-such-slug")
     assert len(path.read_text(encoding="utf-8").splitlines()) == 1
+
+
+class _Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_bar_on_a_terminal_and_silence_elsewhere():
+    from catalog.csvcommands import Progress
+
+    terminal, pipe = _Terminal(), io.StringIO()
+    for stream in (terminal, pipe):
+        progress = Progress(stream, total=2000)
+        progress(1000)
+        progress(2000)
+        progress.close()
+
+    assert "50%" in terminal.getvalue()
+    assert "2,000/2,000 rows" in terminal.getvalue()
+    assert "rows/s" in terminal.getvalue()
+    assert pipe.getvalue() == ""
+
+
+def test_import_command_reads_a_file_and_says_how_fast(tmp_path, capsys):
+    path = tmp_path / "titles.csv"
+    path.write_text(HEADER + "\nfilm-a,film,,,A,,,,,,,,,,,,\n", encoding="utf-8")
+
+    call_command("import_csv", "titles", str(path))
+
+    out = capsys.readouterr().out
+    assert "titles: 1 rows — 1 new" in out
+    assert "rows/s" in out
+    assert Title.objects.filter(slug="film-a").exists()
