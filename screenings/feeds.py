@@ -1,9 +1,8 @@
 """Atom feed of upcoming screenings (beside the iCalendar feeds), soonest first."""
 
-from django.contrib.syndication.views import Feed
-from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext_lazy
+
+from catalog.feeds import AtomFeed
 
 from .enums import ScreeningStatus
 from .models import Screening
@@ -11,13 +10,10 @@ from .models import Screening
 FEED_SIZE = 50
 
 
-class UpcomingScreeningsFeed(Feed):
-    feed_type = Atom1Feed
+class UpcomingScreeningsFeed(AtomFeed):
+    page_url_name = "screenings:screening_list"
     title = gettext_lazy("Upcoming screenings · Affiche")
     subtitle = gettext_lazy("Screenings and festival showings that have not ended yet, soonest first.")
-
-    def link(self):
-        return reverse("screenings:screening_list")
 
     def items(self):
         """Screenings that have not ended (``for_schedule`` preloads what an entry names)."""

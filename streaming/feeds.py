@@ -9,14 +9,13 @@ release it is the day it was announced (added). Newest first, at most ``FEED_SIZ
 
 import datetime
 
-from django.contrib.syndication.views import Feed
 from django.db.models import Case, DateField, F, When
 from django.db.models.functions import Cast, Greatest
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.feedgenerator import Atom1Feed
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from catalog.feeds import AtomFeed
 
 from .availability import releases
 from .models import Offer, today
@@ -25,20 +24,10 @@ from .templatetags.streaming_tags import offer_price, release_window
 FEED_SIZE = 30
 
 
-def news_day(offer: Offer, on: datetime.date) -> datetime.date:
-    added = timezone.localdate(offer.created)
-    if offer.available_from and offer.available_from <= on:
-        return max(offer.available_from, added)
-    return added
-
-
-class NewOnStreamingFeed(Feed):
-    feed_type = Atom1Feed
+class NewOnStreamingFeed(AtomFeed):
+    page_url_name = "streaming:platform_list"
     title = gettext_lazy("New on streaming · Affiche")
     subtitle = gettext_lazy("Titles that have just arrived on a platform or have just been announced.")
-
-    def link(self):
-        return reverse("streaming:platform_list")
 
     def items(self):
         """Offers that have not ended, by the day they became news (see the module's docstring):
@@ -77,10 +66,8 @@ class NewOnStreamingFeed(Feed):
         return item.work.get_absolute_url()
 
     def item_guid(self, item):
-        return f"affiche-offer-{item.offer.pk}"
-
-    item_guid_is_permalink = False
+        return f"urn:affiche:offer:{item.offer.pk}"
 
     def item_updateddate(self, item):
-        day = news_day(item.offer, today())
-        return timezone.make_aware(datetime.datetime.combine(day, datetime.time()))
+        """Midnight of the day the release became news (annotated by ``items``)."""
+        return timezone.make_aware(datetime.datetime.combine(item.offer.news_day, datetime.time()))
