@@ -15,8 +15,9 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 from PIL import Image
 
-from catalog.models import Title, TitleImage
+from catalog.models import Collection, CollectionItem, Title, TitleImage
 from catalog.sitemaps import PublicSitemap
+from catalog.tests.factories import TitleFactory
 from people.models import Organization, Person
 from screenings.models import Edition, Screening, Venue
 from streaming.models import Platform
@@ -325,3 +326,21 @@ def test_translations_are_complete_and_compiled(po_path):
         if message.id and not isinstance(message.id, tuple):
             key = f"{message.context}\x04{message.id}" if message.context else message.id
             assert compiled.gettext(key) == message.string, f"{message.id!r}: .mo is older than .po"
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_home_with_a_collection_of_posters_query_count_is_constant(client, django_assert_num_queries, n):
+    collection = Collection.objects.create(slug="opera", name_en="The Paris Opera on screen", is_published=True)
+    for i in range(n):
+        CollectionItem.objects.create(collection=collection, title=TitleFactory(original_title=f"Work {i}"), order=i)
+
+    with django_assert_num_queries(12):
+        # Catalogue: 1 collections; 2 their titles; 3 the titles' localized names; 4 the
+        # titles' images (the posters); 5 recent titles (with child counts); 6 their localized
+        # titles; 7 genres; 8 countries. Screenings: 9 upcoming screenings (none, so no titles
+        # query); 10 the latest edition, for "see the schedule of…". Streaming: 11 new offers;
+        # 12 offers coming soon (none, so no names queries).
+        response = client.get("/en/")
+
+    assert response.text.count('class="poster-tile"') == n
+    assert '<span class="poster-tile-name">Work 0</span>' in response.text
