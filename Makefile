@@ -78,10 +78,11 @@ test-postgres: venv
 test-browser: venv
 	@echo "== browser tests in headless Chromium"
 	@bash .ci/chromium.sh
+	@npm ci --no-audit --no-fund --loglevel=error  # axe-core, pinned in package-lock.json
 	@DATABASE_URL= $(PYTEST) -m browser -q
 
 bench: venv
 	@$(PY) bench/run.py
 
 clean:
-	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-results
+	rm -rf $(VENV) staticfiles .pytest_cache .ruff_cache test-results node_modules

@@ -2,6 +2,8 @@
 
 from importlib import import_module
 
+from django.urls import reverse
+
 from .enums import TitleKind
 
 #: Apps whose ``<app>/jsonld.py`` defines ``title_parts(title, request) -> dict``: the keys
@@ -93,3 +95,20 @@ def title_jsonld(title, request, children=()) -> dict:
     for build in _title_part_builders():
         data.update(build(title, request))
     return data
+
+
+def website_jsonld(request) -> dict:
+    """The home page's WebSite, with the site search as a SearchAction."""
+    search = request.build_absolute_uri(reverse("catalog:search"))
+    return {
+        "@context": "https://schema.org",
+        "@type": "WebSite",
+        "name": "Affiche",
+        "url": request.build_absolute_uri(reverse("catalog:home")),
+        "inLanguage": request.LANGUAGE_CODE,
+        "potentialAction": {
+            "@type": "SearchAction",
+            "target": {"@type": "EntryPoint", "urlTemplate": f"{search}?q={{search_term_string}}"},
+            "query-input": "required name=search_term_string",
+        },
+    }

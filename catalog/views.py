@@ -13,8 +13,9 @@ class HomeView(TemplateView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["recent_titles"] = Title.objects.top_level().for_listing().order_by("-created", "-pk")[:8]
+        # The collections' titles are shown as posters: their images come in one more query.
         context["collections"] = Collection.objects.filter(is_published=True).prefetch_related(
-            "titles__localized_titles"
+            "titles__localized_titles", "titles__images"
         )[:6]
         return context
 

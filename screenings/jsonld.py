@@ -99,3 +99,13 @@ def festival(edition, screenings, request) -> dict:
         data["organizer"] = {"@type": "Organization", "name": edition.festival.organizer.name}
     data["subEvent"] = [screening_event(s, request, with_context=False) for s in screenings]
     return data
+
+
+def venue_jsonld(venue, screenings, request) -> dict:
+    """The venue page: the theatre, with its upcoming screenings as events."""
+    data = {"@context": "https://schema.org", **place(venue)}
+    data["url"] = request.build_absolute_uri(venue.get_absolute_url())
+    events = [screening_event(s, request, with_context=False) for s in screenings]
+    if events:
+        data["event"] = events
+    return data

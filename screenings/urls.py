@@ -1,11 +1,13 @@
 from django.urls import path
 
 from . import views
+from .feeds import UpcomingScreeningsFeed
 
 app_name = "screenings"
 
 urlpatterns = [
     path("screenings/", views.ScreeningListView.as_view(), name="screening_list"),
+    path("screenings/upcoming.atom", UpcomingScreeningsFeed(), name="upcoming_feed"),
     path("screenings/<int:pk>/", views.ScreeningDetailView.as_view(), name="screening_detail"),
     path("screenings/<int:pk>.ics", views.screening_ics, name="screening_ics"),
     path("festivals/<slug:slug>/", views.EditionDetailView.as_view(), name="festival_detail"),

@@ -125,7 +125,7 @@ class VenueDetailView(DetailView):
         context["days"] = by_day(upcoming)
         context["past"] = list(here.past(now).for_schedule()[: self.past_limit])
         context["rooms"] = list(self.object.rooms.all())
-        context["jsonld"] = [jsonld.screening_event(s, self.request) for s in upcoming]
+        context["jsonld"] = jsonld.venue_jsonld(self.object, upcoming, self.request)
         return context
 
 

@@ -96,7 +96,7 @@ def platform_jsonld(platform, request) -> dict:
         data["areaServed"] = [{"@type": "Country", "name": code} for code in countries]
     offers = []
     for plan in platform.plans.all():
-        offer = {"@type": "Offer", "name": plan.name}
+        offer = {"@type": "Offer", "name": plan.name, "category": plan.kind}
         if plan.price is not None:
             offer["price"] = f"{plan.price:.2f}"
             offer["priceCurrency"] = plan.currency

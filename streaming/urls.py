@@ -1,10 +1,12 @@
 from django.urls import path
 
 from . import views
+from .feeds import NewOnStreamingFeed
 
 app_name = "streaming"
 
 urlpatterns = [
     path("platforms/", views.PlatformListView.as_view(), name="platform_list"),
+    path("platforms/new.atom", NewOnStreamingFeed(), name="new_feed"),
     path("platforms/<slug:slug>/", views.PlatformDetailView.as_view(), name="platform_detail"),
 ]

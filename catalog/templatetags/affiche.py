@@ -56,3 +56,38 @@ def money(amount, currency):
     from catalog.money import format_money
 
     return format_money(amount, currency)
+
+
+@register.simple_tag(takes_context=True)
+def absolute_url(context, path):
+    """``path`` (or an image's ``url``) as a full address on this site, for tags read elsewhere."""
+    return context["request"].build_absolute_uri(path) if path else ""
+
+
+class CaptureNode(template.Node):
+    def __init__(self, nodelist, name):
+        self.nodelist, self.name = nodelist, name
+
+    def render(self, context):
+        # The captured text is template output, escaped already where it needs to be.
+        context[self.name] = mark_safe(self.nodelist.render(context).strip())
+        return ""
+
+
+@register.tag
+def capture(parser, token):
+    """``{% capture as name %}…{% endcapture %}``: renders its content once into ``name``, so that
+    base.html can use a page's ``{% block title %}`` in <title>, OpenGraph and Twitter tags."""
+    bits = token.split_contents()
+    if len(bits) != 3 or bits[1] != "as":
+        raise template.TemplateSyntaxError("Usage: {% capture as name %}…{% endcapture %}")
+    nodelist = parser.parse(("endcapture",))
+    parser.delete_first_token()
+    return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def website_jsonld(context):
+    from catalog.jsonld import website_jsonld as build
+
+    return jsonld(build(context["request"]))

@@ -1,0 +1,59 @@
+"""sitemap.xml: every public page in both languages, with hreflang alternates.
+
+Each app lists its own pages in ``<app>/sitemaps.py`` (a ``SITEMAPS`` dict); ``config/urls.py``
+joins them under one sitemap index, so that a large catalogue is split into pages of
+``PublicSitemap.limit`` addresses (``sitemap-titles.xml?p=2``…).
+"""
+
+from django.contrib.sitemaps import Sitemap
+from django.urls import reverse
+
+from .models import Title
+
+
+class PublicSitemap(Sitemap):
+    """Both languages for each item, each listing its translation (``xhtml:link``)."""
+
+    i18n = True
+    alternates = True
+    x_default = True
+    #: Addresses per sitemap page (each item counts once per language).
+    limit = 10_000
+
+
+class ModelSitemap(PublicSitemap):
+    """Records of one model, oldest first (a stable order keeps pages stable), with ``updated``."""
+
+    queryset = None
+
+    def items(self):
+        return self.queryset.order_by("pk")
+
+    def lastmod(self, item):
+        return getattr(item, "updated", None)
+
+
+class PagesSitemap(PublicSitemap):
+    """The pages that are not records: home and the lists."""
+
+    priority = 0.8
+    PAGES = (
+        "catalog:home",
+        "catalog:title_list",
+        "people:person_list",
+        "screenings:screening_list",
+        "streaming:platform_list",
+    )
+
+    def items(self):
+        return list(self.PAGES)
+
+    def location(self, item):
+        return reverse(item)
+
+
+class TitleSitemap(ModelSitemap):
+    queryset = Title.objects.only("pk", "slug", "updated")
+
+
+SITEMAPS = {"pages": PagesSitemap, "titles": TitleSitemap}
