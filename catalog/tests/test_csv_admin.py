@@ -102,3 +102,57 @@ def test_csv_admin_buttons_shown_by_permission(client):
 
     assert "Import CSV" not in html
     assert "Export CSV" not in html
+
+
+# Every resource's admin: the same buttons and the same rules --------------------------------
+
+
+def _admins():
+    from django.contrib import admin
+
+    from catalog.csvio import RESOURCES
+
+    found = {
+        model_admin.csv_resource: model._meta
+        for model, model_admin in admin.site._registry.items()
+        if getattr(model_admin, "csv_resource", "")
+    }
+    assert set(found) == set(RESOURCES), "every CSV resource has Import/Export buttons in the admin"
+    return [(name, f"/admin/{opts.app_label}/{opts.model_name}/", opts.model_name) for name, opts in found.items()]
+
+
+ADMINS = _admins()
+
+
+@pytest.mark.parametrize(("resource", "base", "model"), ADMINS)
+def test_every_csv_admin_follows_the_permissions(client, resource, base, model):
+    for url in (base + "import-csv/", base + "export-csv/"):
+        assert client.get(url)["Location"].startswith("/admin/login/")
+        assert client.post(url)["Location"].startswith("/admin/login/")
+    editor = staff(f"view_{model}", f"add_{model}", f"change_{model}")
+    client.force_login(editor)
+
+    changelist = client.get(base).content.decode()
+
+    assert "Import CSV" in changelist
+    assert "Export CSV" not in changelist
+    assert client.get(base + "import-csv/").status_code == 200
+    assert client.get(base + "export-csv/").status_code == 403
+
+
+@pytest.mark.parametrize(("resource", "base", "model"), ADMINS)
+def test_every_csv_admin_exports_what_the_command_exports(client, demo, resource, base, model):
+    import io
+
+    from catalog.csvio import get_resource, write_csv
+
+    client.force_login(staff(f"view_{model}", f"export_{model}"))
+    expected = io.StringIO()
+    write_csv(get_resource(resource)().export_rows(), expected)
+
+    response = client.get(base + "export-csv/")
+
+    assert b"".join(response.streaming_content).decode() == expected.getvalue()
+    assert expected.getvalue().count("\n") > 1
+    assert client.get(base + "import-csv/").status_code == 403
+    assert client.post(base + "import-csv/").status_code == 403

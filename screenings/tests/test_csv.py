@@ -379,39 +379,3 @@ def test_screenings_same_key_twice_names_both_lines(theatre):
         "line 3, venue, starts_at: “melville / 2030-11-03T19:30-08:00” Same key as line 2."
     ]
     assert not Screening.objects.exists()
-
-
-# Admin buttons ------------------------------------------------------------------------------
-
-ADMIN_MODELS = [("venue", "venues"), ("edition", "festivals"), ("screening", "screenings")]
-
-
-def staff(*codenames):
-    from django.contrib.auth.models import Permission, User
-
-    user = User.objects.create_user("programmer", password="pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="screenings", codename__in=codenames))
-    return user
-
-
-@pytest.mark.parametrize(("model", "resource"), ADMIN_MODELS)
-def test_admin_csv_urls_follow_the_permissions(client, model, resource):
-    base = f"/admin/screenings/{model}/"
-
-    assert client.get(base + "import-csv/")["Location"].startswith("/admin/login/")
-    client.force_login(staff(f"view_{model}", f"add_{model}", f"change_{model}"))
-    changelist = client.get(base).content.decode()
-    assert "Import CSV" in changelist
-    assert "Export CSV" not in changelist
-    assert client.get(base + "import-csv/").status_code == 200
-    assert client.get(base + "export-csv/").status_code == 403
-
-
-@pytest.mark.parametrize(("model", "resource"), ADMIN_MODELS)
-def test_admin_csv_export_with_the_export_permission(client, demo, model, resource):
-    client.force_login(staff(f"view_{model}", f"export_{model}"))
-
-    response = client.get(f"/admin/screenings/{model}/export-csv/")
-
-    assert b"".join(response.streaming_content).decode() == export(resource)
-    assert client.get(f"/admin/screenings/{model}/import-csv/").status_code == 403

@@ -253,39 +253,3 @@ def test_dry_run_writes_nothing(pop, film, name, data):
         0,
         0,
     )
-
-
-# Admin buttons ------------------------------------------------------------------------------
-
-ADMIN_MODELS = [("platform", "platforms"), ("plan", "plans"), ("offer", "offers")]
-
-
-def staff(*codenames):
-    from django.contrib.auth.models import Permission, User
-
-    user = User.objects.create_user("editor", password="pw", is_staff=True)
-    user.user_permissions.set(Permission.objects.filter(content_type__app_label="streaming", codename__in=codenames))
-    return user
-
-
-@pytest.mark.parametrize(("model", "resource"), ADMIN_MODELS)
-def test_admin_csv_urls_follow_the_permissions(client, model, resource):
-    base = f"/admin/streaming/{model}/"
-
-    assert client.get(base + "export-csv/")["Location"].startswith("/admin/login/")
-    client.force_login(staff(f"view_{model}", f"add_{model}", f"change_{model}"))
-    changelist = client.get(base).content.decode()
-    assert "Import CSV" in changelist
-    assert "Export CSV" not in changelist
-    assert client.get(base + "import-csv/").status_code == 200
-    assert client.get(base + "export-csv/").status_code == 403
-
-
-@pytest.mark.parametrize(("model", "resource"), ADMIN_MODELS)
-def test_admin_csv_export_with_the_export_permission(client, demo, model, resource):
-    client.force_login(staff(f"view_{model}", f"export_{model}"))
-
-    response = client.get(f"/admin/streaming/{model}/export-csv/")
-
-    assert b"".join(response.streaming_content).decode() == export(resource)
-    assert client.get(f"/admin/streaming/{model}/import-csv/").status_code == 403
