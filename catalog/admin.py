@@ -16,6 +16,7 @@ from .models import (
     Title,
     TitleImage,
 )
+from .versioning import VersionedAdminMixin
 
 
 @admin.register(Country, Language)
@@ -26,7 +27,7 @@ class NamedCodeAdmin(admin.ModelAdmin):
 
 
 @admin.register(Genre, Theme)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "slug", "title_count"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -61,7 +62,7 @@ class TitleImageInline(admin.StackedInline):
     fields = [("image", "kind", "order"), ("alt_en", "alt_fr"), "credit"]
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(VersionedAdminMixin, admin.TabularInline):
     """Seasons of a series, episodes of a season, edited in place."""
 
     model = Title
@@ -75,7 +76,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Title)
-class TitleAdmin(CsvAdminMixin, admin.ModelAdmin):
+class TitleAdmin(VersionedAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "titles"
     list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
     list_filter = ["kind", "genres", "year"]
@@ -118,7 +119,7 @@ class CollectionItemInline(admin.TabularInline):
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "is_published", "order", "item_count"]
     list_filter = ["is_published"]
     search_fields = ["name_en", "name_fr", "slug"]

@@ -17,6 +17,7 @@ from .enums import (
 from .images import ImageRecord
 from .language import current_language, in_language, localized
 from .text import normalize, search_terms
+from .versioning import VersionedModel, versioned_update
 
 
 class NamedCode(models.Model):
@@ -54,7 +55,7 @@ class Language(NamedCode):
         verbose_name_plural = _("languages")
 
 
-class Vocabulary(models.Model):
+class Vocabulary(VersionedModel):
     """A term editors manage, with a slug and a name in each interface language."""
 
     slug = models.SlugField(_("slug"), max_length=80)
@@ -145,7 +146,7 @@ class TitleQuerySet(models.QuerySet):
         )
 
 
-class Title(models.Model):
+class Title(VersionedModel):
     """A work at any level: a film, a series, one of its seasons, an episode, a recording."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=TitleKind.choices, db_index=True)
@@ -272,7 +273,7 @@ class Title(models.Model):
         return " | ".join(normalize(n) for n in dict.fromkeys(names) if n)
 
     def refresh_search_text(self):
-        Title.objects.filter(pk=self.pk).update(search_text=self.compute_search_text())
+        versioned_update(Title.objects.filter(pk=self.pk), search_text=self.compute_search_text())
 
     def localized_title(self, language: str | None = None) -> str:
         """The title a visitor reading ``language`` knows this work by (own level only)."""
@@ -485,7 +486,7 @@ class TitleImage(ImageRecord):
         return f"{self.get_kind_display()} – {self.title_id}"
 
 
-class Collection(models.Model):
+class Collection(VersionedModel):
     """A list curated by editors: a playlist, a season's selection, a theme."""
 
     slug = models.SlugField(_("slug"), max_length=120)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.admin import TitleAdmin
 from catalog.models import Title
+from catalog.versioning import VersionedAdminMixin
 
 from .matching import duplicates
 from .models import (
@@ -136,7 +137,7 @@ class OrganizationLogoInline(admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class PersonAdmin(VersionedAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
     list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["nationality"]
@@ -161,7 +162,7 @@ class PersonAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Organization)
-class OrganizationAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(VersionedAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -180,7 +181,7 @@ class OrganizationAdmin(NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "order", "role_count"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -201,7 +202,7 @@ class RoleLabelInline(admin.TabularInline):
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "department", "target", "is_cast", "schema_property", "credit_count"]
     list_filter = ["department", "target", "is_cast"]
     list_select_related = ["department"]
@@ -218,7 +219,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(admin.ModelAdmin):
+class CreditAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["title", "credited", "role", "character", "order"]
     list_filter = ["role__department", "role"]
     list_select_related = ["title__parent__parent", "person", "organization", "role"]
@@ -278,7 +279,7 @@ class CreditAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/people/paste_credits.html", context)
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(VersionedAdminMixin, admin.TabularInline):
     """Credits on the title's change page; "Paste credits" sits in the page's tools."""
 
     model = Credit

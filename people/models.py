@@ -14,6 +14,7 @@ from catalog.images import ImageRecord
 from catalog.language import in_language, localized
 from catalog.models import Country, Title
 from catalog.text import normalize, search_terms
+from catalog.versioning import VersionedModel
 
 from .enums import CreditTarget, OrganizationKind, RelationKind
 
@@ -56,7 +57,7 @@ class OrganizationQuerySet(NamedQuerySet):
         return self.select_related("logo", "country").prefetch_related("aliases")
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     name = models.CharField(_("name"), max_length=200, help_text=_("As usually credited: “Cécile Ducrocq”."))
     sort_name = models.CharField(_("sort name"), max_length=200, blank=True, help_text=_("“Ducrocq, Cécile”"))
     slug = models.SlugField(_("slug"), max_length=120)
@@ -126,7 +127,7 @@ class Person(models.Model):
         return rows
 
 
-class Organization(models.Model):
+class Organization(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120)
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
@@ -255,7 +256,7 @@ class PersonRelation(models.Model):
         return f"{self.person} – {self.get_kind_display()} – {self.other}"
 
 
-class Department(models.Model):
+class Department(VersionedModel):
     """A group of roles, in page order: Directing, Writing, … Partners."""
 
     slug = models.SlugField(_("slug"), max_length=40)
@@ -289,7 +290,7 @@ class RoleQuerySet(models.QuerySet):
         return found
 
 
-class Role(models.Model):
+class Role(VersionedModel):
     """What someone did on a work: Director, Producer, Actor, Sales agent…"""
 
     slug = models.SlugField(_("slug"), max_length=60)
@@ -394,7 +395,7 @@ class CreditQuerySet(models.QuerySet):
         )
 
 
-class Credit(models.Model):
+class Credit(VersionedModel):
     """A person or an organisation (exactly one) in a role on a title at any level."""
 
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="credits")

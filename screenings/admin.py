@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.versioning import VersionedAdminMixin
 from people.models import Organization
 
 from . import services
@@ -20,7 +21,7 @@ def organisation_autocomplete(model_admin, fields):
     return fields if Organization in model_admin.admin_site._registry else []
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(VersionedAdminMixin, admin.TabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
@@ -31,7 +32,7 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(admin.ModelAdmin):
+class VenueAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
     list_filter = ["country", "timezone"]
     list_select_related = ["parent", "country"]
@@ -57,7 +58,7 @@ class VenueAdmin(admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(admin.ModelAdmin):
+class FestivalAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
@@ -74,7 +75,7 @@ class SectionInline(admin.TabularInline):
     fields = ["name_en", "name_fr", "colour", "order"]
 
 
-class ScreeningInline(admin.TabularInline):
+class ScreeningInline(VersionedAdminMixin, admin.TabularInline):
     """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
 
     model = Screening
@@ -96,7 +97,7 @@ class ScreeningInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(admin.ModelAdmin):
+class EditionAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
     list_select_related = ["festival"]
@@ -146,7 +147,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(admin.ModelAdmin):
+class ScreeningAdmin(VersionedAdminMixin, admin.ModelAdmin):
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
     list_filter = [("edition", EditionFilter), ("venue", VenueFilter), WhenFilter, "status", "premiere"]

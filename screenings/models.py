@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
 from catalog.models import Country, Language, Title
+from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
@@ -39,7 +40,7 @@ class VenueQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=query) | Q(city__icontains=query)).select_related("parent", "country")
 
 
-class Venue(models.Model):
+class Venue(VersionedModel):
     """A place that screens: a theatre, a cinema. A room is a venue with a ``parent``; it shares
     its parent's address and time zone (copied on save so that a room's zone can never differ)."""
 
@@ -93,7 +94,7 @@ class Venue(models.Model):
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
         super().save(*args, **kwargs)
         if zone_changed or not self.parent_id:
-            self.rooms.exclude(timezone=self.timezone).update(timezone=self.timezone)
+            versioned_update(self.rooms.exclude(timezone=self.timezone), timezone=self.timezone)
         if zone_changed:
             for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
                 screening.save(update_fields=["local_date"])
@@ -120,7 +121,7 @@ class Venue(models.Model):
         return self.parent if self.parent_id else self
 
 
-class Festival(models.Model):
+class Festival(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120)
     organizer = models.ForeignKey(
@@ -159,7 +160,7 @@ class EditionQuerySet(models.QuerySet):
         return self.select_related("festival__organizer", "festival__country").prefetch_related("sections")
 
 
-class Edition(models.Model):
+class Edition(VersionedModel):
     """One year of a festival: "COLCOA French Film Festival 2021"."""
 
     festival = models.ForeignKey(
@@ -269,7 +270,7 @@ class ScreeningQuerySet(models.QuerySet):
         ).prefetch_related(_title_prefetch(), "partners")
 
 
-class Screening(models.Model):
+class Screening(VersionedModel):
     """One showing of one or several titles at a venue (or one of its rooms)."""
 
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import TitleAdmin
 from catalog.money import format_money
+from catalog.versioning import VersionedAdminMixin
 from people.models import Organization
 
 from .availability import AVAILABLE, COMING, status_of
@@ -24,7 +25,7 @@ from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo,
 from .services import create_batch_release, plan_batch_release
 
 
-class PlanInline(admin.StackedInline):
+class PlanInline(VersionedAdminMixin, admin.StackedInline):
     model = Plan
     form = PlanForm
     extra = 0
@@ -76,7 +77,7 @@ class PlatformLogoInline(admin.StackedInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(OrganizationAutocompleteMixin, admin.ModelAdmin):
+class PlatformAdmin(VersionedAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
     list_filter = ["kind", "countries"]
     list_select_related = ["operator"]
@@ -148,7 +149,7 @@ class WindowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(admin.ModelAdmin):
+class OfferAdmin(VersionedAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "platform",
@@ -234,7 +235,7 @@ class OfferAdmin(admin.ModelAdmin):
         return TemplateResponse(request, "admin/streaming/offer/batch_release.html", context)
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(VersionedAdminMixin, admin.TabularInline):
     """Offers of this very title (offers of its episodes are on their own pages)."""
 
     model = Offer

@@ -20,6 +20,7 @@ from catalog.images import ImageRecord
 from catalog.language import localized
 from catalog.models import Country, Title
 from catalog.text import normalize, search_terms
+from catalog.versioning import VersionedModel
 
 from .enums import (
     AudienceMetric,
@@ -63,7 +64,7 @@ class PlatformQuerySet(models.QuerySet):
         )
 
 
-class Platform(models.Model):
+class Platform(VersionedModel):
     """A service where titles can be watched: POP – Paris Opera Play, OCS, a TV channel."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -204,7 +205,7 @@ class AudienceFigure(models.Model):
         return f"{self.get_metric_display()}: {self.value} ({self.stated_on})"
 
 
-class Plan(models.Model):
+class Plan(VersionedModel):
     """A way to pay for a platform: a subscription, a gift card, a rental, a pass."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="plans")
@@ -374,7 +375,7 @@ class OfferQuerySet(models.QuerySet):
         return self.select_related("platform", "country", "title__parent").prefetch_related("platform__plans")
 
 
-class Offer(models.Model):
+class Offer(VersionedModel):
     """A title (any level) on a platform in a country, of one type, within a window."""
 
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="offers")
