@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -18,6 +19,15 @@ from .images import ImageRecord
 from .language import current_language, in_language, localized
 from .text import normalize, search_terms
 from .versioning import VersionedModel, versioned_update
+
+
+def year_validators(earliest: int = 1800) -> list:
+    """A typo such as 0 or 20211 in a year is refused by every form (and the CSV import)."""
+    return [MinValueValidator(earliest), MaxValueValidator(2200)]
+
+
+# Years of works and festivals.
+YEAR_VALIDATORS = year_validators()
 
 
 class NamedCode(models.Model):
@@ -173,10 +183,19 @@ class Title(VersionedModel):
         related_name="+",
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), null=True, blank=True, db_index=True, help_text=_("Year of first release.")
+        _("year"),
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Year of first release."),
     )
-    production_start_year = models.PositiveSmallIntegerField(_("production started"), null=True, blank=True)
-    production_end_year = models.PositiveSmallIntegerField(_("production ended"), null=True, blank=True)
+    production_start_year = models.PositiveSmallIntegerField(
+        _("production started"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    production_end_year = models.PositiveSmallIntegerField(
+        _("production ended"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="titles")
     languages = models.ManyToManyField(Language, verbose_name=_("spoken languages"), blank=True, related_name="titles")
     runtime_minutes = models.PositiveSmallIntegerField(

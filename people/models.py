@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
 from catalog.language import in_language, localized
-from catalog.models import Country, Title
+from catalog.models import Country, Title, year_validators
 from catalog.text import normalize, search_terms
 from catalog.versioning import VersionedModel
 
@@ -135,7 +135,9 @@ class Organization(VersionedModel):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"), null=True, blank=True, validators=year_validators(earliest=1000)
+    )
     bio_en = models.TextField(_("history (English)"), blank=True)
     bio_fr = models.TextField(_("history (French)"), blank=True)
     bio_source = models.CharField(

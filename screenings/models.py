@@ -19,7 +19,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
-from catalog.models import Country, Language, Title
+from catalog.models import YEAR_VALIDATORS, Country, Language, Title
+from catalog.money import PRICE_VALIDATORS, price_constraints
 from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
@@ -167,7 +168,7 @@ class Edition(VersionedModel):
         Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
     )
     slug = models.SlugField(_("slug"), max_length=120, help_text=_("Page address, e.g. colcoa-2021."))
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for “Festival year”."))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
@@ -329,7 +330,9 @@ class Screening(VersionedModel):
     )
     note = models.TextField(_("guests / Q&A note"), blank=True)
     ticket_url = models.URLField(_("ticket link"), blank=True)
-    price = models.DecimalField(_("price"), max_digits=8, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=PRICE_VALIDATORS
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -346,16 +349,7 @@ class Screening(VersionedModel):
                 name="screening_ends_after_start",
                 violation_error_message=_("A screening must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0),
-                name="screening_price_not_negative",
-                violation_error_message=_("A price cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | ~Q(currency=""),
-                name="screening_price_has_currency",
-                violation_error_message=_("Give the currency of the price."),
-            ),
+            *price_constraints("screening", currency_message=_("Give the currency of the price.")),
             # The overlap rule is an exclusion constraint created on PostgreSQL only by migration
             # 0002 (screening_no_overlap_in_room); see services.save_screening.
         ]
