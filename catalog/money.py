@@ -13,7 +13,7 @@ from .language import babel_locale
 PRICE_VALIDATORS = [MinValueValidator(Decimal(0), message=_("A price cannot be negative."))]
 
 
-def price_constraints(prefix: str, currency_message=_("A price needs its currency.")) -> list[CheckConstraint]:
+def price_constraints(prefix: str, currency_message=None) -> list[CheckConstraint]:
     """The two rules every price obeys, named ``<prefix>_price_not_negative`` and
     ``<prefix>_price_has_currency``: not below zero, and never without its currency."""
     return [
@@ -25,7 +25,7 @@ def price_constraints(prefix: str, currency_message=_("A price needs its currenc
         CheckConstraint(
             condition=Q(price__isnull=True) | ~Q(currency=""),
             name=f"{prefix}_price_has_currency",
-            violation_error_message=currency_message,
+            violation_error_message=currency_message or _("A price needs its currency."),
         ),
     ]
 
