@@ -4,7 +4,8 @@
 - ``versioned_update(queryset, **values)`` / ``bump_versions(queryset)`` /
   ``versioned_bulk_update(objs, fields)``: the same for writes that bypass ``save()``;
   services and the CSV import use them for queryset updates and ``bulk_update``.
-- ``VersionedAdminMixin``: every admin of a versioned model adds it. Its form carries the version
+- ``StaffAdminMixin``: every admin and inline of the four apps adds it. For a versioned model,
+  its form carries the version
   it was loaded with and a digest of each field as loaded, in hidden fields. Saving a form
   loaded before someone else's save is refused (the row is locked while checked) with a
   message naming the fields that changed since; nothing is written. The form then carries the
@@ -22,6 +23,8 @@ from django.forms.models import model_to_dict
 from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from .safetext import PlainTextFormMixin
 
 VERSION_FIELD = "loaded_version"
 DIGEST_FIELD = "loaded_digest"
@@ -88,11 +91,11 @@ def field_digests(instance, names) -> dict[str, str]:
 
 
 class VersionedFormMixin:
-    """Mixed into the admin's model form by ``VersionedAdminMixin.get_form``."""
+    """Mixed into the admin's model form by ``StaffAdminMixin.get_form``."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        if self.instance.pk is not None:
+        if self.instance.pk is not None and is_versioned(type(self.instance)):
             self.initial.setdefault(VERSION_FIELD, self.instance.version)
             self.initial.setdefault(DIGEST_FIELD, json.dumps(field_digests(self.instance, self._model_field_names())))
 
@@ -103,7 +106,7 @@ class VersionedFormMixin:
     def clean(self):
         cleaned = super().clean()
         instance = self.instance
-        if instance.pk is None or instance._state.adding:
+        if instance.pk is None or instance._state.adding or not is_versioned(type(instance)):
             return cleaned
         loaded = cleaned.get(VERSION_FIELD)
         # Lock the row until the admin's transaction ends, so that two saves cannot both pass.
@@ -139,32 +142,38 @@ class VersionedFormMixin:
         raise forms.ValidationError(message, code="stale")
 
 
-def versioned_form(form_class):
-    """``form_class`` with the two hidden fields and the check."""
+def staff_form(form_class, model):
+    """``form_class`` with the two hidden fields and the version check, and the plain-text
+    check of ``catalog.safetext`` (every staff form of the admin gets both)."""
     if issubclass(form_class, VersionedFormMixin):
         return form_class
-    attrs = {
-        VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False),
-        DIGEST_FIELD: forms.CharField(widget=forms.HiddenInput, required=False),
-    }
-    return type(form_class.__name__, (VersionedFormMixin, form_class), attrs)
+    attrs = {}
+    if is_versioned(model):
+        attrs = {
+            VERSION_FIELD: forms.IntegerField(widget=forms.HiddenInput, required=False),
+            DIGEST_FIELD: forms.CharField(widget=forms.HiddenInput, required=False),
+        }
+    return type(form_class.__name__, (VersionedFormMixin, PlainTextFormMixin, form_class), attrs)
 
 
-class VersionedAdminMixin:
-    """For the ModelAdmin or inline of a ``VersionedModel``: stale forms are refused (see above)."""
+class StaffAdminMixin:
+    """For every ModelAdmin and inline: plain one-line texts (``catalog.safetext``) and, for a
+    ``VersionedModel``, stale forms refused (see above)."""
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        kwargs.setdefault("form", versioned_form(self.form))
+        kwargs.setdefault("form", staff_form(self.form, self.model))
         return super().get_form(request, obj, change=change, **kwargs)
 
     def get_formset(self, request, obj=None, **kwargs):
         # The same check on each row of an inline (an offer edited on its title's page).
-        kwargs.setdefault("form", versioned_form(self.form))
+        kwargs.setdefault("form", staff_form(self.form, self.model))
         return super().get_formset(request, obj, **kwargs)
 
     def get_fieldsets(self, request, obj=None):
         fieldsets = super().get_fieldsets(request, obj)
-        if any(VERSION_FIELD in flatten_fieldsets([fieldset]) for fieldset in fieldsets):
+        if not is_versioned(self.model) or any(
+            VERSION_FIELD in flatten_fieldsets([fieldset]) for fieldset in fieldsets
+        ):
             return fieldsets
         (name, options), *rest = fieldsets
         first = {**options, "fields": [*options["fields"], VERSION_FIELD, DIGEST_FIELD]}

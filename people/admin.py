@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy
 
 from catalog.admin import TitleAdmin
 from catalog.models import Title
-from catalog.versioning import VersionedAdminMixin
+from catalog.versioning import StaffAdminMixin
 
 from .matching import duplicates
 from .models import (
@@ -107,37 +107,37 @@ class MergeAdminMixin:
         return super().changelist_view(request, extra_context)
 
 
-class PersonAliasInline(admin.TabularInline):
+class PersonAliasInline(StaffAdminMixin, admin.TabularInline):
     model = PersonAlias
     extra = 0
 
 
-class OrganizationAliasInline(admin.TabularInline):
+class OrganizationAliasInline(StaffAdminMixin, admin.TabularInline):
     model = OrganizationAlias
     extra = 0
 
 
-class PersonRelationInline(admin.TabularInline):
+class PersonRelationInline(StaffAdminMixin, admin.TabularInline):
     model = PersonRelation
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["other"]
 
 
-class PersonPortraitInline(admin.StackedInline):
+class PersonPortraitInline(StaffAdminMixin, admin.StackedInline):
     model = PersonPortrait
     extra = 0
     fields = ["image", ("alt_en", "alt_fr"), "credit"]
 
 
-class OrganizationLogoInline(admin.StackedInline):
+class OrganizationLogoInline(StaffAdminMixin, admin.StackedInline):
     model = OrganizationLogo
     extra = 0
     fields = ["image", ("alt_en", "alt_fr"), "credit"]
 
 
 @admin.register(Person)
-class PersonAdmin(VersionedAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class PersonAdmin(StaffAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
     list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["nationality"]
@@ -162,7 +162,7 @@ class PersonAdmin(VersionedAdminMixin, NameSearchMixin, MergeAdminMixin, admin.M
 
 
 @admin.register(Organization)
-class OrganizationAdmin(VersionedAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(StaffAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["country"]
@@ -181,7 +181,7 @@ class OrganizationAdmin(VersionedAdminMixin, NameSearchMixin, MergeAdminMixin, a
 
 
 @admin.register(Department)
-class DepartmentAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "order", "role_count"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -195,14 +195,14 @@ class DepartmentAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return obj.num_roles
 
 
-class RoleLabelInline(admin.TabularInline):
+class RoleLabelInline(StaffAdminMixin, admin.TabularInline):
     model = RoleLabel
     extra = 1
     fields = ["label"]
 
 
 @admin.register(Role)
-class RoleAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class RoleAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "department", "target", "is_cast", "schema_property", "credit_count"]
     list_filter = ["department", "target", "is_cast"]
     list_select_related = ["department"]
@@ -219,7 +219,7 @@ class RoleAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class CreditAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["title", "credited", "role", "character", "order"]
     list_filter = ["role__department", "role"]
     list_select_related = ["title__parent__parent", "person", "organization", "role"]
@@ -279,7 +279,7 @@ class CreditAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/people/paste_credits.html", context)
 
 
-class CreditInline(VersionedAdminMixin, admin.TabularInline):
+class CreditInline(StaffAdminMixin, admin.TabularInline):
     """Credits on the title's change page; "Paste credits" sits in the page's tools."""
 
     model = Credit

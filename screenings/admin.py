@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.versioning import VersionedAdminMixin
+from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from . import services
@@ -21,7 +21,7 @@ def organisation_autocomplete(model_admin, fields):
     return fields if Organization in model_admin.admin_site._registry else []
 
 
-class RoomInline(VersionedAdminMixin, admin.TabularInline):
+class RoomInline(StaffAdminMixin, admin.TabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
@@ -32,7 +32,7 @@ class RoomInline(VersionedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class VenueAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
     list_filter = ["country", "timezone"]
     list_select_related = ["parent", "country"]
@@ -58,7 +58,7 @@ class VenueAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
@@ -69,13 +69,13 @@ class FestivalAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["organizer"])]
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(StaffAdminMixin, admin.TabularInline):
     model = Section
     extra = 1
     fields = ["name_en", "name_fr", "colour", "order"]
 
 
-class ScreeningInline(VersionedAdminMixin, admin.TabularInline):
+class ScreeningInline(StaffAdminMixin, admin.TabularInline):
     """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
 
     model = Screening
@@ -97,7 +97,7 @@ class ScreeningInline(VersionedAdminMixin, admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class EditionAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
     list_select_related = ["festival"]
@@ -147,7 +147,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class ScreeningAdmin(StaffAdminMixin, admin.ModelAdmin):
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
     list_filter = [("edition", EditionFilter), ("venue", VenueFilter), WhenFilter, "status", "premiere"]
@@ -264,7 +264,7 @@ class ScreeningAdmin(VersionedAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "edition", "order", "colour"]
     list_select_related = ["edition__festival"]
     search_fields = ["name_en", "name_fr", "edition__slug"]

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import TitleAdmin
 from catalog.money import format_money
-from catalog.versioning import VersionedAdminMixin
+from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from .availability import AVAILABLE, COMING, status_of
@@ -25,7 +25,7 @@ from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo,
 from .services import create_batch_release, plan_batch_release
 
 
-class PlanInline(VersionedAdminMixin, admin.StackedInline):
+class PlanInline(StaffAdminMixin, admin.StackedInline):
     model = Plan
     form = PlanForm
     extra = 0
@@ -59,25 +59,25 @@ class OrganizationAutocompleteMixin:
         return fields
 
 
-class DeviceInline(OrganizationAutocompleteMixin, admin.TabularInline):
+class DeviceInline(StaffAdminMixin, OrganizationAutocompleteMixin, admin.TabularInline):
     model = Device
     extra = 0
     organization_fields = ["provider"]
 
 
-class AudienceFigureInline(admin.TabularInline):
+class AudienceFigureInline(StaffAdminMixin, admin.TabularInline):
     model = AudienceFigure
     extra = 0
 
 
-class PlatformLogoInline(admin.StackedInline):
+class PlatformLogoInline(StaffAdminMixin, admin.StackedInline):
     model = PlatformLogo
     extra = 0
     fields = [("image", "credit"), ("alt_en", "alt_fr")]
 
 
 @admin.register(Platform)
-class PlatformAdmin(VersionedAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
+class PlatformAdmin(StaffAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
     list_filter = ["kind", "countries"]
     list_select_related = ["operator"]
@@ -149,7 +149,7 @@ class WindowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Offer)
-class OfferAdmin(VersionedAdminMixin, admin.ModelAdmin):
+class OfferAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = [
         "title",
         "platform",
@@ -235,7 +235,7 @@ class OfferAdmin(VersionedAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/streaming/offer/batch_release.html", context)
 
 
-class OfferInline(VersionedAdminMixin, admin.TabularInline):
+class OfferInline(StaffAdminMixin, admin.TabularInline):
     """Offers of this very title (offers of its episodes are on their own pages)."""
 
     model = Offer

@@ -17,7 +17,7 @@ def _field_values(form) -> dict:
                 data[bound.html_name] = "on"
             continue
         if isinstance(widget, forms.MultiWidget):
-            parts = value if isinstance(value, list | tuple) else widget.decompress(value)
+            parts = value if isinstance(value, list) else widget.decompress(value)
             for index, part in enumerate(parts):
                 data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
             continue

@@ -37,6 +37,8 @@ def hostile_values(name, field) -> list[tuple[str, str]]:
     cases = []
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.HiddenInput):
         cases.append(("NUL byte", NUL))
+        if not isinstance(field.widget, forms.Textarea):
+            cases.append(("right-to-left override", RTL_OVERRIDE))
         if field.max_length and field.max_length < len(LONG):
             cases.append(("10,000 characters", LONG))
     if isinstance(field, forms.URLField):
@@ -86,3 +88,45 @@ def test_hostile_values_in_every_admin_form_are_refused(admin_client, demo, unch
             accepted += [(name, case, answer.status_code) for name, _ in fields if name not in errors]
 
     assert accepted == []
+
+
+def test_html_in_a_name_is_stored_as_text_and_shown_escaped(admin_client, client, demo, unchanged):
+    with unchanged(allow={"people.Person": 1, "admin.LogEntry": 1}):
+        response = admin_client.get(reverse("admin:people_person_add"))
+        data = {**form_data(response), "name": HTML, "slug": "html-person"}
+        answer = admin_client.post(reverse("admin:people_person_add"), data)
+
+    assert answer.status_code == 302
+    page = client.get("/en/people/html-person/").content.decode()
+    changelist = admin_client.get(reverse("admin:people_person_changelist")).content.decode()
+    for html in (page, changelist):
+        assert HTML not in html
+        assert "&lt;img src=x onerror=&quot;alert(1)&quot;&gt;" in html
+
+
+def test_javascript_link_in_a_ticket_url_is_refused(admin_client, demo, unchanged):
+    from screenings.models import Screening
+
+    url, response = change_page(admin_client, Screening)
+
+    with unchanged():
+        answer = admin_client.post(url, {**form_data(response), "ticket_url": "javascript:alert(document.cookie)"})
+
+    assert answer.status_code == 200
+    assert answer.context["adminform"].form.errors["ticket_url"] == ["Enter a valid URL."]
+
+
+def test_unchanged_admin_forms_save(admin_client, demo):
+    """The hostile cases above post the form as rendered with one field changed; this proves
+    that the rest of the form is valid, so that each refusal is the hostile field's doing."""
+    refused = []
+    for label, model in edited_models():
+        url, response = change_page(admin_client, model)
+        answer = admin_client.post(url, form_data(response))
+        if answer.status_code != 302:
+            context = answer.context
+            refused.append(
+                (label, context["adminform"].form.errors, [f.formset.errors for f in context["inline_admin_formsets"]])
+            )
+
+    assert refused == []
