@@ -24,6 +24,7 @@ from django.utils.text import get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from .images import ImageUploadField
 from .safetext import PlainTextFormMixin
 
 VERSION_FIELD = "loaded_version"
@@ -158,7 +159,10 @@ def staff_form(form_class, model):
 
 class StaffAdminMixin:
     """For every ModelAdmin and inline: plain one-line texts (``catalog.safetext``) and, for a
-    ``VersionedModel``, stale forms refused (see above)."""
+    ``VersionedModel``, stale forms refused (see above). Image uploads get the project's own
+    checks and messages (``catalog.images.ImageUploadField``)."""
+
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("form", staff_form(self.form, self.model))

@@ -69,8 +69,9 @@ def diff(before, after) -> dict[str, Counter]:
 
 class Unchanged:
     """``with unchanged():`` fails unless the tables hold exactly what they held before;
-    ``with unchanged(allow={"people.Person": 1}) as check:`` allows exactly those added rows
-    (a case where hostile text is accepted, then shown escaped)."""
+    ``with unchanged(allow={"people.Person": 1}):`` allows exactly those added rows (a case
+    where hostile text is accepted, then shown escaped); ``{"people.Person": {"added": 1,
+    "removed": 1}}`` allows one changed row."""
 
     def __init__(self, allow=None):
         self.allow = allow or {}
@@ -83,7 +84,9 @@ class Unchanged:
         if exc_type is not None:
             return False
         changes = diff(self.before, snapshot())
-        expected = {label: Counter(added=n, removed=0) for label, n in self.allow.items()}
+        expected = {
+            label: Counter(n) if isinstance(n, dict) else Counter(added=n, removed=0) for label, n in self.allow.items()
+        }
         assert changes == expected, f"the database changed: {changes}"
         return False
 
