@@ -20,7 +20,8 @@ from django.contrib.admin.utils import flatten_fieldsets
 from django.db import models
 from django.db.models import F
 from django.forms.models import model_to_dict
-from django.utils.text import get_text_list
+from django.utils.html import format_html
+from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -163,6 +164,22 @@ class StaffAdminMixin:
     checks and messages (``catalog.images.ImageUploadField``)."""
 
     formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
+    protected_sample = 10
+
+    def get_deleted_objects(self, objs, request):
+        """Records chosen by others through a many-to-many link (a genre on titles, a partner on
+        screenings, a title in a collection) protect what they chose, like a PROTECT foreign
+        key: the admin's delete page and bulk action refuse, naming them."""
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for obj in objs:
+            for rel in obj._meta.related_objects:
+                if not rel.many_to_many or rel.hidden or not rel.get_accessor_name():
+                    continue
+                users = getattr(obj, rel.get_accessor_name()).all()[: self.protected_sample]
+                label = capfirst(rel.related_model._meta.verbose_name)
+                protected += [format_html("{}: {} ({} “{}”)", label, user, _("uses"), obj) for user in users]
+        return to_delete, model_count, perms_needed, protected
 
     def get_form(self, request, obj=None, change=False, **kwargs):
         kwargs.setdefault("form", staff_form(self.form, self.model))
