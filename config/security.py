@@ -12,9 +12,10 @@ from django.conf import settings
 from django.shortcuts import render
 
 
-def client_ip(request) -> str:
-    """The address that django-axes counts failed logins against (``AXES_CLIENT_IP_CALLABLE``)."""
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
+def client_ip(request) -> str | None:
+    """The address that django-axes counts failed logins against (``AXES_CLIENT_IP_CALLABLE``);
+    None when there is none (a login made in code, e.g. ``Client.force_login`` in tests)."""
+    return request.META.get("REMOTE_ADDR") or None
 
 
 def lockout_response(request, original_response=None, credentials=None):

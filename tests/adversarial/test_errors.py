@@ -31,7 +31,11 @@ PUBLIC = [
 
 @pytest.mark.parametrize(
     ("address", "heading"),
-    [("/en/titles/nope/", "Page not found"), ("/fr/titles/nope/", "Page introuvable"), ("/en/people/%00/", "Page not found")],
+    [
+        ("/en/titles/nope/", "Page not found"),
+        ("/fr/titles/nope/", "Page introuvable"),
+        ("/en/people/%00/", "Page not found"),
+    ],
 )
 def test_not_found_is_a_friendly_page_in_the_visitors_language(client, demo, address, heading):
     response = client.get(address)

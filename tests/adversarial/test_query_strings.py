@@ -164,3 +164,15 @@ def test_hostile_admin_changelist_queries_never_fail(admin_client, demo, unchang
                 wrong.append((query[:20], response.status_code))
 
     assert wrong == []
+
+
+def test_a_search_with_ampersand_keeps_its_words_in_the_next_page_link(client, db):
+    from people.models import Person
+
+    Person.objects.bulk_create(
+        Person(name=f"Ann & Co {i}", slug=f"ann-co-{i}", name_key=f"ann & co {i}") for i in range(30)
+    )
+
+    html = client.get("/en/people/", {"q": "ann & co"}).content.decode()
+
+    assert "?q=ann+%26+co&amp;page=2" in html
