@@ -99,7 +99,9 @@ class VersionedFormMixin:
         super().__init__(*args, **kwargs)
         if self.instance.pk is not None and is_versioned(type(self.instance)):
             self.initial.setdefault(VERSION_FIELD, self.instance.version)
-            self.initial.setdefault(DIGEST_FIELD, json.dumps(field_digests(self.instance, self._model_field_names())))
+            # ModelForm has just read the instance into ``initial``: no query of our own.
+            loaded = {name: _digest(self.initial.get(name)) for name in self._model_field_names()}
+            self.initial.setdefault(DIGEST_FIELD, json.dumps(loaded))
 
     def _model_field_names(self) -> list[str]:
         model_fields = {f.name for f in self.instance._meta.get_fields()}

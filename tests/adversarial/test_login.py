@@ -29,6 +29,10 @@ def test_the_login_form_works(client, owner):
 
     assert response.status_code == 302
     assert response["Location"] == "/admin/"
+    cookie = response.cookies["sessionid"]
+    assert (cookie["max-age"], cookie["expires"]) == ("", "")  # ends when the browser closes
+    assert cookie["httponly"] is True
+    assert client.session.get_expiry_age() == 8 * 60 * 60  # and 8 hours after the login at most
 
 
 def test_five_failures_lock_out_even_the_right_password(client, owner):
