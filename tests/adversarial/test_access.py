@@ -103,7 +103,9 @@ def test_staff_see_only_their_apps_on_the_admin_index(staff, user, allowed_apps)
 
 def test_roles_in_plain_words(staff, demo):
     """The three roles, spelled out on a few pages a person would try."""
-    title = "/admin/catalog/title/1/change/"
+    from catalog.models import Title
+
+    title = reverse("admin:catalog_title_change", args=[Title.objects.order_by("pk").first().pk])
     screening_add = "/admin/screenings/screening/add/"
     export = "/admin/catalog/title/export-csv/"
     assert staff[EDITOR].get(title).context["has_change_permission"] is True
@@ -117,6 +119,7 @@ def test_roles_in_plain_words(staff, demo):
 
 def test_under_privileged_staff_cannot_write_by_posting(staff, demo, unchanged):
     from catalog.models import Title
+    from screenings.models import Venue
 
     title = Title.objects.order_by("pk").first()
     change = reverse("admin:catalog_title_change", args=[title.pk])
@@ -127,7 +130,11 @@ def test_under_privileged_staff_cannot_write_by_posting(staff, demo, unchanged):
         (VIEWER, reverse("admin:catalog_title_delete", args=[title.pk]), {"post": "yes"}),
         (VIEWER, reverse("admin:catalog_title_add"), {**data, "slug": "new-one"}),
         (PROGRAMMER, reverse("admin:catalog_title_import_csv"), {"file": ""}),
-        (EDITOR, reverse("admin:screenings_venue_delete", args=[1]), {"post": "yes"}),
+        (
+            EDITOR,
+            reverse("admin:screenings_venue_delete", args=[Venue.objects.order_by("pk").first().pk]),
+            {"post": "yes"},
+        ),
     ]
 
     with unchanged():
