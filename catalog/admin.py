@@ -16,17 +16,18 @@ from .models import (
     Title,
     TitleImage,
 )
+from .versioning import StaffAdminMixin
 
 
 @admin.register(Country, Language)
-class NamedCodeAdmin(admin.ModelAdmin):
+class NamedCodeAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en", "name_fr"]
     ordering = ["name_en"]
 
 
 @admin.register(Genre, Theme)
-class VocabularyAdmin(admin.ModelAdmin):
+class VocabularyAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "slug", "title_count"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -39,29 +40,29 @@ class VocabularyAdmin(admin.ModelAdmin):
         return obj.num_titles
 
 
-class LocalizedTitleInline(admin.TabularInline):
+class LocalizedTitleInline(StaffAdminMixin, admin.TabularInline):
     model = LocalizedTitle
     extra = 1
     autocomplete_fields = ["language"]
 
 
-class ContentRatingInline(admin.TabularInline):
+class ContentRatingInline(StaffAdminMixin, admin.TabularInline):
     model = ContentRating
     extra = 0
 
 
-class ExternalIdInline(admin.TabularInline):
+class ExternalIdInline(StaffAdminMixin, admin.TabularInline):
     model = ExternalId
     extra = 0
 
 
-class TitleImageInline(admin.StackedInline):
+class TitleImageInline(StaffAdminMixin, admin.StackedInline):
     model = TitleImage
     extra = 0
     fields = [("image", "kind", "order"), ("alt_en", "alt_fr"), "credit"]
 
 
-class ChildInline(admin.TabularInline):
+class ChildInline(StaffAdminMixin, admin.TabularInline):
     """Seasons of a series, episodes of a season, edited in place."""
 
     model = Title
@@ -75,7 +76,7 @@ class ChildInline(admin.TabularInline):
 
 
 @admin.register(Title)
-class TitleAdmin(CsvAdminMixin, admin.ModelAdmin):
+class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "titles"
     list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
     list_filter = ["kind", "genres", "year"]
@@ -111,14 +112,14 @@ class TitleAdmin(CsvAdminMixin, admin.ModelAdmin):
         return super().get_queryset(request).select_related("parent__parent")
 
 
-class CollectionItemInline(admin.TabularInline):
+class CollectionItemInline(StaffAdminMixin, admin.TabularInline):
     model = CollectionItem
     extra = 1
     autocomplete_fields = ["title"]
 
 
 @admin.register(Collection)
-class CollectionAdmin(admin.ModelAdmin):
+class CollectionAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "is_published", "order", "item_count"]
     list_filter = ["is_published"]
     search_fields = ["name_en", "name_fr", "slug"]

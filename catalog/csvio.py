@@ -794,7 +794,9 @@ class AfficheResource(resources.ModelResource):
         try:
             self.before_write(items)
             model._default_manager.bulk_create([i.instance for i in items if i.new], batch_size=500)
-            changed = [i for i in items if not i.new and i.fields]
+            # A row whose only change is in other tables (names, links) still moves the
+            # record's version, so that an editor's open form sees it changed.
+            changed = [i for i in items if not i.new and (i.fields or i.related)]
             if changed:
                 names = {name for i in changed for name in i.fields} | self._touched(changed)
                 names = sorted(names | set(self.derived_fields))

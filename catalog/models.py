@@ -1,4 +1,5 @@
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.functions import Coalesce, Lower
@@ -17,6 +18,16 @@ from .enums import (
 from .images import ImageRecord
 from .language import current_language, in_language, localized
 from .text import normalize, search_terms
+from .versioning import VersionedModel, versioned_update
+
+
+def year_validators(earliest: int = 1800) -> list:
+    """A typo such as 0 or 20211 in a year is refused by every form (and the CSV import)."""
+    return [MinValueValidator(earliest), MaxValueValidator(2200)]
+
+
+# Years of works and festivals.
+YEAR_VALIDATORS = year_validators()
 
 
 class NamedCode(models.Model):
@@ -54,7 +65,7 @@ class Language(NamedCode):
         verbose_name_plural = _("languages")
 
 
-class Vocabulary(models.Model):
+class Vocabulary(VersionedModel):
     """A term editors manage, with a slug and a name in each interface language."""
 
     slug = models.SlugField(_("slug"), max_length=80)
@@ -145,7 +156,7 @@ class TitleQuerySet(models.QuerySet):
         )
 
 
-class Title(models.Model):
+class Title(VersionedModel):
     """A work at any level: a film, a series, one of its seasons, an episode, a recording."""
 
     kind = models.CharField(_("kind"), max_length=12, choices=TitleKind.choices, db_index=True)
@@ -172,10 +183,19 @@ class Title(models.Model):
         related_name="+",
     )
     year = models.PositiveSmallIntegerField(
-        _("year"), null=True, blank=True, db_index=True, help_text=_("Year of first release.")
+        _("year"),
+        null=True,
+        blank=True,
+        db_index=True,
+        validators=YEAR_VALIDATORS,
+        help_text=_("Year of first release."),
     )
-    production_start_year = models.PositiveSmallIntegerField(_("production started"), null=True, blank=True)
-    production_end_year = models.PositiveSmallIntegerField(_("production ended"), null=True, blank=True)
+    production_start_year = models.PositiveSmallIntegerField(
+        _("production started"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    production_end_year = models.PositiveSmallIntegerField(
+        _("production ended"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="titles")
     languages = models.ManyToManyField(Language, verbose_name=_("spoken languages"), blank=True, related_name="titles")
     runtime_minutes = models.PositiveSmallIntegerField(
@@ -280,7 +300,7 @@ class Title(models.Model):
         return " | ".join(normalize(n) for n in dict.fromkeys(names) if n)
 
     def refresh_search_text(self):
-        Title.objects.filter(pk=self.pk).update(search_text=self.compute_search_text())
+        versioned_update(Title.objects.filter(pk=self.pk), search_text=self.compute_search_text())
 
     def localized_title(self, language: str | None = None) -> str:
         """The title a visitor reading ``language`` knows this work by (own level only)."""
@@ -493,7 +513,7 @@ class TitleImage(ImageRecord):
         return f"{self.get_kind_display()} – {self.title_id}"
 
 
-class Collection(models.Model):
+class Collection(VersionedModel):
     """A list curated by editors: a playlist, a season's selection, a theme."""
 
     slug = models.SlugField(_("slug"), max_length=120)

@@ -3,8 +3,31 @@
 from decimal import Decimal
 
 from babel.numbers import format_currency
+from django.core.validators import MinValueValidator
+from django.db.models import CheckConstraint, Q
+from django.utils.translation import gettext_lazy as _
 
 from .language import babel_locale
+
+# On every price field, so that the form says which field is wrong before the database would.
+PRICE_VALIDATORS = [MinValueValidator(Decimal(0), message=_("A price cannot be negative."))]
+
+
+def price_constraints(prefix: str, currency_message=None) -> list[CheckConstraint]:
+    """The two rules every price obeys, named ``<prefix>_price_not_negative`` and
+    ``<prefix>_price_has_currency``: not below zero, and never without its currency."""
+    return [
+        CheckConstraint(
+            condition=Q(price__isnull=True) | Q(price__gte=0),
+            name=f"{prefix}_price_not_negative",
+            violation_error_message=_("A price cannot be negative."),
+        ),
+        CheckConstraint(
+            condition=Q(price__isnull=True) | ~Q(currency=""),
+            name=f"{prefix}_price_has_currency",
+            violation_error_message=currency_message or _("A price needs its currency."),
+        ),
+    ]
 
 
 def format_money(amount: Decimal | None, currency: str, language: str | None = None) -> str:

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy
 from catalog.admin import TitleAdmin
 from catalog.csvadmin import CsvAdminMixin
 from catalog.models import Title
+from catalog.versioning import StaffAdminMixin
 
 from .matching import duplicates
 from .models import (
@@ -107,37 +108,37 @@ class MergeAdminMixin:
         return super().changelist_view(request, extra_context)
 
 
-class PersonAliasInline(admin.TabularInline):
+class PersonAliasInline(StaffAdminMixin, admin.TabularInline):
     model = PersonAlias
     extra = 0
 
 
-class OrganizationAliasInline(admin.TabularInline):
+class OrganizationAliasInline(StaffAdminMixin, admin.TabularInline):
     model = OrganizationAlias
     extra = 0
 
 
-class PersonRelationInline(admin.TabularInline):
+class PersonRelationInline(StaffAdminMixin, admin.TabularInline):
     model = PersonRelation
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["other"]
 
 
-class PersonPortraitInline(admin.StackedInline):
+class PersonPortraitInline(StaffAdminMixin, admin.StackedInline):
     model = PersonPortrait
     extra = 0
     fields = ["image", ("alt_en", "alt_fr"), "credit"]
 
 
-class OrganizationLogoInline(admin.StackedInline):
+class OrganizationLogoInline(StaffAdminMixin, admin.StackedInline):
     model = OrganizationLogo
     extra = 0
     fields = ["image", ("alt_en", "alt_fr"), "credit"]
 
 
 @admin.register(Person)
-class PersonAdmin(CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     csv_resource = "people"
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
     list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
@@ -163,7 +164,7 @@ class PersonAdmin(CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAd
 
 
 @admin.register(Organization)
-class OrganizationAdmin(CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
     csv_resource = "organizations"
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -183,7 +184,7 @@ class OrganizationAdmin(CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.M
 
 
 @admin.register(Department)
-class DepartmentAdmin(admin.ModelAdmin):
+class DepartmentAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "order", "role_count"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -197,14 +198,14 @@ class DepartmentAdmin(admin.ModelAdmin):
         return obj.num_roles
 
 
-class RoleLabelInline(admin.TabularInline):
+class RoleLabelInline(StaffAdminMixin, admin.TabularInline):
     model = RoleLabel
     extra = 1
     fields = ["label"]
 
 
 @admin.register(Role)
-class RoleAdmin(admin.ModelAdmin):
+class RoleAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "department", "target", "is_cast", "schema_property", "credit_count"]
     list_filter = ["department", "target", "is_cast"]
     list_select_related = ["department"]
@@ -221,7 +222,7 @@ class RoleAdmin(admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(CsvAdminMixin, admin.ModelAdmin):
+class CreditAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "credits"
     list_display = ["title", "credited", "role", "character", "order"]
     list_filter = ["role__department", "role"]
@@ -282,7 +283,7 @@ class CreditAdmin(CsvAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/people/paste_credits.html", context)
 
 
-class CreditInline(admin.TabularInline):
+class CreditInline(StaffAdminMixin, admin.TabularInline):
     """Credits on the title's change page; "Paste credits" sits in the page's tools."""
 
     model = Credit

@@ -12,8 +12,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
 from catalog.language import in_language, localized
-from catalog.models import Country, Title
+from catalog.models import Country, Title, year_validators
 from catalog.text import normalize, search_terms
+from catalog.versioning import VersionedModel
 
 from .enums import CreditTarget, OrganizationKind, RelationKind
 
@@ -56,7 +57,7 @@ class OrganizationQuerySet(NamedQuerySet):
         return self.select_related("logo", "country").prefetch_related("aliases")
 
 
-class Person(models.Model):
+class Person(VersionedModel):
     name = models.CharField(_("name"), max_length=200, help_text=_("As usually credited: “Cécile Ducrocq”."))
     sort_name = models.CharField(_("sort name"), max_length=200, blank=True, help_text=_("“Ducrocq, Cécile”"))
     slug = models.SlugField(_("slug"), max_length=120)
@@ -127,7 +128,7 @@ class Person(models.Model):
         return rows
 
 
-class Organization(models.Model):
+class Organization(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120)
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
@@ -135,7 +136,9 @@ class Organization(models.Model):
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    founded_year = models.PositiveSmallIntegerField(_("founded"), null=True, blank=True)
+    founded_year = models.PositiveSmallIntegerField(
+        _("founded"), null=True, blank=True, validators=year_validators(earliest=1000)
+    )
     bio_en = models.TextField(_("history (English)"), blank=True)
     bio_fr = models.TextField(_("history (French)"), blank=True)
     bio_source = models.CharField(
@@ -257,7 +260,7 @@ class PersonRelation(models.Model):
         return f"{self.person} – {self.get_kind_display()} – {self.other}"
 
 
-class Department(models.Model):
+class Department(VersionedModel):
     """A group of roles, in page order: Directing, Writing, … Partners."""
 
     slug = models.SlugField(_("slug"), max_length=40)
@@ -291,7 +294,7 @@ class RoleQuerySet(models.QuerySet):
         return found
 
 
-class Role(models.Model):
+class Role(VersionedModel):
     """What someone did on a work: Director, Producer, Actor, Sales agent…"""
 
     slug = models.SlugField(_("slug"), max_length=60)
@@ -396,7 +399,7 @@ class CreditQuerySet(models.QuerySet):
         )
 
 
-class Credit(models.Model):
+class Credit(VersionedModel):
     """A person or an organisation (exactly one) in a role on a title at any level."""
 
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="credits")

@@ -6,6 +6,7 @@ from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from catalog.text import normalize, unique_slug
+from catalog.versioning import versioned_update
 
 from .models import Credit, Organization, OrganizationAlias, Person, PersonAlias, PersonRelation
 from .parsing import Row
@@ -179,10 +180,12 @@ def _move_other_references(keep, other, handled: set[str]) -> int:
                 if exists:
                     link.delete()
                 else:
-                    through.objects.filter(pk=link.pk).update(**{source.name: keep})
+                    versioned_update(through.objects.filter(pk=link.pk), **{source.name: keep})
                 moved += 1
             continue
-        moved += rel.related_model._base_manager.filter(**{rel.field.name: other}).update(**{rel.field.name: keep})
+        moved += versioned_update(
+            rel.related_model._base_manager.filter(**{rel.field.name: other}), **{rel.field.name: keep}
+        )
     return moved
 
 

@@ -1,3 +1,5 @@
+from urllib.parse import urlencode
+
 from django.conf import settings
 from django.http import Http404
 from django.views.generic import DetailView, ListView
@@ -31,7 +33,7 @@ class PersonListView(ListView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["q"] = self.q
-        context["query_without_page"] = f"q={self.q}" if self.q else ""
+        context["query_without_page"] = urlencode({"q": self.q}) if self.q else ""
         return context
 
 

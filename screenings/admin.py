@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.csvadmin import CsvAdminMixin
+from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from . import services
@@ -21,7 +22,7 @@ def organisation_autocomplete(model_admin, fields):
     return fields if Organization in model_admin.admin_site._registry else []
 
 
-class RoomInline(admin.TabularInline):
+class RoomInline(StaffAdminMixin, admin.TabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
@@ -32,7 +33,7 @@ class RoomInline(admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(CsvAdminMixin, admin.ModelAdmin):
+class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "venues"
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
     list_filter = ["country", "timezone"]
@@ -59,7 +60,7 @@ class VenueAdmin(CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(admin.ModelAdmin):
+class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
@@ -70,13 +71,13 @@ class FestivalAdmin(admin.ModelAdmin):
         return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["organizer"])]
 
 
-class SectionInline(admin.TabularInline):
+class SectionInline(StaffAdminMixin, admin.TabularInline):
     model = Section
     extra = 1
     fields = ["name_en", "name_fr", "colour", "order"]
 
 
-class ScreeningInline(admin.TabularInline):
+class ScreeningInline(StaffAdminMixin, admin.TabularInline):
     """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
 
     model = Screening
@@ -98,7 +99,7 @@ class ScreeningInline(admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(CsvAdminMixin, admin.ModelAdmin):
+class EditionAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "festivals"
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
@@ -149,7 +150,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(CsvAdminMixin, admin.ModelAdmin):
+class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "screenings"
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
@@ -267,7 +268,7 @@ class ScreeningAdmin(CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["name_en", "edition", "order", "colour"]
     list_select_related = ["edition__festival"]
     search_fields = ["name_en", "name_fr", "edition__slug"]

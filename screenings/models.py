@@ -19,7 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
-from catalog.models import Country, Language, Title
+from catalog.models import YEAR_VALIDATORS, Country, Language, Title
+from catalog.money import PRICE_VALIDATORS, price_constraints
+from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
@@ -39,7 +41,7 @@ class VenueQuerySet(models.QuerySet):
         return self.filter(Q(name__icontains=query) | Q(city__icontains=query)).select_related("parent", "country")
 
 
-class Venue(models.Model):
+class Venue(VersionedModel):
     """A place that screens: a theatre, a cinema. A room is a venue with a ``parent``; it shares
     its parent's address and time zone (copied on save so that a room's zone can never differ)."""
 
@@ -89,7 +91,7 @@ class Venue(models.Model):
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
         super().save(*args, **kwargs)
         if zone_changed or not self.parent_id:
-            self.rooms.exclude(timezone=self.timezone).update(timezone=self.timezone)
+            versioned_update(self.rooms.exclude(timezone=self.timezone), timezone=self.timezone)
         if zone_changed:
             for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
                 screening.save(update_fields=["local_date"])
@@ -125,7 +127,7 @@ class Venue(models.Model):
         return self.parent if self.parent_id else self
 
 
-class Festival(models.Model):
+class Festival(VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120)
     organizer = models.ForeignKey(
@@ -164,14 +166,14 @@ class EditionQuerySet(models.QuerySet):
         return self.select_related("festival__organizer", "festival__country").prefetch_related("sections")
 
 
-class Edition(models.Model):
+class Edition(VersionedModel):
     """One year of a festival: "COLCOA French Film Festival 2021"."""
 
     festival = models.ForeignKey(
         Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
     )
     slug = models.SlugField(_("slug"), max_length=120, help_text=_("Page address, e.g. colcoa-2021."))
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
     name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for “Festival year”."))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
@@ -275,7 +277,7 @@ class ScreeningQuerySet(models.QuerySet):
         ).prefetch_related(_title_prefetch(), "partners")
 
 
-class Screening(models.Model):
+class Screening(VersionedModel):
     """One showing of one or several titles at a venue (or one of its rooms)."""
 
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
@@ -334,7 +336,9 @@ class Screening(models.Model):
     )
     note = models.TextField(_("guests / Q&A note"), blank=True)
     ticket_url = models.URLField(_("ticket link"), blank=True)
-    price = models.DecimalField(_("price"), max_digits=8, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=PRICE_VALIDATORS
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
@@ -352,16 +356,7 @@ class Screening(models.Model):
                 name="screening_ends_after_start",
                 violation_error_message=_("A screening must end after it starts."),
             ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0),
-                name="screening_price_not_negative",
-                violation_error_message=_("A price cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | ~Q(currency=""),
-                name="screening_price_has_currency",
-                violation_error_message=_("Give the currency of the price."),
-            ),
+            *price_constraints("screening", currency_message=_("Give the currency of the price.")),
             # The overlap rule is an exclusion constraint created on PostgreSQL only by migration
             # 0002 (screening_no_overlap_in_room); see services.save_screening.
         ]

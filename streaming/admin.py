@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.admin import TitleAdmin
 from catalog.csvadmin import CsvAdminMixin
 from catalog.money import format_money
+from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from .availability import AVAILABLE, COMING, status_of
@@ -25,7 +26,7 @@ from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo,
 from .services import create_batch_release, plan_batch_release
 
 
-class PlanInline(admin.StackedInline):
+class PlanInline(StaffAdminMixin, admin.StackedInline):
     model = Plan
     form = PlanForm
     extra = 0
@@ -59,25 +60,25 @@ class OrganizationAutocompleteMixin:
         return fields
 
 
-class DeviceInline(OrganizationAutocompleteMixin, admin.TabularInline):
+class DeviceInline(StaffAdminMixin, OrganizationAutocompleteMixin, admin.TabularInline):
     model = Device
     extra = 0
     organization_fields = ["provider"]
 
 
-class AudienceFigureInline(admin.TabularInline):
+class AudienceFigureInline(StaffAdminMixin, admin.TabularInline):
     model = AudienceFigure
     extra = 0
 
 
-class PlatformLogoInline(admin.StackedInline):
+class PlatformLogoInline(StaffAdminMixin, admin.StackedInline):
     model = PlatformLogo
     extra = 0
     fields = [("image", "credit"), ("alt_en", "alt_fr")]
 
 
 @admin.register(Platform)
-class PlatformAdmin(CsvAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
+class PlatformAdmin(StaffAdminMixin, CsvAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
     csv_resource = "platforms"
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
     list_filter = ["kind", "countries"]
@@ -150,7 +151,7 @@ class WindowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Plan)
-class PlanAdmin(CsvAdminMixin, admin.ModelAdmin):
+class PlanAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     """Plans are edited inline on their platform; this list is where their CSV buttons live."""
 
     csv_resource = "plans"
@@ -169,7 +170,7 @@ class PlanAdmin(CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(CsvAdminMixin, admin.ModelAdmin):
+class OfferAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     csv_resource = "offers"
     list_display = [
         "title",
@@ -256,7 +257,7 @@ class OfferAdmin(CsvAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/streaming/offer/batch_release.html", context)
 
 
-class OfferInline(admin.TabularInline):
+class OfferInline(StaffAdminMixin, admin.TabularInline):
     """Offers of this very title (offers of its episodes are on their own pages)."""
 
     model = Offer

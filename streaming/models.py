@@ -19,7 +19,9 @@ from django.utils.translation import gettext_lazy as _
 from catalog.images import ImageRecord
 from catalog.language import localized
 from catalog.models import Country, Title
+from catalog.money import PRICE_VALIDATORS, price_constraints
 from catalog.text import normalize, search_terms
+from catalog.versioning import VersionedModel
 
 from .enums import (
     AudienceMetric,
@@ -63,7 +65,7 @@ class PlatformQuerySet(models.QuerySet):
         )
 
 
-class Platform(models.Model):
+class Platform(VersionedModel):
     """A service where titles can be watched: POP – Paris Opera Play, OCS, a TV channel."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -205,7 +207,7 @@ class AudienceFigure(models.Model):
         return f"{self.get_metric_display()}: {self.value} ({self.stated_on})"
 
 
-class Plan(models.Model):
+class Plan(VersionedModel):
     """A way to pay for a platform: a subscription, a gift card, a rental, a pass."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="plans")
@@ -218,6 +220,7 @@ class Plan(models.Model):
         decimal_places=2,
         null=True,
         blank=True,
+        validators=PRICE_VALIDATORS,
         help_text=_("Leave empty when the price is not published (e.g. on request)."),
     )
     currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
@@ -251,16 +254,7 @@ class Plan(models.Model):
         ordering = ["order", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["platform", "name_en"], name="plan_name_unique"),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0),
-                name="plan_price_not_negative",
-                violation_error_message=_("A price cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | ~Q(currency=""),
-                name="plan_price_has_currency",
-                violation_error_message=_("A price needs its currency."),
-            ),
+            *price_constraints("plan"),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=F("min_age")),
                 name="plan_age_range_ordered",
@@ -376,14 +370,16 @@ class OfferQuerySet(models.QuerySet):
         return self.select_related("platform", "country", "title__parent").prefetch_related("platform__plans")
 
 
-class Offer(models.Model):
+class Offer(VersionedModel):
     """A title (any level) on a platform in a country, of one type, within a window."""
 
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="offers")
     platform = models.ForeignKey(Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="offers")
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="offers")
     offer_type = models.CharField(_("type"), max_length=12, choices=OfferType.choices, db_index=True)
-    price = models.DecimalField(_("price"), max_digits=9, decimal_places=2, null=True, blank=True)
+    price = models.DecimalField(
+        _("price"), max_digits=9, decimal_places=2, null=True, blank=True, validators=PRICE_VALIDATORS
+    )
     currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
     quality = models.CharField(_("quality"), max_length=3, choices=Quality.choices, blank=True)
     available_from = models.DateField(
@@ -420,16 +416,7 @@ class Offer(models.Model):
                 name="offer_window_ordered",
                 violation_error_message=_("“Available until” must be after “available from”."),
             ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | Q(price__gte=0),
-                name="offer_price_not_negative",
-                violation_error_message=_("A price cannot be negative."),
-            ),
-            models.CheckConstraint(
-                condition=Q(price__isnull=True) | ~Q(currency=""),
-                name="offer_price_has_currency",
-                violation_error_message=_("A price needs its currency."),
-            ),
+            *price_constraints("offer"),
             models.CheckConstraint(
                 condition=~Q(offer_type="live") | Q(live_at__isnull=False),
                 name="offer_live_has_date",
