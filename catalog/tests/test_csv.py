@@ -286,3 +286,16 @@ def test_import_command_reads_a_file_and_says_how_fast(tmp_path, capsys):
     assert "titles: 1 rows — 1 new" in out
     assert "rows/s" in out
     assert Title.objects.filter(slug="film-a").exists()
+
+
+def test_an_import_moves_the_version_so_that_an_open_admin_form_sees_the_change():
+    TitleFactory(slug="film-a", original_title="A", year=2000)
+    opened = Title.objects.get(slug="film-a").version
+
+    assert run_import("titles", (HEADER + "\nfilm-a,film,,,A,,,,2001,,,,,,,,\n").encode()).ok
+    after_field = Title.objects.get(slug="film-a").version
+    assert run_import("titles", (HEADER + "\nfilm-a,film,,,A,,The A,,2001,,,,,,,,\n").encode()).ok
+    after_name = Title.objects.get(slug="film-a").version
+    assert run_import("titles", (HEADER + "\nfilm-a,film,,,A,,The A,,2001,,,,,,,,\n").encode()).ok
+
+    assert opened < after_field < after_name == Title.objects.get(slug="film-a").version
