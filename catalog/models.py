@@ -87,6 +87,17 @@ class Theme(Vocabulary):
         constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_unique")]
 
 
+def title_or_below(title, field: str = "title") -> Q:
+    """Rows whose ``field`` is ``title`` or one of its seasons or episodes (two levels down).
+
+    Three ``IN`` terms on ``field`` rather than ``field__parent`` joins, so that each term uses
+    the index on ``field`` (and the children come from the index on ``parent``): a lookup of
+    the few rows of one work, never a scan of every credit, offer or screening."""
+    children = Title.objects.filter(parent=title).values("pk")
+    grandchildren = Title.objects.filter(parent__parent=title).values("pk")
+    return Q(**{field: title}) | Q(**{f"{field}__in": children}) | Q(**{f"{field}__in": grandchildren})
+
+
 class TitleQuerySet(models.QuerySet):
     def top_level(self):
         """Works that stand alone: films, series, recordings (no seasons or episodes)."""

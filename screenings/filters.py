@@ -67,10 +67,13 @@ class ScreeningFilter(django_filters.FilterSet):
 
 def titles_with_upcoming_screenings(queryset, now=None):
     """Titles with an upcoming screening of themselves or of one of their seasons or episodes."""
-    shown = ScreeningTitle.objects.filter(screening__ends_at__gt=now or timezone.now()).filter(
-        Q(title=OuterRef("pk")) | Q(title__parent=OuterRef("pk")) | Q(title__parent__parent=OuterRef("pk"))
+    # One EXISTS per level (an OR inside one EXISTS would defeat the index on title_id).
+    shown = ScreeningTitle.objects.filter(screening__ends_at__gt=now or timezone.now())
+    return queryset.filter(
+        Exists(shown.filter(title=OuterRef("pk")))
+        | Exists(shown.filter(title__parent=OuterRef("pk")))
+        | Exists(shown.filter(title__parent__parent=OuterRef("pk")))
     )
-    return queryset.filter(Exists(shown))
 
 
 class UpcomingScreeningFilter(django_filters.ChoiceFilter):

@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
-from catalog.models import Country, Language, Title
+from catalog.models import Country, Language, Title, title_or_below
 from people.models import Organization
 
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
@@ -255,10 +255,7 @@ class ScreeningQuerySet(models.QuerySet):
 
     def for_title(self, title):
         """Screenings showing ``title`` or one of its seasons or episodes."""
-        shown = ScreeningTitle.objects.filter(screening=OuterRef("pk")).filter(
-            Q(title=title) | Q(title__parent=title) | Q(title__parent__parent=title)
-        )
-        return self.filter(Exists(shown))
+        return self.filter(pk__in=ScreeningTitle.objects.filter(title_or_below(title)).values("screening"))
 
     def for_schedule(self):
         """Preloads what a schedule row shows: venue with its building, edition with festival,

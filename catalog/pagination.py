@@ -1,0 +1,76 @@
+"""Bounded pagination for public lists (titles, people, screenings).
+
+A visitor pages through at most ``MAX_PAGES`` pages of any list; past that, filters and search
+narrow it down. So the count never reads more than ``MAX_PAGES × page size + 1`` rows and the
+deepest ``OFFSET`` a visitor can reach stays the same whatever the size of the catalogue
+(docs/performance.md). ``?page=`` keeps working: a page number beyond the bound of a longer list
+redirects to the last page that is shown; an unknown page of a short list is a 404 as before.
+"""
+
+from functools import cached_property
+
+from django.core.paginator import InvalidPage, Paginator
+from django.http import Http404, HttpResponseRedirect
+
+MAX_PAGES = 100
+
+
+class BoundedPaginator(Paginator):
+    """Counts at most ``max_pages`` pages of rows: ``count`` is exact below the bound, and
+    ``is_capped`` says when the list is longer than what is shown."""
+
+    max_pages = MAX_PAGES
+
+    @cached_property
+    def _bounded_count(self) -> tuple[int, bool]:
+        limit = self.per_page * self.max_pages
+        if hasattr(self.object_list, "values_list"):
+            # COUNT(*) over a LIMITed subquery of primary keys: no annotations, no prefetches.
+            found = self.object_list.values_list("pk", flat=True)[: limit + 1].count()
+        else:
+            found = len(self.object_list[: limit + 1])
+        return min(found, limit), found > limit
+
+    @property
+    def count(self) -> int:
+        return self._bounded_count[0]
+
+    @property
+    def is_capped(self) -> bool:
+        return self._bounded_count[1]
+
+
+class BoundedPaginationMixin:
+    """For a ``ListView``/``FilterView``: bounded pages, and a redirect to the last page shown
+    for a page number beyond the bound (an old link, a hand-edited URL)."""
+
+    paginator_class = BoundedPaginator
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except _BeyondBound as beyond:
+            params = request.GET.copy()
+            params[self.page_kwarg] = beyond.last_page
+            return HttpResponseRedirect(f"?{params.urlencode()}")
+
+    def paginate_queryset(self, queryset, page_size):
+        paginator = self.get_paginator(queryset, page_size, allow_empty_first_page=self.get_allow_empty())
+        page = self.request.GET.get(self.page_kwarg) or 1
+        try:
+            number = int(page)
+        except ValueError as exc:
+            raise Http404(f"Page {page!r} is not a number.") from exc
+        if number > paginator.num_pages and paginator.is_capped:
+            raise _BeyondBound(paginator.num_pages)
+        try:
+            page = paginator.page(number)
+        except InvalidPage as exc:
+            raise Http404(str(exc)) from exc
+        return paginator, page, page.object_list, page.has_other_pages()
+
+
+class _BeyondBound(Exception):
+    def __init__(self, last_page: int):
+        super().__init__(last_page)
+        self.last_page = last_page
