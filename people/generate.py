@@ -28,6 +28,7 @@ COMPANY_NAMES = ["Lumière", "Arcadia", "Bleu Nuit", "Cinéfrance", "Hélios", "
 
 #: Credits per title, relative: a film has more than one of its episodes.
 WEIGHTS = {TitleKind.FILM: 14, TitleKind.SHORT: 5, TitleKind.SERIES: 8, TitleKind.SEASON: 3}
+PARENT_KINDS = {TitleKind.SERIES, TitleKind.SEASON}
 WEIGHTS |= {TitleKind.EPISODE: 6, TitleKind.PERFORMANCE: 12, TitleKind.LIVE: 10}
 
 
@@ -105,10 +106,34 @@ def credits(run: Run, person_ids, organization_ids):
     weights = [WEIGHTS[KIND_CODES[k]] for k in run.title_kinds]
     scale = run.credits / max(sum(weights), 1)
     n_people, n_companies = len(person_ids), len(organization_ids)
+    # A series keeps its cast and crew: most credits of its seasons and episodes come from a
+    # pool drawn once per series (what makes a series page roll up to a readable list).
+    index_of = {pk: i for i, pk in enumerate(run.title_ids) if KIND_CODES[run.title_kinds[i]] in PARENT_KINDS}
+    pools: dict[int, list[tuple[int, bool, int]]] = {}
+
+    def series_of(index: int) -> int | None:
+        while run.title_parents[index]:
+            index = index_of[run.title_parents[index]]
+        return index if KIND_CODES[run.title_kinds[index]] == TitleKind.SERIES else None
+
+    def pool(series: int) -> list[tuple[int, bool, int]]:
+        if series not in pools and n_people:
+            drawn = [rng.choice(person_roles) for _ in range(30)]
+            pools[series] = [(role, cast, person_ids[int(n_people * rng.random() ** 2)]) for role, _t, cast in drawn]
+        return pools.get(series, [])
+
     for index, title_id in enumerate(run.title_ids):
         wanted = int(weights[index] * scale + rng.random())
         seen = set()
+        series = series_of(index)
         for order in range(wanted):
+            if series is not None and rng.random() < 0.85 and pool(series):
+                role, is_cast, person = rng.choice(pools[series])
+                if ("p", person, role) not in seen:
+                    seen.add(("p", person, role))
+                    character = FIRST_NAMES[person % len(FIRST_NAMES)] if is_cast else ""
+                    yield Credit(title_id=title_id, person_id=person, role_id=role, character=character, order=order)
+                continue
             if n_companies and rng.random() < 0.06:
                 role, _target, _cast = rng.choice(company_roles)
                 organization = organization_ids[int(n_companies * rng.random() ** 2)]

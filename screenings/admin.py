@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.pagination import AdminPaginator
 from people.models import Organization
 
 from . import services
@@ -156,6 +157,7 @@ class ScreeningAdmin(admin.ModelAdmin):
     date_hierarchy = "local_date"
     ordering = ["-starts_at"]
     show_full_result_count = False
+    paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
     actions = ["duplicate_action", "postpone_action", "cancel_action"]
     readonly_fields = ["previous_start", "uid"]
     fieldsets = [

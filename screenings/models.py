@@ -355,7 +355,12 @@ class Screening(models.Model):
             # The overlap rule is an exclusion constraint created on PostgreSQL only by migration
             # 0002 (screening_no_overlap_in_room); see services.save_screening.
         ]
-        indexes = [models.Index(fields=["venue", "starts_at"], name="screening_venue_start")]
+        indexes = [
+            models.Index(fields=["venue", "starts_at"], name="screening_venue_start"),
+            # Screenings in time order with the pk tie-break: the admin changelist (-starts_at, -pk),
+            # the public list and the home page (upcoming/past: starts_at, pk).
+            models.Index(fields=["starts_at", "id"], name="screening_start"),
+        ]
 
     def __str__(self):
         local = self.local_start

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import TitleAdmin
 from catalog.money import format_money
+from catalog.pagination import AdminPaginator
 from people.models import Organization
 
 from .availability import AVAILABLE, COMING, status_of
@@ -172,6 +173,7 @@ class OfferAdmin(admin.ModelAdmin):
     autocomplete_fields = ["title", "platform", "country"]
     date_hierarchy = "available_from"
     show_full_result_count = False
+    paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
     change_list_template = "admin/streaming/offer/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", ("platform", "country"), ("offer_type", "exclusive"), "url"]}),

@@ -433,7 +433,11 @@ class Offer(models.Model):
                 violation_error_message=_("A live offer needs the date and time of the live show."),
             ),
         ]
-        indexes = [models.Index(fields=["platform", "available_from"], name="offer_platform_from")]
+        indexes = [
+            models.Index(fields=["platform", "available_from"], name="offer_platform_from"),
+            # The admin changelist's order (available_from, pk), walked instead of sorted.
+            models.Index(fields=["available_from", "id"], name="offer_from_id"),
+        ]
 
     def __str__(self):
         return f"{self.title} – {self.platform} ({self.country_id}, {self.get_offer_type_display()})"

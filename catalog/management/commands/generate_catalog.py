@@ -2,7 +2,7 @@ import time
 from importlib import import_module
 
 from django.core.management.base import BaseCommand
-from django.db import transaction
+from django.db import connection, transaction
 
 from catalog.generate import Run
 
@@ -33,4 +33,7 @@ class Command(BaseCommand):
                 part = time.monotonic()
                 import_module(f"{app}.generate").generate(run)
                 self.stdout.write(f"{app}: {time.monotonic() - part:.1f} s")
+        # Fresh planner statistics for the new rows, as after any bulk load.
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         self.stdout.write(self.style.SUCCESS(f"Catalogue generated in {time.monotonic() - started:.1f} s."))
