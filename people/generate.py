@@ -109,17 +109,19 @@ def credits(run: Run, person_ids, organization_ids):
     # A series keeps its cast and crew: most credits of its seasons and episodes come from a
     # pool drawn once per series (what makes a series page roll up to a readable list).
     index_of = {pk: i for i, pk in enumerate(run.title_ids) if KIND_CODES[run.title_kinds[i]] in PARENT_KINDS}
-    pools: dict[int, list[tuple[int, bool, int]]] = {}
+    pools: dict[int, list[tuple[int, int, str]]] = {}  # series → (role, person, character)
 
     def series_of(index: int) -> int | None:
         while run.title_parents[index]:
             index = index_of[run.title_parents[index]]
         return index if KIND_CODES[run.title_kinds[index]] == TitleKind.SERIES else None
 
-    def pool(series: int) -> list[tuple[int, bool, int]]:
+    def pool(series: int) -> list[tuple[int, int, str]]:
         if series not in pools and n_people:
-            drawn = [rng.choice(person_roles) for _ in range(30)]
-            pools[series] = [(role, cast, person_ids[int(n_people * rng.random() ** 2)]) for role, _t, cast in drawn]
+            pools[series] = []
+            for role, _target, is_cast in (rng.choice(person_roles) for _ in range(30)):
+                person = person_ids[int(n_people * rng.random() ** 2)]
+                pools[series].append((role, person, rng.choice(FIRST_NAMES) if is_cast else ""))
         return pools.get(series, [])
 
     for index, title_id in enumerate(run.title_ids):
@@ -128,10 +130,9 @@ def credits(run: Run, person_ids, organization_ids):
         series = series_of(index)
         for order in range(wanted):
             if series is not None and rng.random() < 0.85 and pool(series):
-                role, is_cast, person = rng.choice(pools[series])
+                role, person, character = rng.choice(pools[series])
                 if ("p", person, role) not in seen:
                     seen.add(("p", person, role))
-                    character = FIRST_NAMES[person % len(FIRST_NAMES)] if is_cast else ""
                     yield Credit(title_id=title_id, person_id=person, role_id=role, character=character, order=order)
                 continue
             if n_companies and rng.random() < 0.06:

@@ -87,6 +87,10 @@ def generate(run: Run):
     shown = [i for i, k in enumerate(run.title_kinds) if KIND_CODES[k] != TitleKind.SEASON]
     programme = array("q")  # the title shown by each screening, in the order written
 
+    # Calendar UIDs are drawn from the seed too, salted with what is already there so that a
+    # second run with the same seed does not reuse them.
+    salt = Screening.objects.count()
+
     def screenings():
         per_room = run.screenings // len(rooms) + 1
         written = 0
@@ -107,7 +111,7 @@ def generate(run: Run):
                 programme.append(run.title_ids[title_index])
                 written += 1
                 yield Screening(
-                    uid=uuid.UUID(int=rng.getrandbits(128)),
+                    uid=uuid.UUID(int=rng.getrandbits(128) ^ salt),
                     venue_id=room_pk,
                     edition_id=edition[2] if edition else None,
                     section_id=rng.choice(edition[3]) if edition else None,
