@@ -3,6 +3,7 @@ templates), plain static storage (no collectstatic needed), and ``bench_urls`` f
 view that every figure is compared with."""
 
 import os
+import warnings
 
 os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
@@ -19,3 +20,6 @@ STORAGES = {
 }
 SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = False
 SECURE_HSTS_SECONDS = 0
+
+# WhiteNoise warns once per process that collectstatic has not run; pages do not need it here.
+warnings.filterwarnings("ignore", message="No directory at", module="whitenoise")

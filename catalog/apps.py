@@ -5,3 +5,11 @@ from django.utils.translation import gettext_lazy as _
 class CatalogConfig(AppConfig):
     name = "catalog"
     verbose_name = _("Catalogue")
+
+    def ready(self):
+        from django.db.models.signals import post_migrate
+
+        from .textsearch import ensure_index
+
+        # SQLite drops triggers when a migration rebuilds a table: put the search index back.
+        post_migrate.connect(ensure_index, sender=self, dispatch_uid="catalog_text_search_index")

@@ -18,6 +18,7 @@ from .enums import (
 from .images import ImageRecord
 from .language import current_language, in_language, localized
 from .text import normalize, search_terms
+from .textsearch import FTS_MATCH
 
 
 class NamedCode(models.Model):
@@ -88,10 +89,6 @@ class Theme(Vocabulary):
         constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_unique")]
 
 
-#: Title ids whose ``search_text`` contains a word, through SQLite's FTS5 trigram index.
-TITLE_FTS_MATCH = "SELECT rowid FROM catalog_title_fts WHERE search_text LIKE %s"
-
-
 def title_or_below(title, field: str = "title") -> Q:
     """Rows whose ``field`` is ``title`` or one of its seasons or episodes (two levels down).
 
@@ -111,12 +108,12 @@ class TitleQuerySet(models.QuerySet):
     def search(self, query: str):
         """Titles whose names contain every word of ``query``, accents and case aside.
 
-        Served by the database's text index (migration 0004): a trigram index that PostgreSQL
-        uses for this ``LIKE`` as it is; on SQLite, the FTS5 trigram table."""
+        Served by the database's text index (``catalog.textsearch``): a trigram index that
+        PostgreSQL uses for this ``LIKE`` as it is; on SQLite, the FTS5 trigram table."""
         for term in search_terms(query):
             if connections[self.db].vendor == "sqlite" and len(term) >= 3:
                 # A constant statement; the word is a parameter.
-                self = self.filter(pk__in=RawSQL(TITLE_FTS_MATCH, (f"%{term}%",)))  # noqa: S611
+                self = self.filter(pk__in=RawSQL(FTS_MATCH, (f"%{term}%",)))  # noqa: S611
             else:
                 self = self.filter(search_text__contains=term)
         return self

@@ -92,7 +92,7 @@ def demo_pages():
         "/en/titles/?kind=series",
         "/en/titles/?genre=drama",
         "/en/titles/?country=FR",
-        "/en/titles/?q=opera",
+        "/en/titles/?q=couloirs",
         "/en/titles/?platform=pop-paris-opera-play",
         series.get_absolute_url(),
         season.get_absolute_url(),
@@ -105,7 +105,7 @@ def demo_pages():
         "/en/venues/melville-theatre/",
         "/en/platforms/",
         "/en/platforms/pop-paris-opera-play/",
-        "/en/search/?q=opera",
+        "/en/search/?q=couloirs",
         "/admin/catalog/title/",
         "/admin/people/credit/",
         "/admin/screenings/screening/",
@@ -126,15 +126,20 @@ def query_counts(client, urls) -> dict[str, int]:
     return counts
 
 
+#: Pages whose rows have parents once generated titles are there (episodes found by a search):
+#: the parents' prefetches run, so they are compared between two generated sizes only.
+WITH_EPISODES = ["/en/", "/en/titles/?q=opera", "/en/search/?q=opera", "/en/titles/?kind=episode"]
+
+
 def test_page_query_counts_do_not_change_when_the_catalogue_grows(demo, admin_client):
     urls = demo_pages()
-    # The home page is left out at demo size only: the demo's screenings are all past and its
+    # The home page is left out at demo size: the demo's screenings are all past and its
     # offers not recent, so two of its blocks are empty there (fewer queries, by design).
     at_demo_size = query_counts(admin_client, urls[1:])
 
     generate()
-    small = query_counts(admin_client, urls)
+    small = query_counts(admin_client, urls[1:] + WITH_EPISODES)
     generate(**{name: size * 3 for name, size in SMALL.items()})
 
-    assert {url: n for url, n in small.items() if url != "/en/"} == at_demo_size
-    assert query_counts(admin_client, urls) == small
+    assert {url: small[url] for url in urls[1:]} == at_demo_size
+    assert query_counts(admin_client, urls[1:] + WITH_EPISODES) == small

@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_title_listing_indexes'),
+        ('catalog', '0004_title_listing_indexes'),
         ('people', '0003_seed_role_vocabulary'),
         ('screenings', '0002_screening_no_overlap_in_room'),
     ]

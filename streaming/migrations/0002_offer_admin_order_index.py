@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0005_title_listing_indexes'),
+        ('catalog', '0004_title_listing_indexes'),
         ('streaming', '0001_initial'),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('catalog', '0004_title_text_search_indexes'),
+        ('catalog', '0003_title_export_permission'),
     ]
 
     operations = [
