@@ -62,10 +62,10 @@ DESIGN = """\
 - **Search**: titles are searched in the normalised `search_text` with the same substring
   semantics as before, through PostgreSQL's trigram GIN index (`pg_trgm`, which the role
   that owns the database can create on PostgreSQL 13+) and SQLite's FTS5 table with the
-  trigram tokenizer, kept in sync by triggers (`catalog/migrations/0004`).
-- **Queries that use their indexes**: "this title or its seasons or episodes" is three
-  `IN` terms on the indexed foreign key (`catalog.models.title_or_below`) instead of joins
-  through `parent`, and the title list's platform, availability and screening filters are
+  trigram tokenizer, kept in sync by triggers (`catalog/textsearch.py`, migration `0005`).
+- **Queries that use their indexes**: "this title or its seasons or episodes" is one `IN`
+  over a `UNION ALL` of index lookups (`catalog.models.title_and_below`), joined to the
+  indexed `title_id` of credits, offers and screenings, instead of joins through `parent`, and the title list's platform, availability and screening filters are
   one `EXISTS` per level instead of an `OR` inside one subquery or `IN` lists of every offer.
 - **Filter choices**: countries and languages in use are found with `EXISTS` per code
   (about 250 index probes) instead of a `DISTINCT` join over every title.

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
 from catalog.language import in_language, localized
-from catalog.models import Country, Title, title_or_below
+from catalog.models import Country, Title, title_and_below
 from catalog.text import normalize, search_terms
 
 from .enums import CreditTarget, OrganizationKind, RelationKind
@@ -367,7 +367,7 @@ class RoleLabel(models.Model):
 class CreditQuerySet(models.QuerySet):
     def under(self, title):
         """Credits given on ``title`` and on its seasons and episodes (two levels down)."""
-        return self.filter(title_or_below(title))
+        return self.filter(title__in=title_and_below(title))
 
     def for_title_page(self):
         """Preloads person, organisation, role and department, the credited title and its

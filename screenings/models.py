@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
-from catalog.models import Country, Language, Title, title_or_below
+from catalog.models import Country, Language, Title, title_and_below
 from people.models import Organization
 
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
@@ -255,7 +255,7 @@ class ScreeningQuerySet(models.QuerySet):
 
     def for_title(self, title):
         """Screenings showing ``title`` or one of its seasons or episodes."""
-        return self.filter(pk__in=ScreeningTitle.objects.filter(title_or_below(title)).values("screening"))
+        return self.filter(pk__in=ScreeningTitle.objects.filter(title__in=title_and_below(title)).values("screening"))
 
     def for_schedule(self):
         """Preloads what a schedule row shows: venue with its building, edition with festival,

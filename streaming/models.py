@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
 from catalog.language import localized
-from catalog.models import Country, Title, title_or_below
+from catalog.models import Country, Title, title_and_below
 from catalog.text import normalize, search_terms
 
 from .enums import (
@@ -356,8 +356,7 @@ class OfferQuerySet(models.QuerySet):
     def around(self, title: Title):
         """Offers on ``title``, on its ancestors (which count for it) and on its descendants
         (shown as "episodes 1–2 available…" on a series or season page)."""
-        ids = [title.pk, *(a.pk for a in title.ancestors())]
-        return self.filter(Q(title__in=ids) | title_or_below(title))
+        return self.filter(title__in=title_and_below(title, *title.ancestors()))
 
     def for_display(self):
         """Preloads what a list row shows: platform, country, the title with its parent and
