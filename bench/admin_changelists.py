@@ -3,7 +3,7 @@ first page, a deep page, a search and a filter, as a logged-in superuser."""
 
 import common
 
-args = common.arguments(__doc__, repeat=(int, 15, "timed requests per page"))
+args = common.arguments(__doc__, repeat=(int, 10, "timed requests per page"))
 common.setup_django(args.db_url)
 
 from django.contrib.auth import get_user_model  # noqa: E402

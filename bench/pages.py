@@ -9,7 +9,7 @@ import time
 
 import common
 
-args = common.arguments(__doc__, repeat=(int, 30, "timed requests per page"))
+args = common.arguments(__doc__, repeat=(int, 20, "timed requests per page"))
 common.setup_django(args.db_url)
 
 from django.db.models import Count  # noqa: E402
@@ -65,7 +65,9 @@ def pages(m: dict) -> list[tuple[str, str]]:
         ("title list: available now", "/en/titles/?available=now"),
         ("title list: screenings", "/en/titles/?screening=upcoming"),
         ("title list: search", f"/en/titles/?q={COMMON_WORD}"),
-        ("title list: deep page", f"/en/titles/?page={m['deep_page']}"),
+        ("title list: last page shown (100)", "/en/titles/?page=100"),
+        (f"title list: page {m['deep_page']} (redirects)", f"/en/titles/?page={m['deep_page']}"),
+        ("people list: last page shown", "/en/people/?page=100"),
         ("film", f"/en/titles/{m['film']}/"),
         ("series (many seasons)", f"/en/titles/{m['series']}/"),
         ("season (many episodes)", f"/en/titles/{m['season']}/"),

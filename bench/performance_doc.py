@@ -26,7 +26,7 @@ HOW = """\
    `bench/<name>.py --db-url URL --out bench/results/<name>-<sqlite|postgres>.json`.
    - `pages.py`: every public page type, in-process through the whole Django stack
      (`django.test.Client`: URL resolution, middleware, view, template) with `DEBUG` off;
-     30 timed requests after 2 warm-ups, median and 95th percentile; one more request with
+     20 timed requests after 2 warm-ups, median and 95th percentile; one more request with
      the queries captured gives the query count and the slowest query.
    - `admin_changelists.py`: titles, credits, screenings, offers as a superuser.
    - `csv_bench.py` (the CSV issue): import and export beside raw inserts and reads.
