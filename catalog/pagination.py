@@ -116,7 +116,10 @@ class AdminPaginator(Paginator):
             found, estimate = cursor.fetchone()
         if found <= self.exact_limit or queryset.query.has_filters():
             return found
-        return max(found, int(estimate or 0))
+        if estimate is None or estimate <= self.exact_limit:
+            # No statistics yet (a table never analysed): count once, exactly.
+            return queryset.count()
+        return int(estimate)
 
     def page(self, number):
         page = super().page(number)
