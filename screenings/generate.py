@@ -1,5 +1,6 @@
 """The screenings part of ``generate_catalog``: venues with rooms in several time zones,
-festivals with yearly editions and sections, and screenings from 2019 to 2027.
+festivals with yearly editions and sections, and screenings from 2019 to 2028 (past and
+upcoming, whatever the day the benchmark runs in between).
 
 Each room's timeline is written in order with a break between screenings, so no two
 room-blocking screenings ever overlap (PostgreSQL's exclusion constraint checks it too).
@@ -30,7 +31,7 @@ CITIES = [
 ]
 VENUE_WORDS = ["Cinéma", "Théâtre", "Auditorium", "Palace", "Studio", "Le Grand Écran", "Odéon", "Majestic"]
 PRICES = [None, Decimal("8.00"), Decimal("9.50"), Decimal("12.00")]
-FIRST_YEAR, LAST_YEAR = 2019, 2027
+FIRST_YEAR, LAST_YEAR = 2019, 2028
 SECTIONS = [
     ("Competition", "Compétition", "#8c1c13"),
     ("Series", "Séries", "#1d4e89"),
@@ -126,7 +127,7 @@ def generate(run: Run):
                 if edition or step < 1:
                     gap = datetime.timedelta(minutes=minutes + 30)
                 else:
-                    gap = datetime.timedelta(days=int(step * rng.uniform(0.5, 1.5)) or 1)
+                    gap = datetime.timedelta(days=step * rng.uniform(0.5, 1.5))
                 local = (local + gap).astimezone(zone)
                 if local.hour >= 23 or local.hour < 9:
                     local = (local + datetime.timedelta(days=1)).replace(hour=10, minute=0)

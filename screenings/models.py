@@ -360,6 +360,9 @@ class Screening(models.Model):
             # Screenings in time order with the pk tie-break: the admin changelist (-starts_at, -pk),
             # the public list and the home page (upcoming/past: starts_at, pk).
             models.Index(fields=["starts_at", "id"], name="screening_start"),
+            # upcoming()/past(): "ends_at > now" (home, lists, venue and title pages, the title
+            # list's ?screening=upcoming); without it the time-ordered walk reads every past screening.
+            models.Index(fields=["ends_at"], name="screening_end"),
         ]
 
     def __str__(self):
