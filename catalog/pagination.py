@@ -27,8 +27,9 @@ class BoundedPaginator(Paginator):
     def _bounded_count(self) -> tuple[int, bool]:
         limit = self.per_page * self.max_pages
         if hasattr(self.object_list, "values_list"):
-            # COUNT(*) over a LIMITed subquery of primary keys: no annotations, no prefetches.
-            found = self.object_list.values_list("pk", flat=True)[: limit + 1].count()
+            # COUNT(*) over a LIMITed subquery of primary keys: no annotations, no prefetches,
+            # no ORDER BY (any limit + 1 rows tell whether the list is longer than the bound).
+            found = self.object_list.values_list("pk", flat=True).order_by()[: limit + 1].count()
         else:
             found = len(self.object_list[: limit + 1])
         return min(found, limit), found > limit
@@ -107,7 +108,7 @@ class AdminPaginator(Paginator):
         if not hasattr(queryset, "query"):
             return len(queryset)
         # One query whatever the size: the bounded exact count and the estimate side by side.
-        sql, params = queryset.values("pk")[: self.exact_limit + 1].query.sql_with_params()
+        sql, params = queryset.values("pk").order_by()[: self.exact_limit + 1].query.sql_with_params()
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT (SELECT COUNT(*) FROM ({sql}) bounded), ({estimate_sql(queryset.model, queryset.db)})",  # noqa: S608
