@@ -15,6 +15,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import TitleAdmin
+from catalog.models import Title
 from catalog.money import format_money
 from catalog.pagination import AdminPaginator
 from people.models import Organization
@@ -182,6 +183,18 @@ class OfferAdmin(admin.ModelAdmin):
     ]
 
     @admin.display(description=_("price"), ordering="price")
+    def get_search_results(self, request, queryset, search_term):
+        """The title or its series or season through the title search (its text index), the
+        exact slug, or the platform by name; no LIKE over every offer joined to its titles."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        titles = Title.objects.search(term).values("pk")
+        found = Q(title__in=titles) | Q(title__parent__in=titles) | Q(platform__name__icontains=term)
+        if "-" in term:
+            found |= Q(title__slug__iexact=term)
+        return queryset.filter(found), False
+
     def price_display(self, obj):
         return format_money(obj.price, obj.currency) or "—"
 
