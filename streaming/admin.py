@@ -190,7 +190,11 @@ class OfferAdmin(admin.ModelAdmin):
         if not term:
             return queryset, False
         titles = Title.objects.search(term).values("pk")
-        found = Q(title__in=titles) | Q(title__parent__in=titles) | Q(platform__name__icontains=term)
+        found = (
+            Q(title__in=titles)
+            | Q(title__in=Title.objects.filter(parent__in=titles).values("pk"))
+            | Q(platform__in=Platform.objects.filter(name__icontains=term).values("pk"))
+        )
         if "-" in term:
             found |= Q(title__slug__iexact=term)
         return queryset.filter(found), False
