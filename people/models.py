@@ -5,7 +5,7 @@ and on their aliases: see ``people/matching.py``, the project's one name matcher
 """
 
 from django.db import models
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
@@ -26,8 +26,11 @@ class NamedQuerySet(models.QuerySet):
         case aside). Preloads nothing."""
         alias_model = self.model.aliases.rel.related_model
         for term in search_terms(query):
-            alias_hit = alias_model.objects.filter(owner=OuterRef("pk"), name_key__contains=term)
-            self = self.filter(Q(name_key__contains=term) | Exists(alias_hit))
+            # Two IN sets, each read through the trigram index of its name_key on PostgreSQL
+            # (migration 0004); an OR with a correlated EXISTS would read every record.
+            named = self.model.objects.filter(name_key__contains=term).values("pk")
+            aliased = alias_model.objects.filter(name_key__contains=term).values("owner_id")
+            self = self.filter(Q(pk__in=named) | Q(pk__in=aliased))
         return self
 
 
