@@ -63,15 +63,50 @@ DESIGN = """\
   semantics as before, through PostgreSQL's trigram GIN index (`pg_trgm`, which the role
   that owns the database can create on PostgreSQL 13+) and SQLite's FTS5 table with the
   trigram tokenizer, kept in sync by triggers (`catalog/textsearch.py`, migration `0005`).
+- **Names**: people and organisations are searched in `name_key` on the record or an alias as
+  two `IN` sets, each read through a trigram GIN index on PostgreSQL (`people/migrations/0004`);
+  an `OR` with a correlated `EXISTS` read every person. The credit, screening and offer admin
+  searches go through the same name and title searches (`IN` on indexed keys) instead of a
+  `LIKE` over a million joined rows; character names are no longer searched in the credits admin.
+- **Upcoming screenings**: an index on `ends_at` (`screening_end`); without it, "ends after now,
+  soonest first" walked every past screening in time order. The title page reads the ids of
+  its screenings first, so PostgreSQL fetches those instead of walking all of them.
 - **Queries that use their indexes**: "this title or its seasons or episodes" is one `IN`
   over a `UNION ALL` of index lookups (`catalog.models.title_and_below`), joined to the
   indexed `title_id` of credits, offers and screenings, instead of joins through `parent`, and the title list's platform, availability and screening filters are
   one `EXISTS` per level instead of an `OR` inside one subquery or `IN` lists of every offer.
 - **Filter choices**: countries and languages in use are found with `EXISTS` per code
   (about 250 index probes) instead of a `DISTINCT` join over every title.
-- **Caching**: none so far. The benchmark below is the judge: a fragment cache would need
+- **Caching**: none. The benchmark below is the judge: a fragment cache would need
   invalidation on every credit, offer and screening save, and is only worth it for the
-  pages that still miss their target (see "Where the targets are missed")."""
+  pages that still miss their target (below)."""
+
+KNOWN = """\
+### Why the remaining misses miss, and what would fix them
+
+- **Pages that render thousands of rows**: the series with 30 seasons (a roll-up of about 2,600
+  credits), the person with 3,000 credits, the festival edition with about 350 screenings (its
+  page and its `.ics`) spend their time building and rendering rows in Python, not in the
+  database (their slowest query is a few milliseconds; see the table). The fix is a fragment
+  cache of the credits roll-up, the filmography and the schedule in a *shared* cache (Redis or
+  Memcached: a per-process cache would serve stale fragments from the other workers), keyed
+  by the record and a version bumped on save of credits, titles, people and screenings; or
+  paginating the filmography by role. Not done: no shared cache is configured yet, and a
+  cache that is wrong on some workers is worse than a slow page.
+- **Title list filtered by platform or "available now"**: the bounded count still has to find
+  2,401 matching works through five `EXISTS` per row (offers on the work, its parent, its
+  grandparent, its children, its grandchildren); on PostgreSQL "available now" hashes every
+  current offer five times. The fix is to store each offer's top-level work (`work_id`, kept
+  on save) or a small table of watchable works refreshed on offer changes.
+- **Title list "with upcoming screenings"** and **kind=series** on SQLite: the same bounded
+  count over a sparse filter.
+- **Admin changelists of screenings and offers**: their `date_hierarchy` runs
+  `SELECT DISTINCT year … ` over every row on each request, and the offers' country filter a
+  `DISTINCT` over 300,000 offers. Dropping `date_hierarchy` or computing its years from
+  `MIN`/`MAX` (a custom template tag) would bring them under 200 ms; left to the apps' owners.
+- **Home on PostgreSQL**: "new on streaming" and "coming soon" sort current offers by date;
+  an index on `(available_from, id)` exists (`offer_from_id`) but `available_on` is an `OR`
+  with `NULL` windows. A partial index per block would do."""
 
 SCALING = """\
 ## Scaling past one machine
@@ -149,5 +184,6 @@ def render(records, sizes, tables, slowest, markdown_table, elapsed) -> str:
     missed = targets_missed(records)
     parts += ["", "## Where the targets are missed", ""]
     parts += missed or ["Nowhere in this run."]
+    parts += ["", KNOWN]
     parts += ["", HOW, "", DESIGN, "", SCALING, ""]
     return "\n".join(parts)
