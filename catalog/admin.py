@@ -1,5 +1,5 @@
 from django.contrib import admin
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from .csvadmin import CsvAdminMixin
@@ -16,6 +16,7 @@ from .models import (
     Title,
     TitleImage,
 )
+from .pagination import AdminPaginator
 from .versioning import StaffAdminMixin
 
 
@@ -88,6 +89,7 @@ class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     inlines = [LocalizedTitleInline, ChildInline, ContentRatingInline, ExternalIdInline, TitleImageInline]
     list_per_page = 50
     show_full_result_count = False
+    paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
     fieldsets = [
         (None, {"fields": ["kind", ("parent", "number"), "original_title", "slug", "original_language"]}),
         (
@@ -110,6 +112,16 @@ class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     def get_queryset(self, request):
         # __str__ names the parent and grandparent, so they come in the same query.
         return super().get_queryset(request).select_related("parent__parent")
+
+    def get_search_results(self, request, queryset, search_term):
+        """Original and localized titles through the title search (its text index: accents and
+        case aside), or the exact slug; never a LIKE over joined localized titles."""
+        if not search_term.strip():
+            return queryset, False
+        found = Q(pk__in=Title.objects.search(search_term).values("pk"))
+        if "-" in search_term:  # looks like a slug: an OR here would defeat the text index otherwise
+            found |= Q(slug__iexact=search_term.strip())
+        return queryset.filter(found), False
 
 
 class CollectionItemInline(StaffAdminMixin, admin.TabularInline):

@@ -9,6 +9,10 @@ class CatalogConfig(AppConfig):
 
     def ready(self):
         from .roles import setup_roles_after_migrate
+        from .textsearch import ensure_index
 
         # The staff groups follow catalog.roles after every migrate (and every test flush).
         post_migrate.connect(setup_roles_after_migrate, dispatch_uid="catalog.setup_roles")
+
+        # SQLite drops triggers when a migration rebuilds a table: put the search index back.
+        post_migrate.connect(ensure_index, sender=self, dispatch_uid="catalog_text_search_index")

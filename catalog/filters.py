@@ -1,5 +1,6 @@
 import django_filters
 from django import forms
+from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
 from screenings.filters import UpcomingScreeningFilter
@@ -49,14 +50,14 @@ class TitleFilter(django_filters.FilterSet):
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         field_name="countries",
-        queryset=Country.objects.filter(titles__isnull=False).distinct(),
+        queryset=Country.objects.filter(Exists(Title.countries.through.objects.filter(country=OuterRef("pk")))),
         to_field_name="code",
         empty_label=_("Any country"),
     )
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),
         field_name="languages",
-        queryset=Language.objects.filter(titles__isnull=False).distinct(),
+        queryset=Language.objects.filter(Exists(Title.languages.through.objects.filter(language=OuterRef("pk")))),
         to_field_name="code",
         empty_label=_("Any language"),
     )

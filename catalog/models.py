@@ -1,7 +1,8 @@
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import models
+from django.db import connections, models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
+from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils.translation import gettext, ngettext
@@ -18,6 +19,7 @@ from .enums import (
 from .images import ImageRecord
 from .language import current_language, in_language, localized
 from .text import normalize, search_terms
+from .textsearch import FTS_MATCH
 from .versioning import VersionedModel, versioned_update
 
 
@@ -98,15 +100,35 @@ class Theme(Vocabulary):
         constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_unique")]
 
 
+def title_and_below(title, *others):
+    """Ids of ``title``, its seasons and its episodes (two levels down), and of ``others``:
+    for ``title_id IN (…)`` filters of credits, offers and screenings.
+
+    A ``UNION ALL`` of index lookups (the pk, then ``parent`` twice) in one ``IN``, so that the
+    database joins the few ids to the index on the other table's ``title_id``; an ``OR`` of
+    ``title__parent`` joins would read every credit, offer or screening of the catalogue."""
+    ids = Title.objects.filter(pk__in=[title.pk, *(o.pk for o in others)]).values("pk")
+    children = Title.objects.filter(parent=title).values("pk")
+    grandchildren = Title.objects.filter(parent__parent=title).values("pk")
+    return ids.union(children, grandchildren, all=True)
+
+
 class TitleQuerySet(models.QuerySet):
     def top_level(self):
         """Works that stand alone: films, series, recordings (no seasons or episodes)."""
         return self.filter(parent__isnull=True)
 
     def search(self, query: str):
-        """Titles whose names contain every word of ``query``, accents and case aside."""
+        """Titles whose names contain every word of ``query``, accents and case aside.
+
+        Served by the database's text index (``catalog.textsearch``): a trigram index that
+        PostgreSQL uses for this ``LIKE`` as it is; on SQLite, the FTS5 trigram table."""
         for term in search_terms(query):
-            self = self.filter(search_text__contains=term)
+            if connections[self.db].vendor == "sqlite" and len(term) >= 3:
+                # A constant statement; the word is a parameter.
+                self = self.filter(pk__in=RawSQL(FTS_MATCH, (f"%{term}%",)))  # noqa: S611
+            else:
+                self = self.filter(search_text__contains=term)
         return self
 
     def with_child_count(self):
@@ -168,6 +190,7 @@ class Title(VersionedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="children",
+        db_index=False,  # title_parent_number (partial) serves children lookups
         help_text=_("The series of a season; the season (or miniseries) of an episode."),
     )
     number = models.PositiveSmallIntegerField(
@@ -250,7 +273,18 @@ class Title(VersionedModel):
                 violation_error_message=_("Production cannot end before it starts."),
             ),
         ]
-        indexes = [models.Index(fields=["parent", "number"], name="title_parent_number")]
+        indexes = [
+            # Children of a title (seasons, episodes, the per-row child counts of every list).
+            # Partial: top-level works (parent NULL, half the table) are not in it, so that
+            # "parent IS NULL" reads the title_top_* indexes below instead of this one.
+            models.Index(fields=["parent", "number"], condition=Q(parent__isnull=False), name="title_parent_number"),
+            # The title list's default page and its bounded count: top-level works by sort_title.
+            models.Index(fields=["sort_title", "id"], condition=Q(parent__isnull=True), name="title_top_sort"),
+            # The home page's "In the catalogue" and the list's "Recently added": newest works first.
+            models.Index(fields=["-created", "-id"], condition=Q(parent__isnull=True), name="title_top_recent"),
+            # The list's "Newest first" / "Oldest first": works by year, then sort_title.
+            models.Index(fields=["year", "sort_title", "id"], condition=Q(parent__isnull=True), name="title_top_year"),
+        ]
 
     def __str__(self):
         return self.full_title(localized=False)

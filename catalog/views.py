@@ -5,6 +5,7 @@ from django_filters.views import FilterView
 
 from .filters import TitleFilter
 from .models import Collection, Title
+from .pagination import BoundedPaginationMixin
 
 
 class HomeView(TemplateView):
@@ -20,9 +21,10 @@ class HomeView(TemplateView):
         return context
 
 
-class TitleListView(FilterView):
+class TitleListView(BoundedPaginationMixin, FilterView):
     """The catalogue with its filters. Invalid filter values are shown as form errors
-    and ignored (``strict = False``); an unknown page is a 404."""
+    and ignored (``strict = False``); an unknown page is a 404; pages are bounded
+    (``catalog.pagination``)."""
 
     filterset_class = TitleFilter
     template_name = "catalog/title_list.html"

@@ -4,6 +4,8 @@ from django.conf import settings
 from django.http import Http404
 from django.views.generic import DetailView, ListView
 
+from catalog.pagination import BoundedPaginationMixin
+
 from .jsonld import organization_jsonld, person_jsonld
 from .models import Credit, Organization, Person
 from .rollup import filmography
@@ -18,8 +20,9 @@ class SlugDetailMixin:
             raise Http404 from exc
 
 
-class PersonListView(ListView):
-    """People, searchable by name or alias (``?q=``), paginated; an unknown page is a 404."""
+class PersonListView(BoundedPaginationMixin, ListView):
+    """People, searchable by name or alias (``?q=``), in bounded pages (``catalog.pagination``);
+    an unknown page is a 404."""
 
     template_name = "people/person_list.html"
     context_object_name = "people"

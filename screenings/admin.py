@@ -1,20 +1,22 @@
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.template.response import TemplateResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.csvadmin import CsvAdminMixin
+from catalog.models import Title
+from catalog.pagination import AdminPaginator
 from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from . import services
 from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
 from .localtime import make_local_aware
-from .models import Edition, Festival, Screening, Section, Venue
+from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
 
 def organisation_autocomplete(model_admin, fields):
@@ -161,6 +163,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     date_hierarchy = "local_date"
     ordering = ["-starts_at"]
     show_full_result_count = False
+    paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
     actions = ["duplicate_action", "postpone_action", "cancel_action"]
     readonly_fields = ["previous_start", "uid"]
     fieldsets = [
@@ -180,6 +183,17 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
     def get_autocomplete_fields(self, request):
         return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["partners"])]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Titles through the title search (its text index, accents and case aside), labels and
+        venues by name; no LIKE over every screening joined to its titles' localized names."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        shown = ScreeningTitle.objects.filter(title__in=Title.objects.search(term).values("pk")).values("screening")
+        venues = Venue.objects.filter(Q(name__icontains=term) | Q(parent__name__icontains=term)).values("pk")
+        found = Q(pk__in=shown) | Q(venue__in=venues) | Q(label_en__icontains=term) | Q(label_fr__icontains=term)
+        return queryset.filter(found), False
 
     @admin.display(description=_("what"))
     def what(self, obj):

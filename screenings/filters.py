@@ -1,6 +1,6 @@
 import django_filters
 from django import forms
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -67,10 +67,14 @@ class ScreeningFilter(django_filters.FilterSet):
 
 def titles_with_upcoming_screenings(queryset, now=None):
     """Titles with an upcoming screening of themselves or of one of their seasons or episodes."""
-    shown = ScreeningTitle.objects.filter(screening__ends_at__gt=now or timezone.now()).filter(
-        Q(title=OuterRef("pk")) | Q(title__parent=OuterRef("pk")) | Q(title__parent__parent=OuterRef("pk"))
+    # The shown titles are few (upcoming screenings, through the index on ends_at): one set,
+    # then the titles, their parents and grandparents as three IN terms on primary keys.
+    shown = ScreeningTitle.objects.filter(screening__ends_at__gt=now or timezone.now()).values("title_id")
+    return queryset.filter(
+        Q(pk__in=shown)
+        | Q(pk__in=Title.objects.filter(pk__in=shown).values("parent_id"))
+        | Q(pk__in=Title.objects.filter(pk__in=shown).values("parent__parent_id"))
     )
-    return queryset.filter(Exists(shown))
 
 
 class UpcomingScreeningFilter(django_filters.ChoiceFilter):

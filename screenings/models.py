@@ -12,14 +12,14 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
-from catalog.models import YEAR_VALIDATORS, Country, Language, Title
+from catalog.models import YEAR_VALIDATORS, Country, Language, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, price_constraints
 from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
@@ -263,10 +263,7 @@ class ScreeningQuerySet(models.QuerySet):
 
     def for_title(self, title):
         """Screenings showing ``title`` or one of its seasons or episodes."""
-        shown = ScreeningTitle.objects.filter(screening=OuterRef("pk")).filter(
-            Q(title=title) | Q(title__parent=title) | Q(title__parent__parent=title)
-        )
-        return self.filter(Exists(shown))
+        return self.filter(pk__in=ScreeningTitle.objects.filter(title__in=title_and_below(title)).values("screening"))
 
     def for_schedule(self):
         """Preloads what a schedule row shows: venue with its building, edition with festival,
@@ -360,7 +357,15 @@ class Screening(VersionedModel):
             # The overlap rule is an exclusion constraint created on PostgreSQL only by migration
             # 0002 (screening_no_overlap_in_room); see services.save_screening.
         ]
-        indexes = [models.Index(fields=["venue", "starts_at"], name="screening_venue_start")]
+        indexes = [
+            models.Index(fields=["venue", "starts_at"], name="screening_venue_start"),
+            # Screenings in time order with the pk tie-break: the admin changelist (-starts_at, -pk),
+            # the public list and the home page (upcoming/past: starts_at, pk).
+            models.Index(fields=["starts_at", "id"], name="screening_start"),
+            # upcoming()/past(): "ends_at > now" (home, lists, venue and title pages, the title
+            # list's ?screening=upcoming); without it the time-ordered walk reads every past screening.
+            models.Index(fields=["ends_at"], name="screening_end"),
+        ]
 
     def __str__(self):
         local = self.local_start

@@ -10,6 +10,7 @@ from django.views.generic import DetailView, View
 from django_filters.views import FilterView
 
 from catalog.models import Title
+from catalog.pagination import BoundedPaginationMixin
 
 from . import ical, jsonld
 from .filters import ScreeningFilter
@@ -26,8 +27,9 @@ def by_day(screenings) -> list[dict]:
     ]
 
 
-class ScreeningListView(FilterView):
-    """Upcoming screenings with filters; bad values are form errors (``strict = False``)."""
+class ScreeningListView(BoundedPaginationMixin, FilterView):
+    """Upcoming screenings with filters; bad values are form errors (``strict = False``);
+    pages are bounded (``catalog.pagination``)."""
 
     filterset_class = ScreeningFilter
     template_name = "screenings/screening_list.html"

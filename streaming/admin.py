@@ -16,7 +16,9 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.admin import TitleAdmin
 from catalog.csvadmin import CsvAdminMixin
+from catalog.models import Title
 from catalog.money import format_money
+from catalog.pagination import AdminPaginator
 from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
@@ -195,6 +197,7 @@ class OfferAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     autocomplete_fields = ["title", "platform", "country"]
     date_hierarchy = "available_from"
     show_full_result_count = False
+    paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
     change_list_template = "admin/streaming/offer/change_list.html"
     fieldsets = [
         (None, {"fields": ["title", ("platform", "country"), ("offer_type", "exclusive"), "url"]}),
@@ -203,6 +206,22 @@ class OfferAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     ]
 
     @admin.display(description=_("price"), ordering="price")
+    def get_search_results(self, request, queryset, search_term):
+        """The title or its series or season through the title search (its text index), the
+        exact slug, or the platform by name; no LIKE over every offer joined to its titles."""
+        term = search_term.strip()
+        if not term:
+            return queryset, False
+        titles = Title.objects.search(term).values("pk")
+        found = (
+            Q(title__in=titles)
+            | Q(title__in=Title.objects.filter(parent__in=titles).values("pk"))
+            | Q(platform__in=Platform.objects.filter(name__icontains=term).values("pk"))
+        )
+        if "-" in term:
+            found |= Q(title__slug__iexact=term)
+        return queryset.filter(found), False
+
     def price_display(self, obj):
         return format_money(obj.price, obj.currency) or "—"
 

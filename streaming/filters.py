@@ -1,10 +1,8 @@
 """Title-list filters the streaming app adds to ``catalog.filters.TitleFilter``."""
 
 import django_filters
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
-
-from catalog.models import Title
 
 from .models import Offer, Platform, today
 
@@ -12,14 +10,17 @@ from .models import Offer, Platform, today
 def offered_titles(offers) -> Q:
     """Titles that ``offers`` make watchable, at any level: the offered title, its seasons and
     episodes (an offer on a series counts for them), and its season and series (a series with
-    one episode on a platform is on that platform)."""
-    ids = offers.values("title_id")
+    one episode on a platform is on that platform).
+
+    One ``EXISTS`` per relation, each a probe of an index on ``offer.title_id`` (through
+    ``title.parent_id`` for the lower levels), so that a page of titles reads a few offers per
+    row instead of every offer of the catalogue."""
     return (
-        Q(pk__in=ids)
-        | Q(parent__in=ids)
-        | Q(parent__parent__in=ids)
-        | Q(pk__in=Title.objects.filter(pk__in=ids, parent__isnull=False).values("parent_id"))
-        | Q(pk__in=Title.objects.filter(pk__in=ids, parent__parent__isnull=False).values("parent__parent_id"))
+        Exists(offers.filter(title=OuterRef("pk")))
+        | Exists(offers.filter(title=OuterRef("parent")))
+        | Exists(offers.filter(title=OuterRef("parent__parent")))
+        | Exists(offers.filter(title__parent=OuterRef("pk")))
+        | Exists(offers.filter(title__parent__parent=OuterRef("pk")))
     )
 
 

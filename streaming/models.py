@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
 from catalog.language import localized
-from catalog.models import Country, Title
+from catalog.models import Country, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, price_constraints
 from catalog.text import normalize, search_terms
 from catalog.versioning import VersionedModel
@@ -352,8 +352,7 @@ class OfferQuerySet(models.QuerySet):
     def around(self, title: Title):
         """Offers on ``title``, on its ancestors (which count for it) and on its descendants
         (shown as "episodes 1–2 available…" on a series or season page)."""
-        ids = [title.pk, *(a.pk for a in title.ancestors())]
-        return self.filter(Q(title__in=ids) | Q(title__parent=title) | Q(title__parent__parent=title))
+        return self.filter(title__in=title_and_below(title, *title.ancestors()))
 
     def for_display(self):
         """Preloads what a list row shows: platform, country, the title with its parent and
@@ -423,7 +422,11 @@ class Offer(VersionedModel):
                 violation_error_message=_("A live offer needs the date and time of the live show."),
             ),
         ]
-        indexes = [models.Index(fields=["platform", "available_from"], name="offer_platform_from")]
+        indexes = [
+            models.Index(fields=["platform", "available_from"], name="offer_platform_from"),
+            # The admin changelist's order (available_from, pk), walked instead of sorted.
+            models.Index(fields=["available_from", "id"], name="offer_from_id"),
+        ]
 
     def __str__(self):
         return f"{self.title} – {self.platform} ({self.country_id}, {self.get_offer_type_display()})"

@@ -10,9 +10,10 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from catalog.models import title_and_below
 from screenings.localtime import datetime_label as _datetime_label
 from screenings.localtime import locale_for
-from screenings.models import Edition, Screening, Venue
+from screenings.models import Edition, Screening, ScreeningTitle, Venue
 
 register = template.Library()
 
@@ -60,10 +61,15 @@ def google_calendar_url(context, screening):
 
 @register.inclusion_tag("screenings/includes/title_screenings.html", takes_context=True)
 def title_screenings(context, title, limit=20):
-    """Upcoming then past screenings of ``title`` and of its seasons and episodes:
-    2 × (screenings + titles + 3 localized-title + partners) = 12 queries."""
+    """Upcoming then past screenings of ``title`` and of its seasons and episodes: their ids,
+    then 2 × (screenings + titles + 3 localized-title + partners) = 13 queries.
+
+    The ids are read first (index on the shown title): given ``IN (subquery) ORDER BY starts_at
+    LIMIT 20``, PostgreSQL walks every screening in time order looking for the few of this
+    title; given the ids, it reads just those."""
     now = timezone.now()
-    screenings = Screening.objects.for_title(title)
+    shown = ScreeningTitle.objects.filter(title__in=title_and_below(title))
+    screenings = Screening.objects.filter(pk__in=list(shown.values_list("screening", flat=True).distinct()))
     return {
         "request": context.get("request"),
         "LANGUAGE_CODE": context.get("LANGUAGE_CODE"),
