@@ -152,6 +152,7 @@ def markdown_table(head, rows) -> str:
 
 PAGE_KEYS = ["median_ms", "p95_ms", "queries"]
 LOAD_KEYS = ["rps", "p50_ms", "p99_ms"]
+CSV_KEYS = ["rows", "rows_per_s", "share_of_raw", "peak_mb"]
 
 
 def tables(records: list[dict]) -> list[tuple[str, list[str], list[list[str]]]]:
@@ -161,11 +162,13 @@ def tables(records: list[dict]) -> list[tuple[str, list[str], list[list[str]]]]:
         ("admin", PAGE_KEYS),
         ("load", LOAD_KEYS),
         ("build", ["seconds", "rss_mb"]),
+        ("csv import", CSV_KEYS),
+        ("csv export", CSV_KEYS),
     ]:
         head, rows = side_by_side(records, group, keys)
         if rows:
             out.append((group, head, rows))
-    known = {"public", "admin", "load", "build", "memory"}
+    known = {"public", "admin", "load", "build", "memory", "csv import", "csv export"}
     for group in dict.fromkeys(r["group"] for r in records if r["group"] not in known):
         keys = [
             k

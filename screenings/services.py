@@ -15,7 +15,7 @@ How the rule is made race-free:
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, OperationalError, transaction
 from django.utils.translation import gettext as _
 
 from catalog.models import Title
@@ -61,8 +61,7 @@ def save_screening(screening: Screening, titles: list[Title] | None = None, part
         lock_room(screening.venue_id)
     screening.full_clean()
     try:
-        with transaction.atomic():
-            screening.save()
+        _save_retrying_deadlock(screening)
     except IntegrityError as exc:
         if OVERLAP_CONSTRAINT not in str(exc):
             raise
@@ -77,6 +76,25 @@ def save_screening(screening: Screening, titles: list[Title] | None = None, part
     if partners is not None:
         screening.partners.set(partners)
     return screening
+
+
+DEADLOCK = "40P01"
+
+
+def _save_retrying_deadlock(screening: Screening) -> None:
+    """Two bookings of one room that race past the room lock (or without it) can deadlock
+    on PostgreSQL's exclusion constraint: each waits for the other's row. The database then
+    aborts one; saved again, it waits for the winner and meets the constraint as usual."""
+    for attempt in (1, 2):
+        try:
+            with transaction.atomic():
+                screening.save()
+            return
+        except OperationalError as exc:
+            if attempt == 2 or getattr(exc.__cause__, "sqlstate", None) != DEADLOCK:
+                raise
+            if screening._state.adding:
+                screening.pk = None
 
 
 def set_titles(screening: Screening, titles: list[Title]) -> None:
