@@ -158,7 +158,9 @@ class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAdminMix
     ]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_credits=Count("credits"))
+        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
+        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
     def credit_count(self, obj):
@@ -179,7 +181,9 @@ class OrganizationAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAd
     change_list_template = "admin/people/change_list_with_duplicates.html"
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_credits=Count("credits"))
+        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
+        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
     def credit_count(self, obj):
@@ -217,7 +221,9 @@ class RoleAdmin(StaffAdminMixin, admin.ModelAdmin):
     inlines = [RoleLabelInline]
 
     def get_queryset(self, request):
-        return super().get_queryset(request).annotate(num_credits=Count("credits"))
+        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
+        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
+        return queryset.order_by(*self.model._meta.ordering)
 
     @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
     def credit_count(self, obj):
