@@ -386,18 +386,20 @@ class CreditQuerySet(models.QuerySet):
             .order_by("role__department__order", "role__order", "order", "pk")
         )
 
-    def for_filmography(self):
+    def for_filmography(self, names: bool = True):
         """Preloads role, department, the credited title with its parent and grandparent
         (one query with joins), their localized names (three prefetches) and the
-        affiliations (one prefetch)."""
+        affiliations (one prefetch). ``names=False`` skips the names: ``filmography`` then
+        reads the names of the top-level works only (a person on 3,000 episodes of a few
+        series needs a few names, not 3,000)."""
+        names_of = (
+            ["title__localized_titles", "title__parent__localized_titles", "title__parent__parent__localized_titles"]
+            if names
+            else []
+        )
         return (
             self.select_related("role__department", "title__parent__parent", "person", "organization")
-            .prefetch_related(
-                "affiliations",
-                "title__localized_titles",
-                "title__parent__localized_titles",
-                "title__parent__parent__localized_titles",
-            )
+            .prefetch_related("affiliations", *names_of)
             .order_by("role__department__order", "role__order", "title__year", "pk")
         )
 

@@ -3,6 +3,7 @@ episodes' credits rolled up), by role and work on a person's or organisation's p
 
 from dataclasses import dataclass, field
 
+from django.db.models import prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -159,7 +160,7 @@ class WorkLine:
 
 def filmography(credits) -> list[RoleGroup]:
     """Roles → one line per top-level work (not one per episode), newest first. The credits
-    must come from ``Credit.objects.for_filmography()``."""
+    must come from ``Credit.objects.for_filmography()`` (with or without names)."""
     groups: dict[int, RoleGroup] = {}
     works: dict[tuple, WorkLine] = {}
     for credit in credits:
@@ -170,6 +171,8 @@ def filmography(credits) -> list[RoleGroup]:
             works[key] = WorkLine(work)
             group.lines.append(works[key])
         works[key].credits.append(credit)
+    # The works' own names, in one query unless the credits came with them.
+    prefetch_related_objects(list({line.work.pk: line.work for line in works.values()}.values()), "localized_titles")
     for group in groups.values():
         for line in group.lines:
             line.span = span(line.work, [c.title for c in line.credits])

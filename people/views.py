@@ -51,7 +51,7 @@ class PersonDetailView(SlugDetailMixin, DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         context["biography"], context["biography_language"] = person.biography()
-        context["filmography"] = filmography(Credit.objects.filter(person=person).for_filmography())
+        context["filmography"] = filmography(Credit.objects.filter(person=person).for_filmography(names=False))
         context["jsonld"] = person_jsonld(person, self.request)
         return context
 

@@ -63,8 +63,8 @@ def test_person_page_one_line_per_work_in_constant_queries(client, django_assert
         CreditFactory(title=EpisodeFactory(parent=season, number=number, year=2021), person=nils)
     # 1 person with portrait and nationality; 2 aliases; 3 relations; 4 relations to;
     # 5 credits with roles, titles, parents, grandparents; 6 affiliations;
-    # 7-9 localized titles of the titles, parents and grandparents
-    with django_assert_num_queries(9):
+    # 7 localized titles of the top-level works only (episodes and seasons show numbers)
+    with django_assert_num_queries(7):
         response = client.get(nils.get_absolute_url())
 
     page = text(response)
