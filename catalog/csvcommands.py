@@ -68,7 +68,8 @@ def count_lines(path) -> int:
 def import_file(command, name, path, *, dry_run=False, encoding=None, delimiter=None, undone=False) -> bool:
     """Import one file for a command: problems to stderr, summary to stdout; True if it went in.
     ``undone``: the caller rolls the import back (import_all --dry-run), the summary says so."""
-    progress = Progress(command.stderr._out, count_lines(path))
+    terminal = command.stderr._out  # the raw stream: OutputWrapper ends every write with a newline
+    progress = Progress(terminal, count_lines(path) if terminal.isatty() else None)
     with open(path, "rb") as stream:
         report = run_import(name, stream, dry_run=dry_run, encoding=encoding, delimiter=delimiter, progress=progress)
     progress.close()
@@ -100,7 +101,8 @@ def export_queryset(name, **filters):
 
 def export_file(command, name, stream, delimiter=",", **filters):
     resource, queryset = export_queryset(name, **filters)
-    progress = Progress(command.stderr._out, queryset.count() if command.stderr._out.isatty() else None)
+    terminal = command.stderr._out  # as in import_file
+    progress = Progress(terminal, queryset.count() if terminal.isatty() else None)
     rows = resource.export_rows(queryset)
     write_csv(_counting(rows, progress), stream, delimiter)
     progress.close()

@@ -571,9 +571,8 @@ class AfficheResource(resources.ModelResource):
     export_filters: dict[str, tuple[str, ...]] = {}
 
     class Meta:
-        skip_unchanged = True
-        clean_model_instances = True
-        store_instance = False
+        """Each resource names its ``model``, ``import_id_fields`` (the natural key) and
+        ``fields`` in file order; the engine below replaces import-export's import loop."""
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

@@ -46,3 +46,17 @@ def unique_slug(text: str, taken, max_length: int = 120) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+class NameKeyMixin:
+    """For models with an indexed ``name_key``: ``normalize`` of the field ``name_key_of``,
+    kept by ``save`` and by bulk writers that call ``fill_name_key`` (the CSV import)."""
+
+    name_key_of = "name"
+
+    def fill_name_key(self):
+        self.name_key = normalize(getattr(self, self.name_key_of))
+
+    def save(self, *args, **kwargs):
+        self.fill_name_key()
+        super().save(*args, **kwargs)

@@ -44,6 +44,19 @@ class NameSearchMixin:
         return queryset.search(search_term), False
 
 
+class CreditCountMixin:
+    """A "credits" column (people, organisations, roles)."""
+
+    def get_queryset(self, request):
+        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
+        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
+        return queryset.order_by(*self.model._meta.ordering)
+
+    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
+    def credit_count(self, obj):
+        return obj.num_credits
+
+
 class MergeAdminMixin:
     """ "Likely duplicates" page and a two-step merge (counts, then confirm)."""
 
@@ -139,7 +152,7 @@ class OrganizationLogoInline(StaffAdminMixin, admin.StackedInline):
 
 
 @admin.register(Person)
-class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, CreditCountMixin, MergeAdminMixin, admin.ModelAdmin):
     csv_resource = "people"
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
     list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
@@ -157,18 +170,11 @@ class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAdminMix
         (gettext_lazy("Elsewhere"), {"fields": [("imdb_id", "wikidata_id")]}),
     ]
 
-    def get_queryset(self, request):
-        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
-        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
-        return queryset.order_by(*self.model._meta.ordering)
-
-    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
-    def credit_count(self, obj):
-        return obj.num_credits
-
 
 @admin.register(Organization)
-class OrganizationAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAdminMixin, admin.ModelAdmin):
+class OrganizationAdmin(
+    StaffAdminMixin, CsvAdminMixin, NameSearchMixin, CreditCountMixin, MergeAdminMixin, admin.ModelAdmin
+):
     csv_resource = "organizations"
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -179,15 +185,6 @@ class OrganizationAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, MergeAd
     autocomplete_fields = ["country"]
     inlines = [OrganizationAliasInline, OrganizationLogoInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
-
-    def get_queryset(self, request):
-        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
-        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
-        return queryset.order_by(*self.model._meta.ordering)
-
-    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
-    def credit_count(self, obj):
-        return obj.num_credits
 
 
 @admin.register(Department)
@@ -212,22 +209,13 @@ class RoleLabelInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Role)
-class RoleAdmin(StaffAdminMixin, admin.ModelAdmin):
+class RoleAdmin(StaffAdminMixin, CreditCountMixin, admin.ModelAdmin):
     list_display = ["name_en", "name_fr", "department", "target", "is_cast", "schema_property", "credit_count"]
     list_filter = ["department", "target", "is_cast"]
     list_select_related = ["department"]
     search_fields = ["name_en", "name_fr", "labels__label"]
     prepopulated_fields = {"slug": ["name_en"]}
     inlines = [RoleLabelInline]
-
-    def get_queryset(self, request):
-        # Meta.ordering does not apply to a GROUP BY query: order it again for pagination.
-        queryset = super().get_queryset(request).annotate(num_credits=Count("credits"))
-        return queryset.order_by(*self.model._meta.ordering)
-
-    @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
-    def credit_count(self, obj):
-        return obj.num_credits
 
 
 @admin.register(Credit)

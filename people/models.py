@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.images import ImageRecord
 from catalog.language import in_language, localized
 from catalog.models import Country, Title, title_and_below, year_validators
-from catalog.text import normalize, search_terms
+from catalog.text import NameKeyMixin, normalize, search_terms
 from catalog.versioning import VersionedModel
 
 from .enums import CreditTarget, OrganizationKind, RelationKind
@@ -60,7 +60,7 @@ class OrganizationQuerySet(NamedQuerySet):
         return self.select_related("logo", "country").prefetch_related("aliases")
 
 
-class Person(VersionedModel):
+class Person(NameKeyMixin, VersionedModel):
     name = models.CharField(_("name"), max_length=200, help_text=_("As usually credited: “Cécile Ducrocq”."))
     sort_name = models.CharField(_("sort name"), max_length=200, blank=True, help_text=_("“Ducrocq, Cécile”"))
     slug = models.SlugField(_("slug"), max_length=120)
@@ -99,10 +99,6 @@ class Person(VersionedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.name_key = normalize(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("people:person_detail", kwargs={"slug": self.slug})
 
@@ -131,7 +127,7 @@ class Person(VersionedModel):
         return rows
 
 
-class Organization(VersionedModel):
+class Organization(NameKeyMixin, VersionedModel):
     name = models.CharField(_("name"), max_length=200)
     slug = models.SlugField(_("slug"), max_length=120)
     name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
@@ -163,10 +159,6 @@ class Organization(VersionedModel):
     def __str__(self):
         return self.name
 
-    def save(self, *args, **kwargs):
-        self.name_key = normalize(self.name)
-        super().save(*args, **kwargs)
-
     def get_absolute_url(self):
         return reverse("people:organization_detail", kwargs={"slug": self.slug})
 
@@ -196,7 +188,7 @@ class PersonPortrait(ImageRecord):
         return f"{self.person_id}"
 
 
-class Alias(models.Model):
+class Alias(NameKeyMixin, models.Model):
     """Another spelling of a name, and where it was seen ("Niels", numeridanse.tv)."""
 
     name = models.CharField(_("name"), max_length=200)
@@ -211,10 +203,6 @@ class Alias(models.Model):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = normalize(self.name)
-        super().save(*args, **kwargs)
 
 
 class PersonAlias(Alias):
@@ -345,8 +333,10 @@ class Role(VersionedModel):
         return localized(self, "name")
 
 
-class RoleLabel(models.Model):
+class RoleLabel(NameKeyMixin, models.Model):
     """A label met in press kits for a role: "Directed by", "Réalisé par", "Film Editing"."""
+
+    name_key_of = "label"
 
     role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="labels")
     label = models.CharField(_("label"), max_length=150)
@@ -366,10 +356,6 @@ class RoleLabel(models.Model):
 
     def __str__(self):
         return self.label
-
-    def save(self, *args, **kwargs):
-        self.name_key = normalize(self.label)
-        super().save(*args, **kwargs)
 
 
 class CreditQuerySet(models.QuerySet):

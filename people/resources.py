@@ -9,6 +9,7 @@ error. Roles are named by any of their labels, in either language.
 import itertools
 import re
 
+from django.core.exceptions import ValidationError
 from django.db.models.functions import Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
@@ -19,16 +20,18 @@ from catalog.csvio import (
     SEPARATOR,
     AfficheResource,
     ManyToManyColumn,
+    Problem,
     RelatedColumn,
     StrictIntegerWidget,
     computed,
     date,
     foreign,
     integer,
+    neutralise,
     text,
 )
 from catalog.models import Country, Title
-from catalog.text import normalize
+from catalog.text import normalize, unique_slug
 
 from .enums import RelationKind
 from .matching import match_names
@@ -76,13 +79,14 @@ class AliasesColumn(RelatedColumn):
         if not items:
             return
         self.alias_model.objects.filter(owner__in=[o.pk for o, _v in items]).delete()
-        self.alias_model.objects.bulk_create(
-            [
-                self.alias_model(owner=owner, name=name, seen_in=seen, name_key=normalize(name))
-                for owner, aliases in items
-                for name, seen in aliases
-            ]
-        )
+        aliases = [
+            self.alias_model(owner=owner, name=name, seen_in=seen)
+            for owner, spellings in items
+            for name, seen in spellings
+        ]
+        for alias in aliases:
+            alias.fill_name_key()
+        self.alias_model.objects.bulk_create(aliases)
 
 
 class RelationsColumn(RelatedColumn):
@@ -120,7 +124,7 @@ class RelationsColumn(RelatedColumn):
 
 def _name_key_before_write(items):
     for item in items:
-        item.instance.name_key = normalize(item.instance.name)
+        item.instance.fill_name_key()
 
 
 class PersonResource(AfficheResource):
@@ -180,8 +184,6 @@ class PersonResource(AfficheResource):
         ]
 
     def finish(self, report):
-        from catalog.csvio import Problem
-
         if not self.deferred_relations:
             return
         slugs = {slug for _line, _pk, pairs in self.deferred_relations for _kind, slug in pairs}
@@ -295,8 +297,6 @@ class NamedLookup:
             base = bases[key]
             slug = next((s for s in [base, *(f"{base}-{n}" for n in range(2, 10))] if s not in taken), None)
             if slug is None:
-                from catalog.text import unique_slug
-
                 slug = unique_slug(
                     spellings[0], lambda s: s in taken or self.model.objects.filter(slug__iexact=s).exists()
                 )
@@ -433,8 +433,6 @@ class CreditResource(AfficheResource):
     def export_rows(self, queryset=None, chunk_size=5000):
         """The credits table is the largest: read as plain values (no model instances), with
         the affiliations of each chunk in one more query. Same cells as the fields render."""
-        from catalog.csvio import neutralise
-
         fields = self.get_export_fields()
         yield [f.column_name for f in fields]
         queryset = (self.get_export_queryset() if queryset is None else queryset).order_by("pk")
@@ -516,8 +514,6 @@ class CreditResource(AfficheResource):
         return {self.key_of(credit): credit for credit in queryset}
 
     def validate(self, instance, bulk, errored=()):
-        from django.core.exceptions import ValidationError
-
         if not {"person", "organization"} & set(errored) and (instance.person_id is None) == (
             instance.organization_id is None
         ):

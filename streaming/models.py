@@ -20,7 +20,7 @@ from catalog.images import ImageRecord
 from catalog.language import localized
 from catalog.models import Country, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, price_constraints
-from catalog.text import normalize, search_terms
+from catalog.text import NameKeyMixin, search_terms
 from catalog.versioning import VersionedModel
 
 from .enums import (
@@ -65,7 +65,7 @@ class PlatformQuerySet(models.QuerySet):
         )
 
 
-class Platform(VersionedModel):
+class Platform(NameKeyMixin, VersionedModel):
     """A service where titles can be watched: POP – Paris Opera Play, OCS, a TV channel."""
 
     name = models.CharField(_("name"), max_length=120)
@@ -118,10 +118,6 @@ class Platform(VersionedModel):
 
     def __str__(self):
         return self.name
-
-    def save(self, *args, **kwargs):
-        self.name_key = normalize(self.name)
-        super().save(*args, **kwargs)
 
     def get_absolute_url(self):
         return reverse("streaming:platform_detail", kwargs={"slug": self.slug})
