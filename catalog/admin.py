@@ -20,6 +20,22 @@ from .pagination import AdminPaginator
 from .versioning import StaffAdminMixin
 
 
+class OptionalAutocompleteMixin:
+    """Autocomplete for relations to models that another app administers (the organisations):
+    each of ``optional_autocomplete_fields`` joins ``autocomplete_fields`` once its related
+    model is registered on this admin site, checked at request time so that no app depends on
+    the order in which the others are loaded."""
+
+    optional_autocomplete_fields: list[str] = []
+
+    def get_autocomplete_fields(self, request):
+        fields = list(super().get_autocomplete_fields(request))
+        for name in self.optional_autocomplete_fields:
+            if self.admin_site.is_registered(self.model._meta.get_field(name).related_model):
+                fields.append(name)
+        return fields
+
+
 @admin.register(Country, Language)
 class NamedCodeAdmin(StaffAdminMixin, admin.ModelAdmin):
     list_display = ["code", "name_en", "name_fr"]

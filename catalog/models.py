@@ -378,6 +378,14 @@ class Title(VersionedModel):
             node = node.parent
         return " – ".join(reversed(parts))
 
+    def root(self) -> "Title":
+        """The top-level work: the series of a season or an episode, the title itself otherwise.
+        Follows ``parent``: load ``parent__parent`` to walk up without a query."""
+        node = self
+        while node.parent_id is not None:
+            node = node.parent
+        return node
+
     def ancestors(self) -> list["Title"]:
         chain, node = [], self.parent
         while node is not None:

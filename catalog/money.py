@@ -3,7 +3,7 @@
 from decimal import Decimal
 
 from babel.numbers import format_currency
-from django.core.validators import MinValueValidator
+from django.core.validators import MinValueValidator, RegexValidator
 from django.db.models import CheckConstraint, Q
 from django.utils.translation import gettext_lazy as _
 
@@ -11,6 +11,9 @@ from .language import babel_locale
 
 # On every price field, so that the form says which field is wrong before the database would.
 PRICE_VALIDATORS = [MinValueValidator(Decimal(0), message=_("A price cannot be negative."))]
+
+# On every currency field and form field: an ISO 4217 code in capitals.
+currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as USD or EUR."))
 
 
 def price_constraints(prefix: str, currency_message=None) -> list[CheckConstraint]:

@@ -1,4 +1,5 @@
-"""Text normalisation shared by search, name matching, import and duplicate detection.
+"""Text shared by every app: normalisation for search, name matching, import and duplicate
+detection, slugs, and number ranges for labels ("episodes 1–3, 5").
 
 ``normalize("L'Opéra")`` and ``normalize("l opera")`` are both ``"l opera"``: case, accents,
 ligatures and punctuation do not count. Stored in indexed columns so that matching is a
@@ -8,6 +9,7 @@ query, never a Python loop over a table.
 import functools
 import re
 import unicodedata
+from itertools import groupby
 
 from django.utils.text import slugify
 
@@ -46,6 +48,16 @@ def unique_slug(text: str, taken, max_length: int = 120) -> str:
         n += 1
         slug = f"{base}-{n}"
     return slug
+
+
+def number_ranges(numbers) -> str:
+    """[1, 2, 3, 5, 6, 7] → "1–3, 5–7"; [1, 2] → "1–2"; [4] → "4". Repeats and ``None`` are left out."""
+    values = sorted({n for n in numbers if n is not None})
+    parts = []
+    for _key, run in groupby(enumerate(values), key=lambda pair: pair[1] - pair[0]):
+        run = [n for _i, n in run]
+        parts.append(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]))
+    return ", ".join(parts)
 
 
 class NameKeyMixin:

@@ -8,6 +8,18 @@ from .models import Collection, Title
 from .pagination import BoundedPaginationMixin
 
 
+class SlugIexactMixin:
+    """``get_object`` for detail views addressed by ``<slug>``: the row of ``get_queryset()``
+    whose slug matches whatever its case, or a 404."""
+
+    def get_object(self, queryset=None):
+        queryset = self.get_queryset() if queryset is None else queryset
+        try:
+            return queryset.get(slug__iexact=self.kwargs["slug"])
+        except queryset.model.DoesNotExist as exc:
+            raise Http404 from exc
+
+
 class HomeView(TemplateView):
     template_name = "catalog/home.html"
 
@@ -47,20 +59,12 @@ class TitleListView(BoundedPaginationMixin, FilterView):
         return context
 
 
-class TitleDetailView(DetailView):
+class TitleDetailView(SlugIexactMixin, DetailView):
     template_name = "catalog/title_detail.html"
     context_object_name = "title"
 
     def get_queryset(self):
         return Title.objects.for_detail()
-
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        slug = self.kwargs["slug"]
-        try:
-            return queryset.get(slug__iexact=slug)
-        except Title.DoesNotExist as exc:
-            raise Http404 from exc
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -8,21 +8,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.enums import TitleKind
+from catalog.text import number_ranges
 
 from .models import Credit
-
-
-def number_ranges(numbers) -> str:
-    """[1, 2, 3, 5] → "1–3, 5"."""
-    values = sorted({n for n in numbers if n is not None})
-    parts, start = [], None
-    for i, n in enumerate(values):
-        if start is None:
-            start = n
-        if i + 1 == len(values) or values[i + 1] != n + 1:
-            parts.append(str(start) if start == n else f"{start}–{n}")
-            start = None
-    return ", ".join(parts)
 
 
 def _plural_label(kind: str, numbers: list) -> str:
@@ -125,13 +113,6 @@ def title_rollup(title) -> list[DepartmentGroup]:
     return list(departments.values())
 
 
-def top_level(title):
-    node = title
-    while node.parent_id is not None:
-        node = node.parent
-    return node
-
-
 @dataclass
 class WorkLine:
     """One work in a filmography: the top-level title and what the person did on it."""
@@ -164,7 +145,7 @@ def filmography(credits) -> list[RoleGroup]:
     groups: dict[int, RoleGroup] = {}
     works: dict[tuple, WorkLine] = {}
     for credit in credits:
-        work = top_level(credit.title)
+        work = credit.title.root()
         group = groups.setdefault(credit.role_id, RoleGroup(credit.role))
         key = (credit.role_id, work.pk)
         if key not in works:

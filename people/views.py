@@ -1,23 +1,14 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.http import Http404
 from django.views.generic import DetailView, ListView
 
 from catalog.pagination import BoundedPaginationMixin
+from catalog.views import SlugIexactMixin
 
 from .jsonld import organization_jsonld, person_jsonld
 from .models import Credit, Organization, Person
 from .rollup import filmography
-
-
-class SlugDetailMixin:
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        try:
-            return queryset.get(slug__iexact=self.kwargs["slug"])
-        except queryset.model.DoesNotExist as exc:
-            raise Http404 from exc
 
 
 class PersonListView(BoundedPaginationMixin, ListView):
@@ -40,7 +31,7 @@ class PersonListView(BoundedPaginationMixin, ListView):
         return context
 
 
-class PersonDetailView(SlugDetailMixin, DetailView):
+class PersonDetailView(SlugIexactMixin, DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"
 
@@ -56,7 +47,7 @@ class PersonDetailView(SlugDetailMixin, DetailView):
         return context
 
 
-class OrganizationDetailView(SlugDetailMixin, DetailView):
+class OrganizationDetailView(SlugIexactMixin, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
 

@@ -7,21 +7,16 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog.admin import OptionalAutocompleteMixin
 from catalog.csvadmin import CsvAdminMixin
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
 from catalog.versioning import StaffAdminMixin
-from people.models import Organization
 
 from . import services
 from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
-
-
-def organisation_autocomplete(model_admin, fields):
-    """Organisations are administered by the people app; autocomplete them once it registers them."""
-    return fields if Organization in model_admin.admin_site._registry else []
 
 
 class RoomInline(StaffAdminMixin, admin.TabularInline):
@@ -62,15 +57,13 @@ class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
+class FestivalAdmin(StaffAdminMixin, OptionalAutocompleteMixin, admin.ModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
     autocomplete_fields = ["country"]
+    optional_autocomplete_fields = ["organizer"]
     prepopulated_fields = {"slug": ["name"]}
-
-    def get_autocomplete_fields(self, request):
-        return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["organizer"])]
 
 
 class SectionInline(StaffAdminMixin, admin.TabularInline):
@@ -152,7 +145,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, OptionalAutocompleteMixin, admin.ModelAdmin):
     csv_resource = "screenings"
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
@@ -160,6 +153,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     list_select_related = ["venue__parent", "edition__festival"]
     search_fields = ["label_en", "label_fr", "titles__original_title", "titles__localized_titles__text", "venue__name"]
     autocomplete_fields = ["edition", "section", "venue", "language", "subtitle_language"]
+    optional_autocomplete_fields = ["partners"]
     date_hierarchy = "local_date"
     ordering = ["-starts_at"]
     show_full_result_count = False
@@ -180,9 +174,6 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("titles__parent__parent")
-
-    def get_autocomplete_fields(self, request):
-        return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["partners"])]
 
     def get_search_results(self, request, queryset, search_term):
         """Titles through the title search (its text index, accents and case aside), labels and

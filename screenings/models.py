@@ -20,14 +20,13 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.language import localized
 from catalog.models import YEAR_VALIDATORS, Country, Language, Title, title_and_below
-from catalog.money import PRICE_VALIDATORS, price_constraints
+from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
 from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
 from .localtime import datetime_label, offset_label, time_label, validate_timezone
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as USD or EUR."))
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #8c1c13."))
 
 

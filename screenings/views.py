@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from catalog.models import Title
 from catalog.pagination import BoundedPaginationMixin
+from catalog.views import SlugIexactMixin
 
 from . import ical, jsonld
 from .filters import ScreeningFilter
@@ -68,7 +69,7 @@ class ScreeningDetailView(DetailView):
         return context
 
 
-class EditionDetailView(DetailView):
+class EditionDetailView(SlugIexactMixin, DetailView):
     """A festival edition's schedule day by day; ``/festivals/<festival slug>/`` goes to its
     latest edition."""
 
@@ -84,11 +85,8 @@ class EditionDetailView(DetailView):
                 raise
             return redirect(edition)
 
-    def get_object(self, queryset=None):
-        try:
-            return Edition.objects.for_page().get(slug__iexact=self.kwargs["slug"])
-        except Edition.DoesNotExist as exc:
-            raise Http404 from exc
+    def get_queryset(self):
+        return Edition.objects.for_page()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -98,7 +96,7 @@ class EditionDetailView(DetailView):
         return context
 
 
-class VenueDetailView(DetailView):
+class VenueDetailView(SlugIexactMixin, DetailView):
     """A venue (a building; a room's address leads to it) with its rooms' upcoming schedule and
     its latest past screenings."""
 
@@ -113,11 +111,8 @@ class VenueDetailView(DetailView):
             return redirect(self.object.get_absolute_url())
         return self.render_to_response(self.get_context_data(object=self.object))
 
-    def get_object(self, queryset=None):
-        try:
-            return Venue.objects.select_related("parent", "country").get(slug__iexact=self.kwargs["slug"])
-        except Venue.DoesNotExist as exc:
-            raise Http404 from exc
+    def get_queryset(self):
+        return Venue.objects.select_related("parent", "country")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

@@ -14,15 +14,14 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin import TitleAdmin
+from catalog.admin import OptionalAutocompleteMixin, TitleAdmin
 from catalog.csvadmin import CsvAdminMixin
 from catalog.models import Title
 from catalog.money import format_money
 from catalog.pagination import AdminPaginator
 from catalog.versioning import StaffAdminMixin
-from people.models import Organization
 
-from .availability import AVAILABLE, COMING, status_of
+from .availability import status_of
 from .forms import BatchReleaseForm, PlanForm
 from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo, today
 from .services import create_batch_release, plan_batch_release
@@ -49,23 +48,10 @@ class PlanInline(StaffAdminMixin, admin.StackedInline):
     ]
 
 
-class OrganizationAutocompleteMixin:
-    """Autocomplete for organisations once the people app registers their admin (checked at
-    request time, so that this app does not depend on the order the apps are merged in)."""
-
-    organization_fields: list[str] = []
-
-    def get_autocomplete_fields(self, request):
-        fields = list(super().get_autocomplete_fields(request))
-        if self.admin_site.is_registered(Organization):
-            fields += self.organization_fields
-        return fields
-
-
-class DeviceInline(StaffAdminMixin, OrganizationAutocompleteMixin, admin.TabularInline):
+class DeviceInline(StaffAdminMixin, OptionalAutocompleteMixin, admin.TabularInline):
     model = Device
     extra = 0
-    organization_fields = ["provider"]
+    optional_autocomplete_fields = ["provider"]
 
 
 class AudienceFigureInline(StaffAdminMixin, admin.TabularInline):
@@ -80,14 +66,14 @@ class PlatformLogoInline(StaffAdminMixin, admin.StackedInline):
 
 
 @admin.register(Platform)
-class PlatformAdmin(StaffAdminMixin, CsvAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
+class PlatformAdmin(StaffAdminMixin, CsvAdminMixin, OptionalAutocompleteMixin, admin.ModelAdmin):
     csv_resource = "platforms"
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
     list_filter = ["kind", "countries"]
     list_select_related = ["operator"]
     search_fields = ["name", "slug", "operator__name"]
     autocomplete_fields = ["countries"]
-    organization_fields = ["operator"]
+    optional_autocomplete_fields = ["operator"]
     prepopulated_fields = {"slug": ["name"]}
     inlines = [PlanInline, DeviceInline, AudienceFigureInline, PlatformLogoInline]
     fieldsets = [
@@ -227,8 +213,7 @@ class OfferAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
     @admin.display(description=_("today"))
     def window_status(self, obj):
-        status = status_of(obj, today())
-        return {AVAILABLE: _("available"), COMING: _("coming soon")}.get(status, _("ended"))
+        return status_of(obj, today()).label
 
     def get_urls(self):
         return [

@@ -5,36 +5,27 @@ Everything here works on offers already loaded; the queries live in ``OfferQuery
 
 import datetime
 from dataclasses import dataclass, field
-from itertools import groupby
 
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.enums import TitleKind
+from catalog.text import number_ranges
 
-from .enums import OFFER_TYPE_ORDER
+from .enums import OFFER_TYPE_ORDER, Availability
 from .models import Offer, today
 
-AVAILABLE, COMING, ENDED = "available", "coming", "ended"
+# The names the template tags import.
+AVAILABLE, COMING, ENDED = Availability.AVAILABLE, Availability.COMING, Availability.ENDED
 
 
-def number_ranges(numbers) -> str:
-    """[1, 2, 3, 5, 6, 7] → "1–3, 5–7"; [1, 2] → "1–2"; [4] → "4"."""
-    numbers = sorted(set(numbers))
-    parts = []
-    for _key, run in groupby(enumerate(numbers), key=lambda pair: pair[1] - pair[0]):
-        run = [n for _i, n in run]
-        parts.append(f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]))
-    return ", ".join(parts)
-
-
-def status_of(offer: Offer, on: datetime.date) -> str:
+def status_of(offer: Offer, on: datetime.date) -> Availability:
     if offer.available_from and offer.available_from > on:
-        return COMING
+        return Availability.COMING
     if offer.available_until and offer.available_until <= on:
-        return ENDED
-    return AVAILABLE
+        return Availability.ENDED
+    return Availability.AVAILABLE
 
 
 def offers_for_title(title) -> list[Offer]:
@@ -53,7 +44,7 @@ class Release:
     """Offers that differ only by episode: one row of a table, one line of "coming soon"."""
 
     offers: list[Offer]
-    status: str
+    status: Availability
     part_label: str = ""
     numbers: list[int] = field(default_factory=list)
 
@@ -64,10 +55,7 @@ class Release:
     @property
     def work(self):
         """The top-level work (the series of an episode); needs ``title__parent__parent`` loaded."""
-        work = self.offer.title
-        while work.parent_id:
-            work = work.parent
-        return work
+        return self.offer.title.root()
 
     @property
     def starts(self):
@@ -145,14 +133,14 @@ def schedule_summary(rels: list[Release]) -> str:
     """ "Episodes 1–2 available, 3–4 from 1 March 2026, 5–7 from 1 April 2026" for the
     episode releases of one platform."""
     pieces = []
-    available = sorted(n for r in rels if r.status == AVAILABLE for n in r.numbers)
+    available = sorted(n for r in rels if r.status == Availability.AVAILABLE for n in r.numbers)
     if available:
         pieces.append(_("%(numbers)s available") % {"numbers": number_ranges(available)})
     for release in sorted(rels, key=lambda r: (r.numbers[:1], r.starts or datetime.date.min)):
-        if not release.numbers or release.status == AVAILABLE:
+        if not release.numbers or release.status == Availability.AVAILABLE:
             continue
         numbers = number_ranges(release.numbers)
-        if release.status == COMING:
+        if release.status == Availability.COMING:
             pieces.append(_("%(numbers)s from %(date)s") % {"numbers": numbers, "date": date_label(release.starts)})
         else:
             pieces.append(_("%(numbers)s no longer available") % {"numbers": numbers})
@@ -172,7 +160,7 @@ def where_to_watch(title, on: datetime.date | None = None) -> dict:
     summary per platform of episode batches, what is coming soon and what has ended."""
     on = on or today()
     rels = releases(offers_for_title(title), on, page_title=title)
-    live = [r for r in rels if r.status != ENDED]
+    live = [r for r in rels if r.status != Availability.ENDED]
     by_country: dict[str, CountryOffers] = {}
     for release in sorted(
         live, key=lambda r: (r.offer.country.name, OFFER_TYPE_ORDER.index(r.offer.offer_type), r.platform.name)
@@ -190,12 +178,12 @@ def where_to_watch(title, on: datetime.date | None = None) -> dict:
                 release
             )
     for (platform, country, _type), group in platforms.items():
-        if any(r.status != AVAILABLE for r in group):
+        if any(r.status != Availability.AVAILABLE for r in group):
             summaries.append({"platform": platform, "country": country, "text": schedule_summary(group)})
     return {
         "countries": list(by_country.values()),
         "summaries": summaries,
-        "coming": sorted((r for r in rels if r.status == COMING), key=lambda r: r.starts),
-        "ended": [r for r in rels if r.status == ENDED],
+        "coming": sorted((r for r in rels if r.status == Availability.COMING), key=lambda r: r.starts),
+        "ended": [r for r in rels if r.status == Availability.ENDED],
         "on": on,
     }

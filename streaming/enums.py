@@ -66,6 +66,14 @@ class OfferType(models.TextChoices):
 OFFER_TYPE_ORDER = [t.value for t in OfferType]
 
 
+class Availability(models.TextChoices):
+    """Where an offer's window stands on a given day (``availability.status_of``)."""
+
+    AVAILABLE = "available", _("available")
+    COMING = "coming", _("coming soon")
+    ENDED = "ended", _("ended")
+
+
 class Quality(models.TextChoices):
     SD = "sd", "SD"
     HD = "hd", "HD"

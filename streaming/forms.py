@@ -6,9 +6,10 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog.enums import TitleKind
 from catalog.models import Country, Title
+from catalog.money import currency_validator
 
 from .enums import InstitutionKind, OfferType, Quality
-from .models import Offer, Plan, Platform, currency_validator
+from .models import Offer, Plan, Platform
 from .services import parse_batches
 
 

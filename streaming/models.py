@@ -8,7 +8,7 @@ import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
-from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import F, Prefetch, Q
 from django.db.models.functions import Lower
@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from catalog.images import ImageRecord
 from catalog.language import localized
 from catalog.models import Country, Title, title_and_below
-from catalog.money import PRICE_VALIDATORS, price_constraints
+from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
 from catalog.text import NameKeyMixin, search_terms
 from catalog.versioning import VersionedModel
 
@@ -35,7 +35,6 @@ from .enums import (
     Quality,
 )
 
-currency_validator = RegexValidator(r"^[A-Z]{3}$", _("Use a three-letter ISO 4217 code such as EUR."))
 CENTS = Decimal("0.01")
 
 

@@ -1,5 +1,6 @@
-from django.http import Http404
 from django.views.generic import DetailView, ListView
+
+from catalog.views import SlugIexactMixin
 
 from .availability import releases
 from .enums import AudienceMetric
@@ -7,15 +8,6 @@ from .models import Offer, Platform, today
 
 #: The platform page lists at most this many offers in each part; the rest is in the title list.
 CATALOGUE_LIMIT = 200
-
-
-class PlatformMixin:
-    def get_object(self, queryset=None):
-        queryset = self.get_queryset() if queryset is None else queryset
-        try:
-            return queryset.get(slug__iexact=self.kwargs["slug"])
-        except Platform.DoesNotExist as exc:
-            raise Http404 from exc
 
 
 class PlatformListView(ListView):
@@ -26,7 +18,7 @@ class PlatformListView(ListView):
         return Platform.objects.for_listing()
 
 
-class PlatformDetailView(PlatformMixin, DetailView):
+class PlatformDetailView(SlugIexactMixin, DetailView):
     """A platform: plans compared, conditions, devices, figures, catalogue now and coming soon."""
 
     template_name = "streaming/platform_detail.html"
