@@ -3,13 +3,11 @@
 import sys
 import time
 
-from django.core.management.base import CommandError
+from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Q
 
 from .csvio import RESOURCES, get_resource, run_import, write_csv
 
-#: Export filters of the command line: option → (help, {resource: lookup}). A resource
-#: without a lookup for a given option refuses it.
 #: Export filters of the command line: option → help. Each resource says which it accepts
 #: (``AfficheResource.export_filters``); the others refuse the option.
 EXPORT_FILTERS = {
@@ -21,10 +19,12 @@ EXPORT_FILTERS = {
 
 
 class Progress:
-    """A progress bar with rows per second on a terminal; silent when not a terminal."""
+    """A progress bar with rows per second on a terminal; silent when not a terminal.
+    ``stream``: a command's ``stderr`` or any text stream (standard error by default)."""
 
     def __init__(self, stream=None, total: int | None = None, label="rows"):
-        self.stream = stream or sys.stderr
+        stream = stream or sys.stderr
+        self.stream = stream if isinstance(stream, OutputWrapper) else OutputWrapper(stream)
         self.enabled = self.stream.isatty()
         self.total, self.label = total, label
         self.started = time.monotonic()
@@ -39,15 +39,19 @@ class Progress:
         if self.total:
             share = min(done / self.total, 1)
             bar = "█" * int(share * 30) + "·" * (30 - int(share * 30))
-            self.stream.write(f"\r{bar} {share:4.0%}  {done:,}/{self.total:,} {self.label}  {rate}   ")
+            self._write(f"\r{bar} {share:4.0%}  {done:,}/{self.total:,} {self.label}  {rate}   ")
         else:
-            self.stream.write(f"\r{done:,} {self.label}  {rate}   ")
-        self.stream.flush()
+            self._write(f"\r{done:,} {self.label}  {rate}   ")
 
     def close(self):
         if self.enabled:
-            self.stream.write("\n")
-            self.stream.flush()
+            self._write("\n")
+
+    def _write(self, text: str):
+        # No line ending added (the bar redraws its line) and no colour (a command's stderr
+        # is red on a terminal, and the bar is not an error).
+        self.stream.write(text, style_func=str, ending="")
+        self.stream.flush()
 
     @property
     def rate(self) -> str:
@@ -68,8 +72,7 @@ def count_lines(path) -> int:
 def import_file(command, name, path, *, dry_run=False, encoding=None, delimiter=None, undone=False) -> bool:
     """Import one file for a command: problems to stderr, summary to stdout; True if it went in.
     ``undone``: the caller rolls the import back (import_all --dry-run), the summary says so."""
-    terminal = command.stderr._out  # the raw stream: OutputWrapper ends every write with a newline
-    progress = Progress(terminal, count_lines(path) if terminal.isatty() else None)
+    progress = Progress(command.stderr, count_lines(path) if command.stderr.isatty() else None)
     with open(path, "rb") as stream:
         report = run_import(name, stream, dry_run=dry_run, encoding=encoding, delimiter=delimiter, progress=progress)
     progress.close()
@@ -101,8 +104,7 @@ def export_queryset(name, **filters):
 
 def export_file(command, name, stream, delimiter=",", **filters):
     resource, queryset = export_queryset(name, **filters)
-    terminal = command.stderr._out  # as in import_file
-    progress = Progress(terminal, queryset.count() if terminal.isatty() else None)
+    progress = Progress(command.stderr, queryset.count() if command.stderr.isatty() else None)
     rows = resource.export_rows(queryset)
     write_csv(_counting(rows, progress), stream, delimiter)
     progress.close()

@@ -452,10 +452,6 @@ def integer(column, attribute=None):
     return Field(attribute=attribute or column, column_name=column, widget=StrictIntegerWidget())
 
 
-def decimal_field(column, attribute=None):
-    return Field(attribute=attribute or column, column_name=column, widget=StrictDecimalWidget())
-
-
 def price(column, attribute=None):
     return Field(attribute=attribute or column, column_name=column, widget=PriceWidget())
 

@@ -227,7 +227,3 @@ LOGGING = {
         "axes": {"level": "WARNING", "propagate": True},
     },
 }
-
-# import-export: imports run in one transaction, all or nothing.
-IMPORT_EXPORT_USE_TRANSACTIONS = True
-IMPORT_EXPORT_SKIP_ADMIN_LOG = False

@@ -6,7 +6,7 @@ columns of the records and their aliases, so "Zoe" finds "Zoé", "CECILE DUCROCQ
 queries however many names are asked and however large the tables are.
 
 Used by paste credits (``people.parsing``), duplicate detection (``duplicates``), search
-(``NamedQuerySet.search`` for partial words) and, later, the CSV import.
+(``NamedQuerySet.search`` for partial words) and the CSV import (``people.resources``).
 """
 
 from collections import defaultdict
@@ -57,12 +57,6 @@ def match_names(model, names, fields: tuple[str, ...] = ()) -> dict[str, list]:
             found.update(by_key.get(key, {}))
         result[name] = sorted(found.values(), key=lambda r: r.pk)
     return result
-
-
-def find_one(model, name: str):
-    """The one record called ``name`` (or with that alias), else None (none or several)."""
-    matches = match_names(model, [name])[name]
-    return matches[0] if len(matches) == 1 else None
 
 
 @dataclass

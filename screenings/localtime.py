@@ -40,10 +40,6 @@ def _zone_names() -> set[str]:
     return _ZONES
 
 
-def timezone_choices() -> list[tuple[str, str]]:
-    return [(name, name) for name in sorted(_zone_names()) if "/" in name and not name.startswith(("Etc/", "SystemV/"))]
-
-
 def is_nonexistent(naive: datetime, tz: ZoneInfo) -> bool:
     """True for a wall time skipped when clocks go forward (2:30 am on a spring-forward night)."""
     aware = naive.replace(tzinfo=tz)

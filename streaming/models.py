@@ -279,10 +279,6 @@ class Plan(VersionedModel):
             return None
         return (self.price * (100 - self.discount_percent) / 100).quantize(CENTS, rounding=ROUND_HALF_UP)
 
-    @property
-    def is_free(self) -> bool:
-        return self.price is not None and self.price == 0
-
     def institution_labels(self) -> list[str]:
         labels = dict(InstitutionKind.choices)
         return [str(labels[k]) for k in self.institutions or [] if k in labels]
