@@ -62,9 +62,9 @@ DESIGN = """\
 - **Search**: titles are searched in the normalised `search_text` with the same substring
   semantics as before, through PostgreSQL's trigram GIN index (`pg_trgm`, which the role
   that owns the database can create on PostgreSQL 13+) and SQLite's FTS5 table with the
-  trigram tokenizer, kept in sync by triggers (`catalog/textsearch.py`, migration `0005`).
+  trigram tokenizer, kept in sync by triggers (`catalog/textsearch.py`, `catalog/migrations/0006`).
 - **Names**: people and organisations are searched in `name_key` on the record or an alias as
-  two `IN` sets, each read through a trigram GIN index on PostgreSQL (`people/migrations/0004`);
+  two `IN` sets, each read through a trigram GIN index on PostgreSQL (`people/migrations/0006`);
   an `OR` with a correlated `EXISTS` read every person. The credit, screening and offer admin
   searches go through the same name and title searches (`IN` on indexed keys) instead of a
   `LIKE` over a million joined rows; character names are no longer searched in the credits admin.

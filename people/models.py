@@ -28,7 +28,7 @@ class NamedQuerySet(models.QuerySet):
         alias_model = self.model.aliases.rel.related_model
         for term in search_terms(query):
             # Two IN sets, each read through the trigram index of its name_key on PostgreSQL
-            # (migration 0004); an OR with a correlated EXISTS would read every record.
+            # (migration 0006); an OR with a correlated EXISTS would read every record.
             named = self.model.objects.filter(name_key__contains=term).values("pk")
             aliased = alias_model.objects.filter(name_key__contains=term).values("owner_id")
             self = self.filter(Q(pk__in=named) | Q(pk__in=aliased))
