@@ -259,8 +259,9 @@ class Title(VersionedModel):
                 violation_error_message=_("Another title in this parent already has this number."),
             ),
             models.CheckConstraint(
-                condition=Q(kind__in=["season", "episode"], parent__isnull=False)
-                | Q(~Q(kind__in=["season", "episode"]), parent__isnull=True),
+                # The kinds that ``clean`` gives a parent (seasons, episodes), in that order.
+                condition=Q(kind__in=list(ALLOWED_PARENT_KINDS), parent__isnull=False)
+                | Q(~Q(kind__in=list(ALLOWED_PARENT_KINDS)), parent__isnull=True),
                 name="title_parent_matches_kind",
                 violation_error_message=_("Seasons and episodes need a parent; other works have none."),
             ),
@@ -476,7 +477,7 @@ class LocalizedTitle(models.Model):
             ),
             models.UniqueConstraint(
                 fields=["title", "language"],
-                condition=Q(kind="official"),
+                condition=Q(kind=LocalizedTitleKind.OFFICIAL),
                 name="one_official_title_per_language",
                 violation_error_message=_("A work has one official title per language."),
             ),
@@ -526,7 +527,7 @@ class ExternalId(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["source", "value"], name="external_id_unique"),
             models.UniqueConstraint(
-                fields=["title", "source"], condition=~Q(source="other"), name="one_external_id_per_source"
+                fields=["title", "source"], condition=~Q(source=ExternalSource.OTHER), name="one_external_id_per_source"
             ),
         ]
 

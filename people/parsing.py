@@ -65,7 +65,7 @@ class Row:
     notes: list[str] = field(default_factory=list)
     skipped: bool = False
     # Filled by resolve():
-    kind: str = ""  # "person" or "organization"
+    kind: str = ""  # once resolved: CreditTarget.PERSON or CreditTarget.ORGANIZATION
     match: Person | Organization | None = None
     affiliation_matches: list = field(default_factory=list)  # (name, record or None)
 
@@ -293,9 +293,10 @@ def resolve(rows: list[Row]) -> list[Row]:
     for row in credit_rows:
         target = row.role.target
         if target == CreditTarget.EITHER:
-            target = "organization" if organizations.get(row.name) and not people.get(row.name) else "person"
-        row.kind = "organization" if target == CreditTarget.ORGANIZATION else "person"
-        found = (organizations if row.kind == "organization" else people)[row.name]
+            only_organization = organizations.get(row.name) and not people.get(row.name)
+            target = CreditTarget.ORGANIZATION if only_organization else CreditTarget.PERSON
+        row.kind = CreditTarget.ORGANIZATION if target == CreditTarget.ORGANIZATION else CreditTarget.PERSON
+        found = (organizations if row.kind == CreditTarget.ORGANIZATION else people)[row.name]
         if len(found) > 1:
             names = ", ".join(f"{r.name} ({r.slug})" for r in found)
             row.problems.append(_("Matches several records: %(names)s. Merge them first.") % {"names": names})

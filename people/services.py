@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from catalog.text import normalize, unique_slug
 from catalog.versioning import versioned_update
 
+from .enums import CreditTarget
 from .models import Credit, Organization, OrganizationAlias, Person, PersonAlias, PersonRelation
 from .parsing import Row
 
@@ -52,9 +53,11 @@ def save_pasted_credits(title, rows: list[Row]) -> PasteResult:
             return match
         key = (kind, normalize(name))
         if key not in new_records:
-            model = Person if kind == "person" else Organization
+            model = Person if kind == CreditTarget.PERSON else Organization
             new_records[key] = _create(model, name)
-            (result.created_people if kind == "person" else result.created_organizations).append(new_records[key])
+            (result.created_people if kind == CreditTarget.PERSON else result.created_organizations).append(
+                new_records[key]
+            )
         return new_records[key]
 
     positions: dict[int, int] = {}
@@ -64,7 +67,7 @@ def save_pasted_credits(title, rows: list[Row]) -> PasteResult:
         credited = record_for(row.kind, row.name, row.match)
         positions[row.role.pk] = positions.get(row.role.pk, 0) + 1
         lookup = {"title": title, "role": row.role}
-        if row.kind == "person":
+        if row.kind == CreditTarget.PERSON:
             lookup |= {"person": credited, "character": row.character}
         else:
             lookup |= {"organization": credited}

@@ -14,6 +14,7 @@ from catalog.pagination import AdminPaginator
 from catalog.versioning import StaffAdminMixin
 
 from . import services
+from .enums import When
 from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
@@ -119,13 +120,13 @@ class WhenFilter(admin.SimpleListFilter):
     parameter_name = "when"
 
     def lookups(self, request, model_admin):
-        return [("upcoming", _("Upcoming")), ("past", _("Past"))]
+        return [(When.UPCOMING, When.UPCOMING.label), (When.PAST, When.PAST.label)]
 
     def queryset(self, request, queryset):
         now = timezone.now()
-        if self.value() == "upcoming":
+        if self.value() == When.UPCOMING:
             return queryset.filter(ends_at__gt=now)
-        if self.value() == "past":
+        if self.value() == When.PAST:
             return queryset.filter(ends_at__lte=now)
         return queryset
 

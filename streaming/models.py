@@ -408,7 +408,7 @@ class Offer(VersionedModel):
             ),
             *price_constraints("offer"),
             models.CheckConstraint(
-                condition=~Q(offer_type="live") | Q(live_at__isnull=False),
+                condition=~Q(offer_type=OfferType.LIVE) | Q(live_at__isnull=False),
                 name="offer_live_has_date",
                 violation_error_message=_("A live offer needs the date and time of the live show."),
             ),
