@@ -144,7 +144,9 @@ class ImageRecord(models.Model):
         abstract = True
 
     def save(self, *args, **kwargs):
-        upload = self.image.file if self.image and not self.image._committed else None
+        # A file not yet in storage is a new upload; ``_committed`` is how Django's own
+        # FileField.pre_save tells, and no public API says it.
+        upload = self.image.file if self.image and not self.image._committed else None  # noqa: SLF001
         if upload is not None:
             content, img = reencode(upload)
             self.image.save(content.name, content, save=False)

@@ -92,8 +92,8 @@ def title_credits(title) -> list[Credit]:
     """The credits of ``title`` and of its seasons and episodes: two queries, memoised on
     the title so that the page and its JSON-LD share them."""
     if not hasattr(title, "_people_credits"):
-        title._people_credits = list(Credit.objects.under(title).for_title_page())
-    return title._people_credits
+        title._people_credits = list(Credit.objects.under(title).for_title_page())  # noqa: SLF001
+    return title._people_credits  # noqa: SLF001
 
 
 def title_rollup(title) -> list[DepartmentGroup]:

@@ -35,7 +35,7 @@ def offers_for_title(title) -> list[Offer]:
     cached = getattr(title, "_streaming_offers", None)
     if cached is None:
         cached = list(Offer.objects.around(title).for_title_page().order_by("available_from", "pk"))
-        title._streaming_offers = cached
+        title._streaming_offers = cached  # noqa: SLF001
     return cached
 
 

@@ -108,13 +108,17 @@ def test_csv_admin_buttons_shown_by_permission(client):
 
 
 def _admins():
+    from django.apps import apps
     from django.contrib import admin
 
     from catalog.csvio import RESOURCES
 
+    registered = {
+        model: admin.site.get_model_admin(model) for model in apps.get_models() if admin.site.is_registered(model)
+    }
     found = {
         model_admin.csv_resource: model._meta
-        for model, model_admin in admin.site._registry.items()
+        for model, model_admin in registered.items()
         if getattr(model_admin, "csv_resource", "")
     }
     assert set(found) == set(RESOURCES), "every CSV resource has Import/Export buttons in the admin"
