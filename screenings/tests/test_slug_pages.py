@@ -7,27 +7,22 @@ from .factories import EditionFactory, VenueFactory
 pytestmark = pytest.mark.django_db
 
 
-def test_edition_page_whatever_the_case_of_its_slug(client):
-    edition = EditionFactory(slug="hollywood-2026")
+@pytest.mark.parametrize(
+    ("factory", "slug", "url", "name"),
+    [
+        (EditionFactory, "hollywood-2026", "/en/festivals/Hollywood-2026/", "edition"),
+        (VenueFactory, "egyptian-theatre", "/en/venues/Egyptian-Theatre/", "venue"),
+    ],
+)
+def test_page_whatever_the_case_of_its_slug(client, factory, slug, url, name):
+    record = factory(slug=slug)
 
-    response = client.get("/en/festivals/Hollywood-2026/")
-
-    assert response.status_code == 200
-    assert response.context["edition"] == edition
-
-
-def test_unknown_edition_slug_is_a_404(client):
-    assert client.get("/en/festivals/no-such-edition/").status_code == 404
-
-
-def test_venue_page_whatever_the_case_of_its_slug(client):
-    venue = VenueFactory(slug="egyptian-theatre")
-
-    response = client.get("/en/venues/Egyptian-Theatre/")
+    response = client.get(url)
 
     assert response.status_code == 200
-    assert response.context["venue"] == venue
+    assert response.context[name] == record
 
 
-def test_unknown_venue_slug_is_a_404(client):
-    assert client.get("/en/venues/no-such-venue/").status_code == 404
+@pytest.mark.parametrize("url", ["/en/festivals/no-such-edition/", "/en/venues/no-such-venue/"])
+def test_unknown_slug_is_a_404(client, url):
+    assert client.get(url).status_code == 404
