@@ -45,14 +45,9 @@ def span(root, titles) -> str:
     return "; ".join(parts)
 
 
-@dataclass
-class CreditLine:
-    """One person or organisation in one role, whatever the number of credits behind it."""
-
-    credited: object
-    role: object
-    credits: list = field(default_factory=list)
-    span: str = ""
+class CreditsSummary:
+    """What the ``credits`` of one line say: the characters played and the companies credited
+    with them, each once, in the credits' order."""
 
     @property
     def characters(self) -> list[str]:
@@ -65,6 +60,16 @@ class CreditLine:
             for org in credit.affiliations.all():
                 seen.setdefault(org.pk, org)
         return list(seen.values())
+
+
+@dataclass
+class CreditLine(CreditsSummary):
+    """One person or organisation in one role, whatever the number of credits behind it."""
+
+    credited: object
+    role: object
+    credits: list = field(default_factory=list)
+    span: str = ""
 
     @property
     def credited_as(self) -> str:
@@ -114,7 +119,7 @@ def title_rollup(title) -> list[DepartmentGroup]:
 
 
 @dataclass
-class WorkLine:
+class WorkLine(CreditsSummary):
     """One work in a filmography: the top-level title and what the person did on it."""
 
     work: object
@@ -122,21 +127,9 @@ class WorkLine:
     span: str = ""
 
     @property
-    def characters(self) -> list[str]:
-        return list(dict.fromkeys(c.character_name for c in self.credits if c.character_name))
-
-    @property
     def year(self):
         years = [c.title.year for c in self.credits if c.title.year] or [self.work.year]
         return min(y for y in years if y) if any(years) else None
-
-    @property
-    def affiliations(self) -> list:
-        seen = {}
-        for credit in self.credits:
-            for org in credit.affiliations.all():
-                seen.setdefault(org.pk, org)
-        return list(seen.values())
 
 
 def filmography(credits) -> list[RoleGroup]:
