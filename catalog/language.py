@@ -30,6 +30,15 @@ def in_language(obj, field: str, language: str | None = None) -> tuple[str, str]
     return "", language
 
 
+class LocalizedNameMixin:
+    """For models with ``name_en`` and ``name_fr``: ``name`` is the one in the current
+    language, or the other when it is empty."""
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
 def localized(obj, field: str, language: str | None = None) -> str:
     """The text of ``obj.<field>_<lang>`` in the visitor's language, else the other one."""
     return in_language(obj, field, language)[0]

@@ -17,7 +17,7 @@ from .enums import (
     TitleKind,
 )
 from .images import ImageRecord
-from .language import current_language, in_language, localized
+from .language import LocalizedNameMixin, current_language, in_language, localized
 from .text import normalize, search_terms
 from .textsearch import FTS_MATCH
 from .versioning import VersionedModel, versioned_update
@@ -32,7 +32,7 @@ def year_validators(earliest: int = 1800) -> list:
 YEAR_VALIDATORS = year_validators()
 
 
-class NamedCode(models.Model):
+class NamedCode(LocalizedNameMixin, models.Model):
     """An ISO code with its English and French names (seeded from CLDR by a migration)."""
 
     code = models.CharField(_("code"), max_length=8, primary_key=True)
@@ -45,10 +45,6 @@ class NamedCode(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class Country(NamedCode):
@@ -67,7 +63,7 @@ class Language(NamedCode):
         verbose_name_plural = _("languages")
 
 
-class Vocabulary(VersionedModel):
+class Vocabulary(LocalizedNameMixin, VersionedModel):
     """A term editors manage, with a slug and a name in each interface language."""
 
     slug = models.SlugField(_("slug"), max_length=80)
@@ -80,10 +76,6 @@ class Vocabulary(VersionedModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class Genre(Vocabulary):
@@ -556,7 +548,7 @@ class TitleImage(ImageRecord):
         return f"{self.get_kind_display()} – {self.title_id}"
 
 
-class Collection(VersionedModel):
+class Collection(LocalizedNameMixin, VersionedModel):
     """A list curated by editors: a playlist, a season's selection, a theme."""
 
     slug = models.SlugField(_("slug"), max_length=120)
@@ -576,10 +568,6 @@ class Collection(VersionedModel):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
     @property
     def description(self) -> str:

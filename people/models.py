@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
-from catalog.language import in_language, localized
+from catalog.language import LocalizedNameMixin, in_language
 from catalog.models import Country, Title, title_and_below, year_validators
 from catalog.text import NameKeyMixin, normalize, search_terms
 from catalog.versioning import VersionedModel
@@ -251,7 +251,7 @@ class PersonRelation(models.Model):
         return f"{self.person} – {self.get_kind_display()} – {self.other}"
 
 
-class Department(VersionedModel):
+class Department(LocalizedNameMixin, VersionedModel):
     """A group of roles, in page order: Directing, Writing, … Partners."""
 
     slug = models.SlugField(_("slug"), max_length=40)
@@ -268,10 +268,6 @@ class Department(VersionedModel):
     def __str__(self):
         return self.name
 
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
 
 class RoleQuerySet(models.QuerySet):
     def for_labels(self, labels):
@@ -285,7 +281,7 @@ class RoleQuerySet(models.QuerySet):
         return found
 
 
-class Role(VersionedModel):
+class Role(LocalizedNameMixin, VersionedModel):
     """What someone did on a work: Director, Producer, Actor, Sales agent…"""
 
     slug = models.SlugField(_("slug"), max_length=60)
@@ -327,10 +323,6 @@ class Role(VersionedModel):
             key = normalize(name)
             if key and not RoleLabel.objects.filter(name_key=key).exists():
                 RoleLabel.objects.create(role=self, label=name)
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 class RoleLabel(NameKeyMixin, models.Model):

@@ -18,7 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.language import localized
+from catalog.language import LocalizedNameMixin, localized
 from catalog.models import YEAR_VALIDATORS, Country, Language, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
 from catalog.versioning import VersionedModel, versioned_update
@@ -207,7 +207,7 @@ class Edition(VersionedModel):
         return self.city or self.festival.city
 
 
-class Section(models.Model):
+class Section(LocalizedNameMixin, models.Model):
     """A strand of an edition ("TV series", "Classics"), with a colour for the schedule."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
@@ -224,10 +224,6 @@ class Section(models.Model):
 
     def __str__(self):
         return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
 
 def _title_prefetch(prefix: str = "titles") -> Prefetch:

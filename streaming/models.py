@@ -17,7 +17,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.images import ImageRecord
-from catalog.language import localized
+from catalog.language import LocalizedNameMixin, localized
 from catalog.models import Country, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
 from catalog.text import NameKeyMixin, search_terms
@@ -202,7 +202,7 @@ class AudienceFigure(models.Model):
         return f"{self.get_metric_display()}: {self.value} ({self.stated_on})"
 
 
-class Plan(VersionedModel):
+class Plan(LocalizedNameMixin, VersionedModel):
     """A way to pay for a platform: a subscription, a gift card, a rental, a pass."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="plans")
@@ -267,10 +267,6 @@ class Plan(VersionedModel):
             raise ValidationError({"institutions": _("Unknown institution kinds: %s") % ", ".join(sorted(unknown))})
         if bool(self.discount_percent) != bool(self.discount_audience):
             raise ValidationError({"discount_audience": _("Give both the discount and who gets it.")})
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
 
     @property
     def discounted_price(self) -> Decimal | None:
