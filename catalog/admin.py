@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from . import extensions
 from .csvadmin import CsvAdminMixin
 from .models import (
     Collection,
@@ -109,9 +111,40 @@ class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         (_("Related"), {"fields": ["related"], "classes": ["collapse"]}),
     ]
 
+    change_form_template = "admin/catalog/title/change_form.html"
+
     def get_queryset(self, request):
         # __str__ names the parent and grandparent, so they come in the same query.
         return super().get_queryset(request).select_related("parent__parent")
+
+    # Other apps add inlines, actions and tools here through catalog.extensions.title_admin_parts,
+    # read at request time (they register after the admin has been discovered).
+
+    def get_inlines(self, request, obj):
+        added = [inline for part in extensions.title_admin_parts for inline in part.inlines]
+        return [*super().get_inlines(request, obj), *added]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions  # Django offers no actions there either
+        for part in extensions.title_admin_parts:
+            if not part.allows(request):
+                continue
+            for added in part.actions:
+                action = self.get_action(added, action_location)
+                if action is not None:
+                    actions[action.name] = action
+        return actions
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["title_tools"] = [
+                {"name": part.name, "label": part.link_label, "url": url}
+                for part in extensions.title_admin_parts
+                if part.link is not None and part.allows(request) and (url := part.link(obj))
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request, queryset, search_term):
         """Original and localized titles through the title search (its text index: accents and

@@ -7,7 +7,6 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.admin import TitleAdmin
 from catalog.csvadmin import CsvAdminMixin
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
@@ -308,8 +307,3 @@ class CreditInline(StaffAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("role", "person", "organization")
-
-
-# The title admin belongs to the catalog; credits are edited where a programmer expects them.
-TitleAdmin.inlines = [*TitleAdmin.inlines, CreditInline]
-TitleAdmin.change_form_template = "admin/people/title_change_form.html"

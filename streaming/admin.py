@@ -1,10 +1,6 @@
 """Platforms with their plans, devices and figures; offers, on their own and inline on titles;
-the batch-release tool.
-
-The offers inline and the "batch release" action are added to catalog's ``TitleAdmin`` from
-here, so that the catalog app does not import the streaming app: ``catalog.admin`` is loaded
-first (INSTALLED_APPS order), and a ModelAdmin reads ``inlines`` and ``actions`` at request time.
-"""
+the batch-release tool. The offers inline and the "batch release" action join the title admin
+through catalog.extensions (streaming.hooks)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,7 +10,6 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin import TitleAdmin
 from catalog.csvadmin import CsvAdminMixin
 from catalog.models import Title
 from catalog.money import format_money
@@ -301,7 +296,3 @@ class OfferInline(StaffAdminMixin, admin.TabularInline):
 def batch_release_action(modeladmin, request, queryset):
     title = queryset.first()
     return HttpResponseRedirect(f"{reverse('admin:streaming_offer_batch_release')}?title={title.pk}")
-
-
-TitleAdmin.inlines = [*TitleAdmin.inlines, OfferInline]
-TitleAdmin.actions = [*(TitleAdmin.actions or []), batch_release_action]

@@ -7,7 +7,7 @@ from django.contrib import admin
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
-from catalog.roles import EDITOR, PROGRAMMER, REFERENCE_MODELS, ROLES, VIEWER
+from catalog.roles import EDITOR, PROGRAMMER, REFERENCE_MODELS, VIEWER, roles
 
 from .adminforms import form_data
 
@@ -24,7 +24,7 @@ def allowed(user: str, model, action: str) -> bool:
     if user == "anonymous":
         return False
     opts = model._meta
-    actions = ROLES[user].get(opts.app_label, ())
+    actions = roles()[user].get(opts.app_label, ())
     if f"{opts.app_label}.{opts.model_name}" in REFERENCE_MODELS:
         actions = ("view",)
     return action in actions
