@@ -17,6 +17,7 @@ module imported twice registers once). docs/architecture.md maps who registers w
 """
 
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar
 
@@ -51,6 +52,17 @@ class Registry(Generic[T]):  # noqa: UP046 - a plain Generic reads fine next to 
 
     def names(self) -> list[str]:
         return [entry.name for entry in self]
+
+    @contextmanager
+    def override(self, *entries: T):
+        """Only ``entries`` are registered inside the block (tests: a page without the other
+        apps' sections, or with one of them)."""
+        saved = self._entries
+        self._entries = {entry.name: entry for entry in entries}
+        try:
+            yield self
+        finally:
+            self._entries = saved
 
 
 # --- Public pages -------------------------------------------------------------------------

@@ -103,7 +103,9 @@ def test_catalog_templates_load_no_other_app_tag_library():
             for match in LOAD.finditer(path.read_text(encoding="utf-8")):
                 words = match.group(1).split()
                 libraries = words[words.index("from") + 1 :] if "from" in words else words
-                offences += [f"{path.relative_to(ROOT)} loads {lib} ({foreign[lib]})" for lib in libraries if lib in foreign]
+                offences += [
+                    f"{path.relative_to(ROOT)} loads {lib} ({foreign[lib]})" for lib in libraries if lib in foreign
+                ]
     assert offences == []
 
 
