@@ -135,9 +135,9 @@ def _without(fields, names):
     kept = []
     for field in fields:
         if isinstance(field, list | tuple):
-            line = [name for name in field if name not in names]
+            line = tuple(name for name in field if name not in names)
             if line:
-                kept.append(type(field)(line))
+                kept.append(line)
         elif field not in names:
             kept.append(field)
     return kept
