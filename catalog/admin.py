@@ -4,7 +4,7 @@ from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
 from . import extensions
-from .csvadmin import CsvAdminMixin
+from .admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
 from .models import (
     Collection,
     CollectionItem,
@@ -19,18 +19,17 @@ from .models import (
     TitleImage,
 )
 from .pagination import AdminPaginator
-from .versioning import StaffAdminMixin
 
 
 @admin.register(Country, Language)
-class NamedCodeAdmin(StaffAdminMixin, admin.ModelAdmin):
+class NamedCodeAdmin(AfficheModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en", "name_fr"]
     ordering = ["name_en"]
 
 
 @admin.register(Genre, Theme)
-class VocabularyAdmin(StaffAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(AfficheModelAdmin):
     list_display = ["name_en", "name_fr", "slug", "title_count"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -43,29 +42,29 @@ class VocabularyAdmin(StaffAdminMixin, admin.ModelAdmin):
         return obj.num_titles
 
 
-class LocalizedTitleInline(StaffAdminMixin, admin.TabularInline):
+class LocalizedTitleInline(AfficheTabularInline):
     model = LocalizedTitle
     extra = 1
     autocomplete_fields = ["language"]
 
 
-class ContentRatingInline(StaffAdminMixin, admin.TabularInline):
+class ContentRatingInline(AfficheTabularInline):
     model = ContentRating
     extra = 0
 
 
-class ExternalIdInline(StaffAdminMixin, admin.TabularInline):
+class ExternalIdInline(AfficheTabularInline):
     model = ExternalId
     extra = 0
 
 
-class TitleImageInline(StaffAdminMixin, admin.StackedInline):
+class TitleImageInline(AfficheStackedInline):
     model = TitleImage
     extra = 0
     fields = [("image", "kind", "order"), ("alt_en", "alt_fr"), "credit"]
 
 
-class ChildInline(StaffAdminMixin, admin.TabularInline):
+class ChildInline(AfficheTabularInline):
     """Seasons of a series, episodes of a season, edited in place."""
 
     model = Title
@@ -79,7 +78,7 @@ class ChildInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Title)
-class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class TitleAdmin(AfficheModelAdmin):
     csv_resource = "titles"
     list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
     list_filter = ["kind", "genres", "year"]
@@ -157,14 +156,14 @@ class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         return queryset.filter(found), False
 
 
-class CollectionItemInline(StaffAdminMixin, admin.TabularInline):
+class CollectionItemInline(AfficheTabularInline):
     model = CollectionItem
     extra = 1
     autocomplete_fields = ["title"]
 
 
 @admin.register(Collection)
-class CollectionAdmin(StaffAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(AfficheModelAdmin):
     list_display = ["name_en", "name_fr", "is_published", "order", "item_count"]
     list_filter = ["is_published"]
     search_fields = ["name_en", "name_fr", "slug"]

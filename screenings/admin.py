@@ -7,10 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.csvadmin import CsvAdminMixin
+from catalog.admin_base import AfficheModelAdmin, AfficheTabularInline
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
-from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from . import services
@@ -24,7 +23,7 @@ def organisation_autocomplete(model_admin, fields):
     return fields if Organization in model_admin.admin_site._registry else []
 
 
-class RoomInline(StaffAdminMixin, admin.TabularInline):
+class RoomInline(AfficheTabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
@@ -35,7 +34,7 @@ class RoomInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class VenueAdmin(AfficheModelAdmin):
     csv_resource = "venues"
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
     list_filter = ["country", "timezone"]
@@ -62,7 +61,7 @@ class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
+class FestivalAdmin(AfficheModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
@@ -73,13 +72,13 @@ class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
         return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["organizer"])]
 
 
-class SectionInline(StaffAdminMixin, admin.TabularInline):
+class SectionInline(AfficheTabularInline):
     model = Section
     extra = 1
     fields = ["name_en", "name_fr", "colour", "order"]
 
 
-class ScreeningInline(StaffAdminMixin, admin.TabularInline):
+class ScreeningInline(AfficheTabularInline):
     """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
 
     model = Screening
@@ -101,7 +100,7 @@ class ScreeningInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class EditionAdmin(AfficheModelAdmin):
     csv_resource = "festivals"
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
@@ -152,7 +151,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class ScreeningAdmin(AfficheModelAdmin):
     csv_resource = "screenings"
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
@@ -282,7 +281,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(StaffAdminMixin, admin.ModelAdmin):
+class SectionAdmin(AfficheModelAdmin):
     list_display = ["name_en", "edition", "order", "colour"]
     list_select_related = ["edition__festival"]
     search_fields = ["name_en", "name_fr", "edition__slug"]
