@@ -5,10 +5,12 @@ pytest-django's live server; ``make test-browser`` runs them. They fail, never s
 when Chromium is missing: a skipped browser test would hide a broken feature.
 """
 
+import io
 import os
 from pathlib import Path
 
 import pytest
+from django.core.management import call_command
 from django.utils import translation
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -43,6 +45,12 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def demo(db):
+    """The whole demo (the four reference documents), as `make run` loads it."""
+    call_command("load_demo", stdout=io.StringIO())
 
 
 @pytest.fixture(scope="session")

@@ -6,7 +6,7 @@ import time
 from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Q
 
-from .csvio import RESOURCES, get_resource, run_import, write_csv
+from .csvio import get_resource, run_import, write_csv
 
 #: Export filters of the command line: option → help. Each resource says which it accepts
 #: (``AfficheResource.export_filters``); the others refuse the option.
@@ -115,7 +115,3 @@ def _counting(rows, progress, every=5000):
         if n and n % every == 0:
             progress(n)
         yield row
-
-
-def resource_names() -> list[str]:
-    return list(RESOURCES)

@@ -7,11 +7,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.admin import OptionalAutocompleteMixin
-from catalog.csvadmin import CsvAdminMixin
+from catalog.admin_base import AfficheModelAdmin, AfficheTabularInline, OptionalAutocompleteMixin
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
-from catalog.versioning import StaffAdminMixin
 
 from . import services
 from .enums import When
@@ -20,7 +18,7 @@ from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
 
-class RoomInline(StaffAdminMixin, admin.TabularInline):
+class RoomInline(AfficheTabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
@@ -31,7 +29,7 @@ class RoomInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class VenueAdmin(AfficheModelAdmin):
     csv_resource = "venues"
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
     list_filter = ["country", "timezone"]
@@ -58,7 +56,7 @@ class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(StaffAdminMixin, OptionalAutocompleteMixin, admin.ModelAdmin):
+class FestivalAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
@@ -67,13 +65,13 @@ class FestivalAdmin(StaffAdminMixin, OptionalAutocompleteMixin, admin.ModelAdmin
     prepopulated_fields = {"slug": ["name"]}
 
 
-class SectionInline(StaffAdminMixin, admin.TabularInline):
+class SectionInline(AfficheTabularInline):
     model = Section
     extra = 1
     fields = ["name_en", "name_fr", "colour", "order"]
 
 
-class ScreeningInline(StaffAdminMixin, admin.TabularInline):
+class ScreeningInline(AfficheTabularInline):
     """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
 
     model = Screening
@@ -95,7 +93,7 @@ class ScreeningInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class EditionAdmin(AfficheModelAdmin):
     csv_resource = "festivals"
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
@@ -146,7 +144,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, OptionalAutocompleteMixin, admin.ModelAdmin):
+class ScreeningAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
     csv_resource = "screenings"
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
@@ -274,7 +272,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, OptionalAutocompleteMixin, 
 
 
 @admin.register(Section)
-class SectionAdmin(StaffAdminMixin, admin.ModelAdmin):
+class SectionAdmin(AfficheModelAdmin):
     list_display = ["name_en", "edition", "order", "colour"]
     list_select_related = ["edition__festival"]
     search_fields = ["name_en", "name_fr", "edition__slug"]

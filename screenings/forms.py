@@ -14,6 +14,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin_base import AfficheModelForm
 from catalog.models import Title
 
 from .enums import AmbiguousChoice
@@ -89,7 +90,7 @@ class OrderedTitlesField(forms.ModelMultipleChoiceField):
         return [by_pk[str(v)] for v in dict.fromkeys(value or []) if str(v) in by_pk]
 
 
-class LocalTimesForm(forms.ModelForm):
+class LocalTimesForm(AfficheModelForm):
     """Start and end typed in the venue's zone; the room rule checked under the room's lock."""
 
     starts = LocalDateTimeField(label=_("Starts (venue's local time)"))

@@ -4,6 +4,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin_base import AfficheModelForm
 from catalog.enums import TitleKind
 from catalog.models import Country, Title
 from catalog.money import currency_validator
@@ -13,7 +14,7 @@ from .models import Offer, Plan, Platform
 from .services import parse_batches
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(AfficheModelForm):
     institutions = forms.MultipleChoiceField(
         label=_("for institutions"),
         choices=InstitutionKind.choices,

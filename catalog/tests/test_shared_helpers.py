@@ -10,7 +10,7 @@ from django.core.management.base import OutputWrapper
 from django.http import Http404
 from django.views.generic import DetailView
 
-from catalog.admin import OptionalAutocompleteMixin
+from catalog.admin_base import OptionalAutocompleteMixin
 from catalog.csvcommands import Progress
 from catalog.models import Title
 from catalog.text import number_ranges

@@ -22,7 +22,7 @@ def edited_models():
         (
             (model._meta.label, model)
             for model in apps.get_models()
-            if model._meta.app_label in APPS and admin.site.is_registered(model)
+            if admin.site.is_registered(model) and model._meta.app_label in APPS
         ),
         key=lambda pair: pair[0],
     )
