@@ -14,7 +14,7 @@ from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from . import services
-from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
+from .forms import DuplicateForm, EditionScreeningForm, EditionScreeningFormSet, PostponeForm, ScreeningForm
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
@@ -84,6 +84,7 @@ class ScreeningInline(StaffAdminMixin, admin.TabularInline):
 
     model = Screening
     form = EditionScreeningForm
+    formset = EditionScreeningFormSet  # the rows of one save go through services.save_screenings
     extra = 1
     fields = ["venue", "starts", "ends", "section", "label_en", "status"]
     autocomplete_fields = ["venue"]
@@ -220,9 +221,14 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Cancel the selected screenings (they stay listed, marked cancelled)"))
     def cancel_action(self, request, queryset):
         count = 0
-        for screening in queryset.select_related("venue"):
-            services.cancel(screening)
-            count += 1
+        try:
+            with transaction.atomic():
+                for screening in queryset.select_related("venue"):
+                    services.cancel(screening)
+                    count += 1
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d screening cancelled.", "%(count)d screenings cancelled.", count) % {"count": count},
@@ -233,11 +239,9 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         form = DuplicateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    copies = [
-                        services.duplicate(s, form.cleaned_data["on_date"], form.cleaned_data["venue"])
-                        for s in queryset.select_related("venue")
-                    ]
+                copies = services.duplicate_all(
+                    queryset.select_related("venue"), form.cleaned_data["on_date"], form.cleaned_data["venue"]
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
