@@ -266,7 +266,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
                 new_start = make_local_aware(naive, screening.venue.timezone, choice)
                 services.postpone(screening, new_start)
             except ValidationError as error:
-                form.add_error("starts", error)
+                form.add_error("starts", error.messages)  # the model's too (a room taken), beside the start
             else:
                 self.message_user(request, _("Screening postponed; the first planned start is kept."))
                 return None

@@ -62,8 +62,9 @@ class Booking:
 
 
 def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
-    """Pairs ``(screening, other)`` of ``screenings`` (one save) that would share a room:
-    ``other`` comes earlier in ``screenings``. Only room-blocking ones with both times count;
+    """Pairs ``(screening, other)`` of ``screenings`` (one save) that would share a room,
+    ``other`` starting first (or, at the same start, coming first): the message for
+    ``screening`` names ``other``. Only room-blocking ones with a venue and both times count;
     the database is not read (``Screening.check_room_is_free`` compares with it)."""
     position = {id(s): index for index, s in enumerate(screenings)}
     by_room = defaultdict(list)
@@ -74,12 +75,11 @@ def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
     pairs = []
     for booked in by_room.values():
         booked.sort(key=lambda s: s.starts_at)
-        for index, first in enumerate(booked):
-            for second in booked[index + 1 :]:
-                if second.starts_at >= first.ends_at:
+        for index, other in enumerate(booked):
+            for screening in booked[index + 1 :]:
+                if screening.starts_at >= other.ends_at:
                     break
-                earlier, later = sorted((first, second), key=lambda s: position[id(s)])
-                pairs.append((later, earlier))
+                pairs.append((screening, other))
     return sorted(pairs, key=lambda pair: position[id(pair[0])])
 
 
