@@ -492,11 +492,12 @@ class ScreeningResource(AfficheResource):
 
     def save_one(self, item):
         """Row by row (``bulk`` stays off) through the screenings' one write path, which checks
-        the room again under its lock; the titles and partners cells are written with it."""
+        the room again under its lock (the row has just passed ``full_clean``); the titles and
+        partners cells are written with it."""
         related = dict(item.related)
         titles = related.pop("titles", None)
         links = {self.related_columns[column].attribute: list(values) for column, values in related.items()}
-        save_screenings([Booking(item.instance, None if titles is None else list(titles), links)])
+        save_screenings([Booking(item.instance, None if titles is None else list(titles), links)], validated=True)
 
     def get_export_queryset(self):
         return (

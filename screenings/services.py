@@ -84,13 +84,14 @@ def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
 
 
 @transaction.atomic
-def save_screenings(bookings: list[Booking]) -> list[Screening]:
+def save_screenings(bookings: list[Booking], *, validated: bool = False) -> list[Screening]:
     """Validates and saves every booking's screening with its titles and links, all or none.
 
     The one write path of screenings. An empty ``ends_at`` is the start plus the titles'
     summed runtimes. The rooms are locked, then each screening is validated (``full_clean``:
     its fields, and the room against the database) and the set against itself; a
-    ValidationError names the conflicting screening.
+    ValidationError names the conflicting screening. ``validated``: the caller has just run
+    ``full_clean`` (the CSV import, row by row), so only the room is checked again, under the lock.
     """
     bookings = list(bookings)
     for booking in bookings:
@@ -103,7 +104,10 @@ def save_screenings(bookings: list[Booking]) -> list[Screening]:
     for venue_id in sorted({b.screening.venue_id for b in bookings if b.screening.venue_id}):
         lock_room(venue_id)
     for booking in bookings:
-        booking.screening.full_clean()
+        if validated:
+            booking.screening.check_room_is_free()
+        else:
+            booking.screening.full_clean()
     pairs = overlaps_within([b.screening for b in bookings])
     if pairs:
         other = pairs[0][1]
