@@ -845,8 +845,8 @@ class AfficheResource(resources.ModelResource):
             transaction.savepoint_commit(point)
 
     def save_one(self, item: Pending):
-        """Write one row's record and its related values; a resource whose model has a write
-        service (screenings) calls it here instead."""
+        """Write one row's record and its related values; a resource whose model has its own
+        write service calls that service here instead."""
         item.instance.save()
         self.write_related([item])
 
