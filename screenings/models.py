@@ -254,6 +254,10 @@ def programme_name(titles: list[Title], localized: bool = True) -> str:
     return " + ".join(t.full_title(localized=localized) for t in titles)
 
 
+#: The room-overlap constraint (``constraints.RoomOverlapConstraint``); services turns its refusal into a message.
+OVERLAP_CONSTRAINT = "screening_no_overlap_in_room"
+
+
 class ScreeningQuerySet(models.QuerySet):
     def blocking(self):
         """Screenings that occupy their room (``ROOM_BLOCKING_STATUSES``)."""
@@ -369,7 +373,7 @@ class Screening(VersionedModel):
             *price_constraints("screening", currency_message=_("Give the currency of the price.")),
             # The overlap rule: an exclusion constraint on PostgreSQL, no SQL elsewhere (see
             # screenings.constraints); its statuses are the ones check_room_is_free uses.
-            RoomOverlapConstraint(name="screening_no_overlap_in_room", condition=Q(status__in=ROOM_BLOCKING_STATUSES)),
+            RoomOverlapConstraint(name=OVERLAP_CONSTRAINT, condition=Q(status__in=ROOM_BLOCKING_STATUSES)),
         ]
         indexes = [
             models.Index(fields=["venue", "starts_at"], name="screening_venue_start"),

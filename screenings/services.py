@@ -28,9 +28,7 @@ from catalog.models import Title
 
 from .enums import ROOM_BLOCKING_STATUSES, ScreeningStatus
 from .localtime import fold_choice, make_local_aware
-from .models import Screening, ScreeningTitle, Venue, conflict_message
-
-OVERLAP_CONSTRAINT = "screening_no_overlap_in_room"
+from .models import OVERLAP_CONSTRAINT, Screening, ScreeningTitle, Venue, conflict_message
 
 
 def running_time(titles) -> timedelta:
