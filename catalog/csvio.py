@@ -813,8 +813,7 @@ class AfficheResource(resources.ModelResource):
         try:
             if validate:
                 item.instance.full_clean()
-            item.instance.save()
-            self.write_related([item])
+            self.save_one(item)
             self.after_write([item])
         except ValidationError as exc:
             transaction.savepoint_rollback(point)
@@ -826,6 +825,12 @@ class AfficheResource(resources.ModelResource):
             report.problems.append(Problem(item.line, "", "", _("Refused by the database: %(e)s") % {"e": exc}))
         else:
             transaction.savepoint_commit(point)
+
+    def save_one(self, item: Pending):
+        """Write one row's record and its related values; a resource whose model has its own
+        write service calls that service here instead."""
+        item.instance.save()
+        self.write_related([item])
 
     def write_related(self, items: list[Pending]):
         for column, handler in self.related_columns.items():

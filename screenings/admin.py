@@ -13,7 +13,7 @@ from catalog.pagination import AdminPaginator
 
 from . import services
 from .enums import When
-from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
+from .forms import DuplicateForm, EditionScreeningForm, EditionScreeningFormSet, PostponeForm, ScreeningForm
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
@@ -76,6 +76,7 @@ class ScreeningInline(AfficheTabularInline):
 
     model = Screening
     form = EditionScreeningForm
+    formset = EditionScreeningFormSet  # the rows of one save go through services.save_screenings
     extra = 1
     fields = ["venue", "starts", "ends", "section", "label_en", "status"]
     autocomplete_fields = ["venue"]
@@ -210,9 +211,14 @@ class ScreeningAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
     @admin.action(description=_("Cancel the selected screenings (they stay listed, marked cancelled)"))
     def cancel_action(self, request, queryset):
         count = 0
-        for screening in queryset.select_related("venue"):
-            services.cancel(screening)
-            count += 1
+        try:
+            with transaction.atomic():
+                for screening in queryset.select_related("venue"):
+                    services.cancel(screening)
+                    count += 1
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d screening cancelled.", "%(count)d screenings cancelled.", count) % {"count": count},
@@ -223,11 +229,9 @@ class ScreeningAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
         form = DuplicateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    copies = [
-                        services.duplicate(s, form.cleaned_data["on_date"], form.cleaned_data["venue"])
-                        for s in queryset.select_related("venue")
-                    ]
+                copies = services.duplicate_all(
+                    queryset.select_related("venue"), form.cleaned_data["on_date"], form.cleaned_data["venue"]
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
@@ -252,7 +256,7 @@ class ScreeningAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
                 new_start = make_local_aware(naive, screening.venue.timezone, choice)
                 services.postpone(screening, new_start)
             except ValidationError as error:
-                form.add_error("starts", error)
+                form.add_error("starts", error.messages)  # the model's too (a room taken), beside the start
             else:
                 self.message_user(request, _("Screening postponed; the first planned start is kept."))
                 return None
