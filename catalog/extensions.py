@@ -205,3 +205,34 @@ class RolePermissions:
 
 
 role_permissions: Registry[RolePermissions] = Registry("staff roles' permissions per app")
+
+
+# --- Shorthands for an app's hooks.py ------------------------------------------------------
+
+
+def section(registry: Registry[Section], template: str, *, name: str = "", **options):
+    """Registers the decorated function as the ``context`` of a section of ``registry``::
+
+    @extensions.section(extensions.home_sections, "people/includes/x.html", slot="aside", queries=2)
+    def people(request): ...
+    """
+
+    def decorate(context):
+        registry.register(Section(name or context.__name__, template, context, **options))
+        return context
+
+    return decorate
+
+
+def register_data(app_label: str, *, order: int, csv=(), demo=None, generate=None, sizes=None, roles=None):
+    """One app's data parts at once: its CSV resources (``[(name, Resource), …]``, imported in
+    this order), its demo loader, its generator with its reference ``sizes``, and ``{role:
+    actions}``. ``order`` places the app among the others (dependencies first)."""
+    for position, (name, resource) in enumerate(csv):
+        csv_resources.register(CsvResource(name, resource, order=order + position))
+    if demo is not None:
+        demo_loaders.register(DataStep(app_label, demo, order=order))
+    if generate is not None:
+        catalogue_generators.register(DataStep(app_label, generate, order=order, sizes=sizes or {}))
+    if roles is not None:
+        role_permissions.register(RolePermissions(app_label, roles, order=order))

@@ -5,16 +5,14 @@ demo and of the synthetic catalogue, and what each role may do with titles."""
 from . import extensions
 from .roles import ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
 
+#: What each staff role may do with this app's records (catalog.roles).
+ROLES = {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}
+
 
 def register():
     from . import demo, generate
     from .resources import TitleResource
 
-    extensions.csv_resources.register(extensions.CsvResource("titles", TitleResource, order=10))
-    extensions.demo_loaders.register(extensions.DataStep("catalog", demo.load, order=10))
-    extensions.catalogue_generators.register(
-        extensions.DataStep("catalog", generate.generate, order=10, sizes={"titles": 100_000})
-    )
-    extensions.role_permissions.register(
-        extensions.RolePermissions("catalog", {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}, order=10)
-    )
+    csv = [("titles", TitleResource)]
+    parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"titles": 100_000}}
+    extensions.register_data("catalog", order=10, csv=csv, roles=ROLES, **parts)

@@ -1,5 +1,7 @@
 """Test helpers the apps share for pages built from catalog.extensions sections."""
 
+import io
+
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
@@ -21,3 +23,17 @@ def section_queries(client, url: str, registry, name: str) -> int:
     with registry.override(registry[name]):
         alone = count_queries(client, url)
     return alone - bare
+
+
+def export(name: str) -> str:
+    """The CSV export of resource ``name``, as ``export_csv`` writes it."""
+    from .csvio import get_resource, write_csv
+
+    stream = io.StringIO()
+    write_csv(get_resource(name)().export_rows(), stream)
+    return stream.getvalue()
+
+
+def csv_of(header: str, *rows: str, delimiter=",") -> str:
+    """A CSV file's text from its header and rows (CRLF line ends, as exports write them)."""
+    return "\r\n".join([header.replace(",", delimiter), *rows]) + "\r\n"

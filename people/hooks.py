@@ -13,22 +13,30 @@ from catalog.text import search_terms
 SEARCH_LIMIT = 20
 
 
-def title_credits_section(request, title, children):
-    """Credits by department, rolled up from seasons and episodes: two queries (credits with
-    people, organisations, roles and titles joined; affiliations), shared with the JSON-LD."""
-    from .rollup import title_credits, title_rollup
-
-    credits = title_credits(title)
-    return {"credits": credits, "departments": title_rollup(title, credits)}
-
-
-def title_credits_jsonld(request, title, data):
+def credits_jsonld(request, title, data):
     from .jsonld import title_parts
 
     return title_parts(data["credits"], request)
 
 
-def people_search_section(request, q):
+@extensions.section(
+    extensions.title_sections,
+    "people/includes/title_credits.html",
+    slot="before_children",
+    queries=2,
+    jsonld=credits_jsonld,
+)
+def credits(request, title, children):
+    """Credits by department, rolled up from seasons and episodes: two queries (credits with
+    people, organisations, roles and titles joined; affiliations), shared with the JSON-LD."""
+    from .rollup import title_credits, title_rollup
+
+    found = title_credits(title)
+    return {"credits": found, "departments": title_rollup(title, found)}
+
+
+@extensions.section(extensions.search_sections, "people/includes/search_results.html", order=10, queries=2)
+def people(request, q):
     """People and organisations matching ``q`` (name or alias): two queries."""
     from .models import Organization, Person
 
@@ -46,30 +54,15 @@ def can_paste_credits(request) -> bool:
     return request.user.has_perm("people.add_credit")
 
 
+#: What each staff role may do with this app's records (catalog.roles).
+ROLES = {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}
+
+
 def register():
     from . import demo, generate
     from .admin import CreditInline
     from .resources import CreditResource, OrganizationResource, PersonResource
 
-    extensions.title_sections.register(
-        extensions.Section(
-            name="credits",
-            template="people/includes/title_credits.html",
-            context=title_credits_section,
-            jsonld=title_credits_jsonld,
-            slot="before_children",
-            queries=2,
-        )
-    )
-    extensions.search_sections.register(
-        extensions.Section(
-            name="people",
-            template="people/includes/search_results.html",
-            context=people_search_section,
-            order=10,
-            queries=2,
-        )
-    )
     extensions.title_admin_parts.register(
         extensions.TitleAdminPart(
             name="paste-credits",
@@ -81,13 +74,6 @@ def register():
         )
     )
     extensions.public_pages.register(extensions.PublicPage("people:person_list", order=10))
-    extensions.csv_resources.register(extensions.CsvResource("people", PersonResource, order=20))
-    extensions.csv_resources.register(extensions.CsvResource("organizations", OrganizationResource, order=21))
-    extensions.csv_resources.register(extensions.CsvResource("credits", CreditResource, order=22))
-    extensions.demo_loaders.register(extensions.DataStep("people", demo.load, order=20))
-    extensions.catalogue_generators.register(
-        extensions.DataStep("people", generate.generate, order=20, sizes={"people": 100_000, "credits": 1_000_000})
-    )
-    extensions.role_permissions.register(
-        extensions.RolePermissions("people", {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}, order=20)
-    )
+    csv = [("people", PersonResource), ("organizations", OrganizationResource), ("credits", CreditResource)]
+    parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"people": 100_000, "credits": 1_000_000}}
+    extensions.register_data("people", order=20, csv=csv, roles=ROLES, **parts)

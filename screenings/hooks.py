@@ -15,6 +15,14 @@ HOME_LIMIT = 6
 SEARCH_LIMIT = 10
 
 
+@extensions.section(
+    extensions.title_sections,
+    "screenings/includes/title_screenings.html",
+    name="screenings",
+    slot="after_children",
+    order=10,
+    queries=13,
+)
 def title_screenings_section(request, title, children):
     """Upcoming then past screenings of ``title`` and of its seasons and episodes: their ids,
     then 2 × (screenings + titles + 3 localized-title + partners) = 13 queries.
@@ -35,6 +43,14 @@ def title_screenings_section(request, title, children):
     }
 
 
+@extensions.section(
+    extensions.home_sections,
+    "screenings/includes/home_upcoming.html",
+    name="screenings",
+    slot="aside",
+    order=10,
+    queries=6,
+)
 def home_screenings_section(request):
     """The next screenings (6 queries), or a link to the latest edition when there are none."""
     from .models import Edition, Screening
@@ -44,6 +60,13 @@ def home_screenings_section(request):
     return {"screenings": screenings, "latest_edition": latest}
 
 
+@extensions.section(
+    extensions.search_sections,
+    "screenings/includes/search_results.html",
+    name="venues-and-festivals",
+    order=20,
+    queries=3,
+)
 def venue_and_festival_results(request, q):
     """Venues (2 queries with rooms' buildings) and festival editions (1 query) matching ``q``."""
     from .models import Edition, Venue
@@ -63,49 +86,17 @@ def venue_and_festival_results(request, q):
     return {"venues": venues, "editions": editions}
 
 
+#: What each staff role may do with this app's records (catalog.roles).
+ROLES = {EDITOR: READ, PROGRAMMER: ALL_ACTIONS, VIEWER: READ}
+
+
 def register():
     from . import demo, generate
     from .filters import UpcomingScreeningFilter
     from .resources import FestivalResource, ScreeningResource, VenueResource
 
-    extensions.title_sections.register(
-        extensions.Section(
-            name="screenings",
-            template="screenings/includes/title_screenings.html",
-            context=title_screenings_section,
-            slot="after_children",
-            order=10,
-            queries=13,
-        )
-    )
-    extensions.home_sections.register(
-        extensions.Section(
-            name="screenings",
-            template="screenings/includes/home_upcoming.html",
-            context=home_screenings_section,
-            slot="aside",
-            order=10,
-            queries=6,
-        )
-    )
-    extensions.search_sections.register(
-        extensions.Section(
-            name="venues-and-festivals",
-            template="screenings/includes/search_results.html",
-            context=venue_and_festival_results,
-            order=20,
-            queries=3,
-        )
-    )
     extensions.title_filters.register(extensions.TitleFilter("screening", UpcomingScreeningFilter, order=30))
     extensions.public_pages.register(extensions.PublicPage("screenings:screening_list", order=20))
-    extensions.csv_resources.register(extensions.CsvResource("venues", VenueResource, order=30))
-    extensions.csv_resources.register(extensions.CsvResource("festivals", FestivalResource, order=31))
-    extensions.csv_resources.register(extensions.CsvResource("screenings", ScreeningResource, order=32))
-    extensions.demo_loaders.register(extensions.DataStep("screenings", demo.load, order=30))
-    extensions.catalogue_generators.register(
-        extensions.DataStep("screenings", generate.generate, order=30, sizes={"screenings": 200_000})
-    )
-    extensions.role_permissions.register(
-        extensions.RolePermissions("screenings", {EDITOR: READ, PROGRAMMER: ALL_ACTIONS, VIEWER: READ}, order=30)
-    )
+    csv = [("venues", VenueResource), ("festivals", FestivalResource), ("screenings", ScreeningResource)]
+    parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"screenings": 200_000}}
+    extensions.register_data("screenings", order=30, csv=csv, roles=ROLES, **parts)

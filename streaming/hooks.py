@@ -12,6 +12,21 @@ HOME_LIMIT = 8
 SEARCH_LIMIT = 20
 
 
+def where_to_watch_jsonld(request, title, data):
+    from .jsonld import title_parts
+
+    return title_parts(title, data["offers"], request)
+
+
+@extensions.section(
+    extensions.title_sections,
+    "streaming/includes/where_to_watch.html",
+    name="where-to-watch",
+    slot="after_children",
+    order=20,
+    queries=2,
+    jsonld=where_to_watch_jsonld,
+)
 def where_to_watch_section(request, title, children):
     """Where to watch ``title``: two queries (offers, then the platforms' plans), none if
     there are no offers beyond the first; the JSON-LD uses the same offers."""
@@ -21,12 +36,9 @@ def where_to_watch_section(request, title, children):
     return {"offers": offers, "watch": where_to_watch(title, offers)}
 
 
-def where_to_watch_jsonld(request, title, data):
-    from .jsonld import title_parts
-
-    return title_parts(title, data["offers"], request)
-
-
+@extensions.section(
+    extensions.home_sections, "streaming/includes/home.html", name="streaming", slot="aside", order=20, queries=8
+)
 def home_streaming_section(request):
     """New on streaming (last 30 days) and coming soon: 2 × (1 offers query + 3 for the
     titles' names of title, parent and grandparent)."""
@@ -40,6 +52,9 @@ def home_streaming_section(request):
     return {"new": new, "coming": coming}
 
 
+@extensions.section(
+    extensions.search_sections, "streaming/includes/search_results.html", name="platforms", order=30, queries=1
+)
 def platform_results(request, q):
     """Platforms whose name matches ``q``: one query."""
     from .models import Platform
@@ -53,42 +68,16 @@ def can_plan_batch_release(request) -> bool:
     return request.user.has_perm("streaming.add_offer")
 
 
+#: What each staff role may do with this app's records (catalog.roles).
+ROLES = {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}
+
+
 def register():
     from . import demo, generate
     from .admin import OfferInline, batch_release_action
     from .filters import AvailableFilter, PlatformFilter
     from .resources import OfferResource, PlanResource, PlatformResource
 
-    extensions.title_sections.register(
-        extensions.Section(
-            name="where-to-watch",
-            template="streaming/includes/where_to_watch.html",
-            context=where_to_watch_section,
-            jsonld=where_to_watch_jsonld,
-            slot="after_children",
-            order=20,
-            queries=2,
-        )
-    )
-    extensions.home_sections.register(
-        extensions.Section(
-            name="streaming",
-            template="streaming/includes/home.html",
-            context=home_streaming_section,
-            slot="aside",
-            order=20,
-            queries=8,
-        )
-    )
-    extensions.search_sections.register(
-        extensions.Section(
-            name="platforms",
-            template="streaming/includes/search_results.html",
-            context=platform_results,
-            order=30,
-            queries=1,
-        )
-    )
     extensions.title_filters.register(extensions.TitleFilter("platform", PlatformFilter, order=10))
     extensions.title_filters.register(extensions.TitleFilter("available", AvailableFilter, order=20))
     extensions.title_admin_parts.register(
@@ -101,13 +90,6 @@ def register():
         )
     )
     extensions.public_pages.register(extensions.PublicPage("streaming:platform_list", order=30))
-    extensions.csv_resources.register(extensions.CsvResource("platforms", PlatformResource, order=40))
-    extensions.csv_resources.register(extensions.CsvResource("plans", PlanResource, order=41))
-    extensions.csv_resources.register(extensions.CsvResource("offers", OfferResource, order=42))
-    extensions.demo_loaders.register(extensions.DataStep("streaming", demo.load, order=40))
-    extensions.catalogue_generators.register(
-        extensions.DataStep("streaming", generate.generate, order=40, sizes={"offers": 300_000})
-    )
-    extensions.role_permissions.register(
-        extensions.RolePermissions("streaming", {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}, order=40)
-    )
+    csv = [("platforms", PlatformResource), ("plans", PlanResource), ("offers", OfferResource)]
+    parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"offers": 300_000}}
+    extensions.register_data("streaming", order=40, csv=csv, roles=ROLES, **parts)

@@ -1,12 +1,11 @@
 """CSV of people, organisations and credits: import, re-import, round trip, dry run, names."""
 
-import io
-
 import pytest
 
 from catalog import demo as catalog_demo
-from catalog.csvio import get_resource, run_import, write_csv
+from catalog.csvio import run_import
 from catalog.models import Title
+from catalog.testing import export
 from people import demo as people_demo
 from people.models import Credit, Organization, OrganizationAlias, Person, PersonAlias, PersonRelation
 
@@ -14,12 +13,6 @@ pytestmark = pytest.mark.django_db
 
 CREDITS = "title,person,organization,role,character,credited_as,affiliations,order,character_full_name"
 PEOPLE = "slug,name,sort_name,aliases,birth_date,death_date,nationality,bio_en,bio_fr,bio_source,imdb_id,wikidata_id,relations"
-
-
-def export(name) -> str:
-    stream = io.StringIO()
-    write_csv(get_resource(name)().export_rows(), stream)
-    return stream.getvalue()
 
 
 @pytest.fixture

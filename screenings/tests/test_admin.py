@@ -7,30 +7,9 @@ from screenings.enums import ScreeningStatus
 from screenings.models import Screening
 
 from .factories import EditionFactory, EpisodeFactory, ScreeningFactory, VenueFactory
+from .forms import screening_form_data
 
 LA = ZoneInfo("America/Los_Angeles")
-
-
-def add_data(venue, titles, date, time, choice="", **extra):
-    return {
-        "programme": [t.pk for t in titles],
-        "label_en": "Episodes 1 & 2",
-        "label_fr": "",
-        "venue": venue.pk,
-        "starts_0": date,
-        "starts_1": time,
-        "starts_2": choice,
-        "ends_0": "",
-        "ends_1": "",
-        "ends_2": "",
-        "status": "scheduled",
-        "premiere": "",
-        "note": "",
-        "ticket_url": "",
-        "price": "",
-        "currency": "",
-        **extra,
-    }
 
 
 @pytest.mark.django_db
@@ -39,13 +18,17 @@ def test_admin_add_screening_in_venue_time_and_conflict_shown_in_form(admin_clie
     venue = VenueFactory(name="Melville Theatre")
     episodes = [EpisodeFactory(runtime_minutes=45), EpisodeFactory(runtime_minutes=45)]
 
-    response = admin_client.post("/admin/screenings/screening/add/", add_data(venue, episodes, "2021-11-07", "17:30"))
+    response = admin_client.post(
+        "/admin/screenings/screening/add/", screening_form_data(venue, episodes, "2021-11-07", "17:30")
+    )
     assert response.status_code == 302, response.context["adminform"].form.errors
     screening = Screening.objects.get()
     assert screening.local_start.strftime("%Y-%m-%d %H:%M %Z") == "2021-11-07 17:30 PST"
     assert screening.local_end.strftime("%H:%M") == "19:00"
 
-    response = admin_client.post("/admin/screenings/screening/add/", add_data(venue, episodes, "2021-11-07", "18:00"))
+    response = admin_client.post(
+        "/admin/screenings/screening/add/", screening_form_data(venue, episodes, "2021-11-07", "18:00")
+    )
     assert response.status_code == 200
     errors = response.context["adminform"].form.non_field_errors()
     assert errors == [
@@ -58,7 +41,7 @@ def test_admin_add_screening_in_venue_time_and_conflict_shown_in_form(admin_clie
 def test_admin_gap_time_message_shown(admin_client):
     venue = VenueFactory()
     response = admin_client.post(
-        "/admin/screenings/screening/add/", add_data(venue, [EpisodeFactory()], "2021-03-14", "02:15")
+        "/admin/screenings/screening/add/", screening_form_data(venue, [EpisodeFactory()], "2021-03-14", "02:15")
     )
 
     assert response.status_code == 200

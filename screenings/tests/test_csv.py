@@ -1,9 +1,9 @@
-import io
 from datetime import UTC, datetime
 
 import pytest
 
-from catalog.csvio import get_resource, run_import, write_csv
+from catalog.csvio import run_import
+from catalog.testing import csv_of, export
 from catalog.tests.factories import EpisodeFactory, TitleFactory
 from screenings.models import Edition, Festival, Screening, Section, Venue
 
@@ -17,16 +17,6 @@ SCREENINGS = (
     "venue,starts_at,ends_at,titles,label,festival,premiere,language,subtitles,partners,status,ticket_url,price,"
     "currency,note"
 )
-
-
-def export(name) -> str:
-    stream = io.StringIO()
-    write_csv(get_resource(name)().export_rows(), stream)
-    return stream.getvalue()
-
-
-def csv_of(header, *rows, delimiter=","):
-    return "\r\n".join([header.replace(",", delimiter), *rows]) + "\r\n"
 
 
 def utc(*args):

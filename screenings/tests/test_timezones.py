@@ -10,6 +10,7 @@ from screenings.localtime import make_local_aware, validate_timezone
 from screenings.models import Screening
 
 from .factories import EpisodeFactory, VenueFactory
+from .forms import screening_form_data
 
 UTC = ZoneInfo("UTC")
 
@@ -79,36 +80,20 @@ def test_fall_back_time_asks_which_one_then_takes_either():
     assert second - first == timedelta(hours=1)
 
 
-def form_data(venue, titles, date, time, choice="", **extra):
-    return {
-        "venue": venue.pk,
-        "programme": [t.pk for t in titles],
-        "starts_0": date,
-        "starts_1": time,
-        "starts_2": choice,
-        "ends_0": "",
-        "ends_1": "",
-        "ends_2": "",
-        "status": "scheduled",
-        "label_en": "Episodes 1 & 2",
-        **extra,
-    }
-
-
 @pytest.mark.django_db
 def test_admin_form_rejects_gap_and_asks_on_fall_back():
     venue = VenueFactory()
     episodes = [EpisodeFactory(runtime_minutes=45), EpisodeFactory(runtime_minutes=45)]
 
-    gap = ScreeningForm(data=form_data(venue, episodes, "2021-03-14", "02:30"))
+    gap = ScreeningForm(data=screening_form_data(venue, episodes, "2021-03-14", "02:30"))
     assert not gap.is_valid()
     assert "does not exist in America/Los_Angeles" in gap.errors["starts"][0]
 
-    ambiguous = ScreeningForm(data=form_data(venue, episodes, "2021-11-07", "01:30"))
+    ambiguous = ScreeningForm(data=screening_form_data(venue, episodes, "2021-11-07", "01:30"))
     assert not ambiguous.is_valid()
     assert "happens twice" in ambiguous.errors["starts"][0]
 
-    chosen = ScreeningForm(data=form_data(venue, episodes, "2021-11-07", "01:30", AmbiguousChoice.LATER))
+    chosen = ScreeningForm(data=screening_form_data(venue, episodes, "2021-11-07", "01:30", AmbiguousChoice.LATER))
     assert chosen.is_valid(), chosen.errors
     screening = chosen.save()
     assert screening.starts_at.astimezone(UTC).isoformat() == "2021-11-07T09:30:00+00:00"
@@ -127,7 +112,7 @@ def test_venue_zone_differs_from_server_zone(settings):
     venue = VenueFactory(timezone="Europe/Paris", city="Paris", country_id="FR")
     film = EpisodeFactory(runtime_minutes=100)
 
-    form = ScreeningForm(data=form_data(venue, [film], "2030-07-14", "21:00"))
+    form = ScreeningForm(data=screening_form_data(venue, [film], "2030-07-14", "21:00"))
     assert form.is_valid(), form.errors
     screening = form.save()
 
@@ -154,7 +139,7 @@ def test_end_computed_in_elapsed_time_across_fall_back():
     film = EpisodeFactory(runtime_minutes=120)
 
     # 00:30 PDT + 2 hours of film = 01:30 PST (the second 1:30), not 02:30.
-    form = ScreeningForm(data=form_data(venue, [film], "2021-11-07", "00:30"))
+    form = ScreeningForm(data=screening_form_data(venue, [film], "2021-11-07", "00:30"))
     assert form.is_valid(), form.errors
     screening = form.save()
 

@@ -24,6 +24,7 @@ from screenings.models import Screening, Section
 from tests.adversarial.adminforms import form_data
 
 from .factories import EditionFactory, ScreeningFactory, TitleFactory, VenueFactory
+from .forms import screening_form_data
 
 LA = ZoneInfo("America/Los_Angeles")
 CONSTRAINT = "screening_no_overlap_in_room"
@@ -139,24 +140,8 @@ def test_edition_inline_two_new_rows_back_to_back_both_stored_through_the_servic
 
 
 def by_admin_form(client, room, booked, moved):
-    data = {
-        "programme": [TitleFactory().pk],
-        "label_en": "Late show",
-        "label_fr": "",
-        "venue": room.pk,
-        "starts_0": "2030-11-07",
-        "starts_1": "18:00",
-        "starts_2": "",
-        "ends_0": "2030-11-07",
-        "ends_1": "19:30",
-        "ends_2": "",
-        "status": "scheduled",
-        "premiere": "",
-        "note": "",
-        "ticket_url": "",
-        "price": "",
-        "currency": "",
-    }
+    data = screening_form_data(room, [TitleFactory()], "2030-11-07", "18:00", ends=("2030-11-07", "19:30"))
+    data["label_en"] = "Late show"
     response = client.post(f"{SCREENINGS_URL}add/", data)
     return list(response.context["adminform"].form.non_field_errors())
 

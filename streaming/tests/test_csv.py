@@ -1,10 +1,10 @@
-import io
 from datetime import UTC, date, datetime
 from decimal import Decimal
 
 import pytest
 
-from catalog.csvio import get_resource, run_import, write_csv
+from catalog.csvio import run_import
+from catalog.testing import csv_of, export
 from catalog.tests.factories import TitleFactory
 from streaming.models import AudienceFigure, Device, Offer, Plan, Platform
 
@@ -18,16 +18,6 @@ OFFERS = (
     "title,platform,country,type,price,currency,quality,available_from,available_until,exclusive,url,live_at,"
     "replay_days"
 )
-
-
-def export(name) -> str:
-    stream = io.StringIO()
-    write_csv(get_resource(name)().export_rows(), stream)
-    return stream.getvalue()
-
-
-def csv_of(header, *rows, delimiter=","):
-    return "\r\n".join([header.replace(",", delimiter), *rows]) + "\r\n"
 
 
 def problems(report):
