@@ -1,8 +1,10 @@
 from django.contrib import admin
+from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
-from .csvadmin import CsvAdminMixin
+from . import extensions
+from .admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
 from .models import (
     Collection,
     CollectionItem,
@@ -17,18 +19,17 @@ from .models import (
     TitleImage,
 )
 from .pagination import AdminPaginator
-from .versioning import StaffAdminMixin
 
 
 @admin.register(Country, Language)
-class NamedCodeAdmin(StaffAdminMixin, admin.ModelAdmin):
+class NamedCodeAdmin(AfficheModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en", "name_fr"]
     ordering = ["name_en"]
 
 
 @admin.register(Genre, Theme)
-class VocabularyAdmin(StaffAdminMixin, admin.ModelAdmin):
+class VocabularyAdmin(AfficheModelAdmin):
     list_display = ["name_en", "name_fr", "slug", "title_count"]
     search_fields = ["name_en", "name_fr", "slug"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -41,29 +42,29 @@ class VocabularyAdmin(StaffAdminMixin, admin.ModelAdmin):
         return obj.num_titles
 
 
-class LocalizedTitleInline(StaffAdminMixin, admin.TabularInline):
+class LocalizedTitleInline(AfficheTabularInline):
     model = LocalizedTitle
     extra = 1
     autocomplete_fields = ["language"]
 
 
-class ContentRatingInline(StaffAdminMixin, admin.TabularInline):
+class ContentRatingInline(AfficheTabularInline):
     model = ContentRating
     extra = 0
 
 
-class ExternalIdInline(StaffAdminMixin, admin.TabularInline):
+class ExternalIdInline(AfficheTabularInline):
     model = ExternalId
     extra = 0
 
 
-class TitleImageInline(StaffAdminMixin, admin.StackedInline):
+class TitleImageInline(AfficheStackedInline):
     model = TitleImage
     extra = 0
     fields = [("image", "kind", "order"), ("alt_en", "alt_fr"), "credit"]
 
 
-class ChildInline(StaffAdminMixin, admin.TabularInline):
+class ChildInline(AfficheTabularInline):
     """Seasons of a series, episodes of a season, edited in place."""
 
     model = Title
@@ -77,7 +78,7 @@ class ChildInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Title)
-class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class TitleAdmin(AfficheModelAdmin):
     csv_resource = "titles"
     list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
     list_filter = ["kind", "genres", "year"]
@@ -109,9 +110,40 @@ class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         (_("Related"), {"fields": ["related"], "classes": ["collapse"]}),
     ]
 
+    change_form_template = "admin/catalog/title/change_form.html"
+
     def get_queryset(self, request):
         # __str__ names the parent and grandparent, so they come in the same query.
         return super().get_queryset(request).select_related("parent__parent")
+
+    # Other apps add inlines, actions and tools here through catalog.extensions.title_admin_parts,
+    # read at request time (they register after the admin has been discovered).
+
+    def get_inlines(self, request, obj):
+        added = [inline for part in extensions.title_admin_parts for inline in part.inlines]
+        return [*super().get_inlines(request, obj), *added]
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        actions = super().get_actions(request, action_location=action_location)
+        if self.actions is None or IS_POPUP_VAR in request.GET:
+            return actions  # Django offers no actions there either
+        for part in extensions.title_admin_parts:
+            if not part.allows(request):
+                continue
+            for added in part.actions:
+                action = self.get_action(added, action_location)
+                if action is not None:
+                    actions[action.name] = action
+        return actions
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None and obj.pk:
+            context["title_tools"] = [
+                {"name": part.name, "label": part.link_label, "url": url}
+                for part in extensions.title_admin_parts
+                if part.link is not None and part.allows(request) and (url := part.link(obj))
+            ]
+        return super().render_change_form(request, context, add, change, form_url, obj)
 
     def get_search_results(self, request, queryset, search_term):
         """Original and localized titles through the title search (its text index: accents and
@@ -124,14 +156,14 @@ class TitleAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         return queryset.filter(found), False
 
 
-class CollectionItemInline(StaffAdminMixin, admin.TabularInline):
+class CollectionItemInline(AfficheTabularInline):
     model = CollectionItem
     extra = 1
     autocomplete_fields = ["title"]
 
 
 @admin.register(Collection)
-class CollectionAdmin(StaffAdminMixin, admin.ModelAdmin):
+class CollectionAdmin(AfficheModelAdmin):
     list_display = ["name_en", "name_fr", "is_published", "order", "item_count"]
     list_filter = ["is_published"]
     search_fields = ["name_en", "name_fr", "slug"]

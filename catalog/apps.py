@@ -8,7 +8,10 @@ class CatalogConfig(AppConfig):
     verbose_name = _("Catalogue")
 
     def ready(self):
+        from . import hooks
         from .roles import setup_roles_after_migrate
+
+        hooks.register()  # the catalogue's own CSV resource, demo, generator and roles
         from .textsearch import ensure_index
 
         # The staff groups follow catalog.roles after every migrate (and every test flush).

@@ -73,16 +73,23 @@ def stream_csv(rows):
 
 
 class CsvAdminMixin:
-    """Add to a ModelAdmin with ``csv_resource = "titles"``."""
+    """Part of ``catalog.admin_base.AfficheModelAdmin``: an admin with ``csv_resource = "titles"``
+    gets the buttons and their URLs; one without it, neither."""
 
     csv_resource: str = ""
-    change_list_template = "admin/csv_change_list.html"
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.csv_resource and not self.change_list_template:
+            self.change_list_template = "admin/csv_change_list.html"
 
     def _url_name(self, action):
         opts = self.model._meta
         return f"{opts.app_label}_{opts.model_name}_{action}_csv"
 
     def get_urls(self):
+        if not self.csv_resource:
+            return super().get_urls()
         urls = [
             path("import-csv/", self.admin_site.admin_view(self.import_csv_view), name=self._url_name("import")),
             path("export-csv/", self.admin_site.admin_view(self.export_csv_view), name=self._url_name("export")),
@@ -97,6 +104,8 @@ class CsvAdminMixin:
         return self.has_view_permission(request) and request.user.has_perm(f"{opts.app_label}.export_{opts.model_name}")
 
     def changelist_view(self, request, extra_context=None):
+        if not self.csv_resource:
+            return super().changelist_view(request, extra_context)
         extra_context = {
             **(extra_context or {}),
             "csv_import_url": reverse(f"admin:{self._url_name('import')}")

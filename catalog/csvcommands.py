@@ -6,7 +6,7 @@ import time
 from django.core.management.base import CommandError
 from django.db.models import Q
 
-from .csvio import RESOURCES, get_resource, run_import, write_csv
+from .csvio import get_resource, run_import, write_csv
 
 #: Export filters of the command line: option → (help, {resource: lookup}). A resource
 #: without a lookup for a given option refuses it.
@@ -113,7 +113,3 @@ def _counting(rows, progress, every=5000):
         if n and n % every == 0:
             progress(n)
         yield row
-
-
-def resource_names() -> list[str]:
-    return list(RESOURCES)

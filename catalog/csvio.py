@@ -36,7 +36,6 @@ import itertools
 import re
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from importlib import import_module
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
@@ -48,21 +47,8 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
+from . import extensions
 from .text import normalize
-
-#: Resource name → "module.Class", in dependency order (import_all and export_all follow it).
-RESOURCES = {
-    "titles": "catalog.resources.TitleResource",
-    "people": "people.resources.PersonResource",
-    "organizations": "people.resources.OrganizationResource",
-    "credits": "people.resources.CreditResource",
-    "venues": "screenings.resources.VenueResource",
-    "festivals": "screenings.resources.FestivalResource",
-    "screenings": "screenings.resources.ScreeningResource",
-    "platforms": "streaming.resources.PlatformResource",
-    "plans": "streaming.resources.PlanResource",
-    "offers": "streaming.resources.OfferResource",
-}
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = "|"
@@ -831,8 +817,7 @@ class AfficheResource(resources.ModelResource):
         try:
             if validate:
                 item.instance.full_clean()
-            item.instance.save()
-            self.write_related([item])
+            self.save_one(item)
             self.after_write([item])
         except ValidationError as exc:
             transaction.savepoint_rollback(point)
@@ -844,6 +829,12 @@ class AfficheResource(resources.ModelResource):
             report.problems.append(Problem(item.line, "", "", _("Refused by the database: %(e)s") % {"e": exc}))
         else:
             transaction.savepoint_commit(point)
+
+    def save_one(self, item: Pending):
+        """Write one row's record and its related values; a resource whose model has its own
+        write service calls that service here instead."""
+        item.instance.save()
+        self.write_related([item])
 
     def write_related(self, items: list[Pending]):
         for column, handler in self.related_columns.items():
@@ -890,15 +881,17 @@ def _chunks(iterable, size):
         yield chunk
 
 
+def resource_names() -> list[str]:
+    """The CSV resources (catalog.extensions.csv_resources), in import order."""
+    return extensions.csv_resources.names()
+
+
 def get_resource(name: str) -> type[AfficheResource]:
     try:
-        path = RESOURCES[name]
+        return extensions.csv_resources[name].resource
     except KeyError as exc:
-        raise KeyError(
-            _("Unknown resource “%(name)s” (known: %(known)s).") % {"name": name, "known": ", ".join(RESOURCES)}
-        ) from exc
-    module, _sep, cls = path.rpartition(".")
-    return getattr(import_module(module), cls)
+        known = ", ".join(resource_names())
+        raise KeyError(_("Unknown resource “%(name)s” (known: %(known)s).") % {"name": name, "known": known}) from exc
 
 
 def run_import(

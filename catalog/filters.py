@@ -3,9 +3,7 @@ from django import forms
 from django.db.models import Exists, OuterRef
 from django.utils.translation import gettext_lazy as _
 
-from screenings.filters import UpcomingScreeningFilter
-from streaming.filters import AvailableFilter, PlatformFilter
-
+from . import extensions
 from .enums import TitleKind, TitleOrdering
 from .models import Country, Genre, Language, Title
 
@@ -63,15 +61,24 @@ class TitleFilter(django_filters.FilterSet):
     )
     year_min = YearFilter(label=_("From year"), field_name="year", lookup_expr="gte")
     year_max = YearFilter(label=_("To year"), field_name="year", lookup_expr="lte")
-    platform = PlatformFilter()  # streaming app: titles on a platform
-    available = AvailableFilter()  # streaming app: available to watch now
-    screening = UpcomingScreeningFilter()  # screenings app: titles with upcoming screenings
-
     ordering = TitleOrderingFilter(label=_("Sort by"), choices=TitleOrdering.choices, empty_label=None)
 
     class Meta:
         model = Title
         fields = []
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Filters of the other apps (platform, available now, upcoming screenings…) come from
+        # catalog.extensions.title_filters, before the sort order.
+        ordering = self.filters.pop("ordering")
+        for entry in extensions.title_filters:
+            added = entry.build()
+            added.field_name = added.field_name or entry.name
+            added.model = self.queryset.model
+            added.parent = self
+            self.filters[entry.name] = added
+        self.filters["ordering"] = ordering
 
     def filter_q(self, qs, name, value):
         return qs.search(value)

@@ -64,11 +64,7 @@ class Run:
     """One ``generate_catalog`` run: sizes, the random source, and the ids that later apps
     attach their rows to (kept as compact arrays, never as model instances)."""
 
-    titles: int
-    people: int
-    credits: int
-    screenings: int
-    offers: int
+    sizes: dict[str, int]  # {"titles": 100_000, …}: each generator's sizes (catalog.extensions)
     seed: int
     stdout: object = None
     rng: random.Random = field(init=False)
@@ -148,13 +144,13 @@ def title_name(rng: random.Random, index: int) -> tuple[str, str, str]:
 
 
 def plan_works(run: Run) -> list[tuple[str, list[int]]]:
-    """(kind, episodes per season) for each top-level work, exactly ``run.titles`` titles in
+    """(kind, episodes per season) for each top-level work, exactly ``run.sizes["titles"]`` titles in
     all. An empty list is a stand-alone work; ``[-n]`` is a miniseries (n episodes, no season).
     At a size worth measuring, the first series has 30 seasons and its first season 120
     episodes (the benchmark's heavy series and season pages)."""
     rng, works, total = run.rng, [], 0
-    while total < run.titles:
-        left = run.titles - total
+    while total < run.sizes["titles"]:
+        left = run.sizes["titles"] - total
         roll = rng.random()
         if not works and left > 2000:
             seasons = [120] + [rng.randint(6, 12) for _ in range(29)]

@@ -1,27 +1,9 @@
-"""schema.org JSON-LD for works. Other apps add their parts (credits, offers, events)."""
-
-from importlib import import_module
+"""schema.org JSON-LD for works. The title page's sections add their parts (credits, offers):
+see ``Section.jsonld`` in catalog.extensions."""
 
 from django.urls import reverse
 
 from .enums import TitleKind
-
-#: Apps whose ``<app>/jsonld.py`` defines ``title_parts(title, request) -> dict``: the keys
-#: it returns ("director", "actor", "offers", "subjectOf"…) are merged into the work's JSON-LD.
-TITLE_JSONLD_APPS = ["people", "screenings", "streaming"]
-
-
-def _title_part_builders():
-    for app in TITLE_JSONLD_APPS:
-        try:
-            module = import_module(f"{app}.jsonld")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"{app}.jsonld":
-                raise
-            continue
-        if hasattr(module, "title_parts"):
-            yield module.title_parts
-
 
 SCHEMA_TYPES = {
     TitleKind.FILM: "Movie",
@@ -42,7 +24,8 @@ def title_reference(title, request) -> dict:
     }
 
 
-def title_jsonld(title, request, children=()) -> dict:
+def title_jsonld(title, request, children=(), sections=None) -> dict:
+    """The work's JSON-LD; ``sections`` (``build_sections`` of the title page) add their parts."""
     data = {"@context": "https://schema.org", **title_reference(title, request)}
     if title.original_title and title.original_title != data["name"]:
         data["alternateName"] = title.original_title
@@ -92,8 +75,10 @@ def title_jsonld(title, request, children=()) -> dict:
             data["containsSeason"] = [title_reference(s, request) | {"seasonNumber": s.number} for s in seasons]
         if episodes:
             data["episode"] = [title_reference(e, request) | {"episodeNumber": e.number} for e in episodes]
-    for build in _title_part_builders():
-        data.update(build(title, request))
+    for slot in (sections or {}).values():
+        for rendered in slot:
+            if rendered.section.jsonld is not None:
+                data.update(rendered.section.jsonld(request, title, rendered.data))
     return data
 
 

@@ -8,6 +8,7 @@ joins them under one sitemap index, so that a large catalogue is split into page
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
+from . import extensions
 from .models import Title
 
 
@@ -37,16 +38,11 @@ class PagesSitemap(PublicSitemap):
     """The pages that are not records: home and the lists."""
 
     priority = 0.8
-    PAGES = (
-        "catalog:home",
-        "catalog:title_list",
-        "people:person_list",
-        "screenings:screening_list",
-        "streaming:platform_list",
-    )
+    PAGES = ("catalog:home", "catalog:title_list")
 
     def items(self):
-        return list(self.PAGES)
+        # The other apps' list pages come from catalog.extensions.public_pages.
+        return [*self.PAGES, *extensions.public_pages.names()]
 
     def location(self, item):
         return reverse(item)

@@ -3,7 +3,9 @@ from django.http import Http404
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
+from . import extensions
 from .filters import TitleFilter
+from .jsonld import title_jsonld, website_jsonld
 from .models import Collection, Title
 from .pagination import BoundedPaginationMixin
 
@@ -18,6 +20,8 @@ class HomeView(TemplateView):
         context["collections"] = Collection.objects.filter(is_published=True).prefetch_related(
             "titles__localized_titles", "titles__images"
         )[:6]
+        context["sections"] = extensions.build_sections(extensions.home_sections, self.request)
+        context["jsonld"] = website_jsonld(self.request)
         return context
 
 
@@ -65,9 +69,12 @@ class TitleDetailView(DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         title = self.object
-        context["children"] = list(title.children_for_page())
+        context["children"] = children = list(title.children_for_page())
         context["previous"], context["next"] = title.siblings_around()
         context["synopsis"], context["synopsis_language"] = title.synopsis()
+        sections = extensions.build_sections(extensions.title_sections, self.request, title=title, children=children)
+        context["sections"] = sections
+        context["jsonld"] = title_jsonld(title, self.request, children, sections)
         return context
 
 
@@ -82,4 +89,6 @@ class SearchView(TemplateView):
         query = self.request.GET.get("q", "")[:200].replace("\x00", "")
         context["q"] = query
         context["titles"] = list(Title.objects.search(query).for_listing()[: self.limit]) if query.strip() else []
+        if query:
+            context["sections"] = extensions.build_sections(extensions.search_sections, self.request, q=query)
         return context

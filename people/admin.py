@@ -7,11 +7,9 @@ from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.admin import TitleAdmin
-from catalog.csvadmin import CsvAdminMixin
+from catalog.admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
-from catalog.versioning import StaffAdminMixin
 
 from .matching import duplicates
 from .models import (
@@ -122,37 +120,37 @@ class MergeAdminMixin:
         return super().changelist_view(request, extra_context)
 
 
-class PersonAliasInline(StaffAdminMixin, admin.TabularInline):
+class PersonAliasInline(AfficheTabularInline):
     model = PersonAlias
     extra = 0
 
 
-class OrganizationAliasInline(StaffAdminMixin, admin.TabularInline):
+class OrganizationAliasInline(AfficheTabularInline):
     model = OrganizationAlias
     extra = 0
 
 
-class PersonRelationInline(StaffAdminMixin, admin.TabularInline):
+class PersonRelationInline(AfficheTabularInline):
     model = PersonRelation
     fk_name = "person"
     extra = 0
     autocomplete_fields = ["other"]
 
 
-class PersonPortraitInline(StaffAdminMixin, admin.StackedInline):
+class PersonPortraitInline(AfficheStackedInline):
     model = PersonPortrait
     extra = 0
     fields = ["image", ("alt_en", "alt_fr"), "credit"]
 
 
-class OrganizationLogoInline(StaffAdminMixin, admin.StackedInline):
+class OrganizationLogoInline(AfficheStackedInline):
     model = OrganizationLogo
     extra = 0
     fields = ["image", ("alt_en", "alt_fr"), "credit"]
 
 
 @admin.register(Person)
-class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, CreditCountMixin, MergeAdminMixin, admin.ModelAdmin):
+class PersonAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, AfficheModelAdmin):
     csv_resource = "people"
     list_display = ["name", "sort_name", "slug", "birth_date", "nationality", "credit_count"]
     list_filter = [("nationality", admin.RelatedOnlyFieldListFilter)]
@@ -172,9 +170,7 @@ class PersonAdmin(StaffAdminMixin, CsvAdminMixin, NameSearchMixin, CreditCountMi
 
 
 @admin.register(Organization)
-class OrganizationAdmin(
-    StaffAdminMixin, CsvAdminMixin, NameSearchMixin, CreditCountMixin, MergeAdminMixin, admin.ModelAdmin
-):
+class OrganizationAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, AfficheModelAdmin):
     csv_resource = "organizations"
     list_display = ["name", "kind", "country", "founded_year", "credit_count"]
     list_filter = ["kind", ("country", admin.RelatedOnlyFieldListFilter)]
@@ -188,7 +184,7 @@ class OrganizationAdmin(
 
 
 @admin.register(Department)
-class DepartmentAdmin(StaffAdminMixin, admin.ModelAdmin):
+class DepartmentAdmin(AfficheModelAdmin):
     list_display = ["name_en", "name_fr", "order", "role_count"]
     list_editable = ["order"]
     prepopulated_fields = {"slug": ["name_en"]}
@@ -202,14 +198,14 @@ class DepartmentAdmin(StaffAdminMixin, admin.ModelAdmin):
         return obj.num_roles
 
 
-class RoleLabelInline(StaffAdminMixin, admin.TabularInline):
+class RoleLabelInline(AfficheTabularInline):
     model = RoleLabel
     extra = 1
     fields = ["label"]
 
 
 @admin.register(Role)
-class RoleAdmin(StaffAdminMixin, CreditCountMixin, admin.ModelAdmin):
+class RoleAdmin(CreditCountMixin, AfficheModelAdmin):
     list_display = ["name_en", "name_fr", "department", "target", "is_cast", "schema_property", "credit_count"]
     list_filter = ["department", "target", "is_cast"]
     list_select_related = ["department"]
@@ -219,7 +215,7 @@ class RoleAdmin(StaffAdminMixin, CreditCountMixin, admin.ModelAdmin):
 
 
 @admin.register(Credit)
-class CreditAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class CreditAdmin(AfficheModelAdmin):
     csv_resource = "credits"
     list_display = ["title", "credited", "role", "character", "order"]
     list_filter = ["role__department", "role"]
@@ -297,7 +293,7 @@ class CreditAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/people/paste_credits.html", context)
 
 
-class CreditInline(StaffAdminMixin, admin.TabularInline):
+class CreditInline(AfficheTabularInline):
     """Credits on the title's change page; "Paste credits" sits in the page's tools."""
 
     model = Credit
@@ -308,8 +304,3 @@ class CreditInline(StaffAdminMixin, admin.TabularInline):
 
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("role", "person", "organization")
-
-
-# The title admin belongs to the catalog; credits are edited where a programmer expects them.
-TitleAdmin.inlines = [*TitleAdmin.inlines, CreditInline]
-TitleAdmin.change_form_template = "admin/people/title_change_form.html"

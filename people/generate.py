@@ -45,7 +45,7 @@ def generate(run: Run):
     aliases: list[tuple[int, str]] = []
 
     def people():
-        for index in range(run.people):
+        for index in range(run.sizes["people"]):
             name = person_name(rng)
             first, last = name.split(" ", 1)
             if rng.random() < 0.1:
@@ -67,7 +67,7 @@ def generate(run: Run):
             for i, name in aliases
         ),
     )
-    organizations = max(run.people // 50, 10)
+    organizations = max(run.sizes["people"] // 50, 10)
 
     def companies():
         for _ in range(organizations):
@@ -91,20 +91,20 @@ def generate(run: Run):
             )
         ),
     )
-    run.say(f"  {run.people} people, {organizations} organisations")
+    run.say(f"  {run.sizes['people']} people, {organizations} organisations")
     insert(Credit, credits(run, run.person_ids[first_person:], run.organization_ids[first_organization:]))
     run.say(f"  {Credit.objects.count()} credits in all")
 
 
 def credits(run: Run, person_ids, organization_ids):
-    """About ``run.credits`` credits over the generated titles. A person is drawn as
+    """About ``run.sizes["credits"]`` credits over the generated titles. A person is drawn as
     ``ids[int(n * u²)]``: the first few people get thousands of credits, the long tail a few."""
     rng = run.rng
     roles = list(Role.objects.values_list("pk", "target", "is_cast"))
     person_roles = [r for r in roles if r[1] != CreditTarget.ORGANIZATION]
     company_roles = [r for r in roles if r[1] != CreditTarget.PERSON] or person_roles
     weights = [WEIGHTS[KIND_CODES[k]] for k in run.title_kinds]
-    scale = run.credits / max(sum(weights), 1)
+    scale = run.sizes["credits"] / max(sum(weights), 1)
     n_people, n_companies = len(person_ids), len(organization_ids)
     # A series keeps its cast and crew: most credits of its seasons and episodes come from a
     # pool drawn once per series (what makes a series page roll up to a readable list).

@@ -1,7 +1,5 @@
 """schema.org JSON-LD: Person and Organization pages, and the credits part of a work."""
 
-from .rollup import title_credits
-
 
 def _ref(record, request) -> dict:
     from .models import Person
@@ -14,12 +12,12 @@ def _ref(record, request) -> dict:
     return data
 
 
-def title_parts(title, request) -> dict:
+def title_parts(credits, request) -> dict:
     """director, actor (PerformanceRole with characterName), creator, producer… from the
-    credits of the work and of its parts, shared with the page (no second query)."""
+    credits of the work and of its parts that the page read (``rollup.title_credits``)."""
     parts: dict[str, list] = {}
     seen = set()
-    for credit in title_credits(title):
+    for credit in credits:
         prop = credit.role.schema_property
         if not prop:
             continue

@@ -101,17 +101,16 @@ class DepartmentGroup:
 
 
 def title_credits(title) -> list[Credit]:
-    """The credits of ``title`` and of its seasons and episodes: two queries, memoised on
-    the title so that the page and its JSON-LD share them."""
-    if not hasattr(title, "_people_credits"):
-        title._people_credits = list(Credit.objects.under(title).for_title_page())
-    return title._people_credits
+    """The credits of ``title`` and of its seasons and episodes: two queries. The title page
+    reads them once for its credits and its JSON-LD (people.hooks)."""
+    return list(Credit.objects.under(title).for_title_page())
 
 
-def title_rollup(title) -> list[DepartmentGroup]:
-    """Departments → roles → one line per person or organisation, with what they did."""
+def title_rollup(title, credits) -> list[DepartmentGroup]:
+    """Departments → roles → one line per person or organisation, with what they did, from
+    ``title_credits(title)``."""
     lines: dict[tuple, CreditLine] = {}
-    for credit in title_credits(title):
+    for credit in credits:
         key = (credit.role_id, "p" if credit.person_id else "o", credit.person_id or credit.organization_id)
         line = lines.setdefault(key, CreditLine(credited=credit.credited, role=credit.role))
         line.credits.append(credit)

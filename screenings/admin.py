@@ -7,14 +7,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from catalog.csvadmin import CsvAdminMixin
+from catalog.admin_base import AfficheModelAdmin, AfficheTabularInline
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
-from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from . import services
-from .forms import DuplicateForm, EditionScreeningForm, PostponeForm, ScreeningForm
+from .forms import DuplicateForm, EditionScreeningForm, EditionScreeningFormSet, PostponeForm, ScreeningForm
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
@@ -24,7 +23,7 @@ def organisation_autocomplete(model_admin, fields):
     return fields if Organization in model_admin.admin_site._registry else []
 
 
-class RoomInline(StaffAdminMixin, admin.TabularInline):
+class RoomInline(AfficheTabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
@@ -35,7 +34,7 @@ class RoomInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Venue)
-class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class VenueAdmin(AfficheModelAdmin):
     csv_resource = "venues"
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
     list_filter = ["country", "timezone"]
@@ -62,7 +61,7 @@ class VenueAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Festival)
-class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
+class FestivalAdmin(AfficheModelAdmin):
     list_display = ["name", "city", "organizer"]
     list_select_related = ["organizer"]
     search_fields = ["name", "slug", "city"]
@@ -73,17 +72,18 @@ class FestivalAdmin(StaffAdminMixin, admin.ModelAdmin):
         return [*super().get_autocomplete_fields(request), *organisation_autocomplete(self, ["organizer"])]
 
 
-class SectionInline(StaffAdminMixin, admin.TabularInline):
+class SectionInline(AfficheTabularInline):
     model = Section
     extra = 1
     fields = ["name_en", "name_fr", "colour", "order"]
 
 
-class ScreeningInline(StaffAdminMixin, admin.TabularInline):
+class ScreeningInline(AfficheTabularInline):
     """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
 
     model = Screening
     form = EditionScreeningForm
+    formset = EditionScreeningFormSet  # the rows of one save go through services.save_screenings
     extra = 1
     fields = ["venue", "starts", "ends", "section", "label_en", "status"]
     autocomplete_fields = ["venue"]
@@ -101,7 +101,7 @@ class ScreeningInline(StaffAdminMixin, admin.TabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class EditionAdmin(AfficheModelAdmin):
     csv_resource = "festivals"
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
@@ -152,7 +152,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class ScreeningAdmin(AfficheModelAdmin):
     csv_resource = "screenings"
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
@@ -220,9 +220,14 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
     @admin.action(description=_("Cancel the selected screenings (they stay listed, marked cancelled)"))
     def cancel_action(self, request, queryset):
         count = 0
-        for screening in queryset.select_related("venue"):
-            services.cancel(screening)
-            count += 1
+        try:
+            with transaction.atomic():
+                for screening in queryset.select_related("venue"):
+                    services.cancel(screening)
+                    count += 1
+        except ValidationError as error:
+            self.message_user(request, " ".join(error.messages), messages.ERROR)
+            return
         self.message_user(
             request,
             ngettext("%(count)d screening cancelled.", "%(count)d screenings cancelled.", count) % {"count": count},
@@ -233,11 +238,9 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         form = DuplicateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
             try:
-                with transaction.atomic():
-                    copies = [
-                        services.duplicate(s, form.cleaned_data["on_date"], form.cleaned_data["venue"])
-                        for s in queryset.select_related("venue")
-                    ]
+                copies = services.duplicate_all(
+                    queryset.select_related("venue"), form.cleaned_data["on_date"], form.cleaned_data["venue"]
+                )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:
@@ -262,7 +265,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
                 new_start = make_local_aware(naive, screening.venue.timezone, choice)
                 services.postpone(screening, new_start)
             except ValidationError as error:
-                form.add_error("starts", error)
+                form.add_error("starts", error.messages)  # the model's too (a room taken), beside the start
             else:
                 self.message_user(request, _("Screening postponed; the first planned start is kept."))
                 return None
@@ -282,7 +285,7 @@ class ScreeningAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(StaffAdminMixin, admin.ModelAdmin):
+class SectionAdmin(AfficheModelAdmin):
     list_display = ["name_en", "edition", "order", "colour"]
     list_select_related = ["edition__festival"]
     search_fields = ["name_en", "name_fr", "edition__slug"]

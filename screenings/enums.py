@@ -19,6 +19,8 @@ class ScreeningStatus(models.TextChoices):
 
 
 #: Statuses that occupy their room: a cancelled screening frees it (see docs/screenings.md).
+#: The one definition: the Python check and the database constraint (``Screening.Meta``) read
+#: it, so a change here needs the migration that ``makemigrations`` then writes.
 ROOM_BLOCKING_STATUSES = [ScreeningStatus.SCHEDULED, ScreeningStatus.SOLD_OUT, ScreeningStatus.POSTPONED]
 
 

@@ -12,13 +12,17 @@ from django import forms
 from django.contrib import admin
 from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.forms.models import BaseInlineFormSet
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin_base import AfficheModelForm
 from catalog.models import Title
 
+from . import services
 from .enums import AmbiguousChoice
 from .localtime import fold_choice, make_local_aware
-from .models import Screening, Venue
+from .models import Screening, Venue, conflict_message
 from .services import lock_room, running_time, set_titles
 
 
@@ -89,7 +93,7 @@ class OrderedTitlesField(forms.ModelMultipleChoiceField):
         return [by_pk[str(v)] for v in dict.fromkeys(value or []) if str(v) in by_pk]
 
 
-class LocalTimesForm(forms.ModelForm):
+class LocalTimesForm(AfficheModelForm):
     """Start and end typed in the venue's zone; the room rule checked under the room's lock."""
 
     starts = LocalDateTimeField(label=_("Starts (venue's local time)"))
@@ -193,6 +197,33 @@ class EditionScreeningForm(LocalTimesForm):
     class Meta:
         model = Screening
         fields = ["venue", "section", "label_en", "status"]
+
+
+class EditionScreeningFormSet(BaseInlineFormSet):
+    """The edition's schedule, saved as one set through ``services.save_screenings``: two rows
+    of one save that would share a room are refused like a row that meets a booked screening
+    (each row's form compares it with the database)."""
+
+    def clean(self):
+        super().clean()
+        rows = [
+            form
+            for form in self.forms
+            if form.has_changed() and not form.errors and not (self.can_delete and self._should_delete_form(form))
+        ]
+        for screening, other in services.overlaps_within([form.instance for form in rows]):
+            form = next(form for form in rows if form.instance is screening)
+            form.add_error(None, ValidationError(conflict_message(other), code="overlap"))
+
+    @transaction.atomic
+    def save(self, commit=True):
+        instances = super().save(commit=False)
+        if commit:
+            for screening in self.deleted_objects:
+                screening.delete()
+            services.save_screenings([services.Booking(screening) for screening in instances])
+            self.save_m2m()
+        return instances
 
 
 class DuplicateForm(forms.Form):

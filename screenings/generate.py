@@ -41,10 +41,10 @@ SECTIONS = [
 
 def generate(run: Run):
     rng = run.rng
-    if not run.screenings or not run.title_ids:
+    if not run.sizes["screenings"] or not run.title_ids:
         return
     pick_venue_slug = slug_picker(Venue)
-    places = max(run.screenings // 4000, 4)
+    places = max(run.sizes["screenings"] // 4000, 4)
     venues, rooms = [], []  # rooms: (room pk, zone, venue index)
     for index in range(places):
         city, country, zone = CITIES[index % len(CITIES)]
@@ -93,14 +93,14 @@ def generate(run: Run):
     salt = Screening.objects.count()
 
     def screenings():
-        per_room = run.screenings // len(rooms) + 1
+        per_room = run.sizes["screenings"] // len(rooms) + 1
         written = 0
         for room_pk, zone, venue_index in rooms:
             local = datetime.datetime(FIRST_YEAR, 1, 2, 10, 0, tzinfo=zone)
             span_days = (LAST_YEAR - FIRST_YEAR + 1) * 365
             step = span_days / per_room
             for _ in range(per_room):
-                if written == run.screenings:
+                if written == run.sizes["screenings"]:
                     return
                 day = local.date()
                 edition = next((e for e in editions.get(venue_index, []) if e[0] <= day <= e[1]), None)

@@ -24,6 +24,7 @@ from catalog.money import PRICE_VALIDATORS, price_constraints
 from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
+from .constraints import RoomOverlapConstraint
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
 from .localtime import datetime_label, offset_label, time_label, validate_timezone
 
@@ -241,9 +242,25 @@ def _title_prefetch(prefix: str = "titles") -> Prefetch:
     return Prefetch(prefix, queryset=queryset)
 
 
+def programme_name(titles: list[Title], localized: bool = True) -> str:
+    """``titles`` named once: "The Opera – Season 1" for two of its episodes, else "A + B"."""
+    if not titles:
+        return ""
+    if len(titles) == 1:
+        return titles[0].full_title(localized=localized)
+    parents = {t.parent_id for t in titles}
+    if len(parents) == 1 and titles[0].parent_id:
+        return titles[0].parent.full_title(localized=localized)
+    return " + ".join(t.full_title(localized=localized) for t in titles)
+
+
+#: The room-overlap constraint (``constraints.RoomOverlapConstraint``); services turns its refusal into a message.
+OVERLAP_CONSTRAINT = "screening_no_overlap_in_room"
+
+
 class ScreeningQuerySet(models.QuerySet):
     def blocking(self):
-        """Screenings that occupy their room (every status except cancelled)."""
+        """Screenings that occupy their room (``ROOM_BLOCKING_STATUSES``)."""
         return self.filter(status__in=ROOM_BLOCKING_STATUSES)
 
     def overlapping(self, venue_id, starts_at, ends_at, exclude_pk=None):
@@ -354,8 +371,9 @@ class Screening(VersionedModel):
                 violation_error_message=_("A screening must end after it starts."),
             ),
             *price_constraints("screening", currency_message=_("Give the currency of the price.")),
-            # The overlap rule is an exclusion constraint created on PostgreSQL only by migration
-            # 0002 (screening_no_overlap_in_room); see services.save_screening.
+            # The overlap rule: an exclusion constraint on PostgreSQL, no SQL elsewhere (see
+            # screenings.constraints); its statuses are the ones check_room_is_free uses.
+            RoomOverlapConstraint(name=OVERLAP_CONSTRAINT, condition=Q(status__in=ROOM_BLOCKING_STATUSES)),
         ]
         indexes = [
             models.Index(fields=["venue", "starts_at"], name="screening_venue_start"),
@@ -445,15 +463,7 @@ class Screening(VersionedModel):
 
     def programme_title(self, localized: bool = True) -> str:
         """What is shown, named once: "The Opera – Season 1" for two of its episodes."""
-        titles = self.title_list()
-        if not titles:
-            return ""
-        if len(titles) == 1:
-            return titles[0].full_title(localized=localized)
-        parents = {t.parent_id for t in titles}
-        if len(parents) == 1 and titles[0].parent_id:
-            return titles[0].parent.full_title(localized=localized)
-        return " + ".join(t.full_title(localized=localized) for t in titles)
+        return programme_name(self.title_list(), localized=localized)
 
     def when_label(self) -> str:
         """ "Wednesday, November 3, 2021, 9:00 am – 10:30 am PDT", in the venue's zone."""
@@ -491,16 +501,27 @@ class ScreeningTitle(models.Model):
         return f"{self.screening_id}:{self.title_id}"
 
 
-def conflict_message(conflict: Screening) -> str:
+def conflict_message(conflict: Screening, titles=None) -> str:
+    """The overlap message, naming ``conflict``: a booked screening, or one of the same save
+    not stored yet (its programme is then ``titles``)."""
     from django.utils.translation import gettext
 
-    return gettext(
-        "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (screening #%(pk)s). "
-        "Choose another time or room."
-    ) % {
+    if conflict.pk is None:
+        name = conflict.label_en or programme_name(titles or [], localized=False)
+        template = gettext(
+            "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (another screening of this "
+            "save). Choose another time or room."
+        )
+    else:
+        name = conflict.label_en or conflict.programme_title(localized=False)
+        template = gettext(
+            "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (screening #%(pk)s). "
+            "Choose another time or room."
+        )
+    return template % {
         "room": str(conflict.venue),
         "start": datetime_label(conflict.local_start),
         "end": f"{time_label(conflict.local_end)} {conflict.local_end.tzname()}",
-        "other": conflict.label_en or conflict.programme_title(localized=False) or gettext("untitled screening"),
+        "other": name or gettext("untitled screening"),
         "pk": conflict.pk,
     }

@@ -38,7 +38,7 @@ from people.models import Organization
 from .enums import ScreeningStatus
 from .localtime import UTC, format_wall_time, parse_wall_time
 from .models import Edition, Festival, Screening, Section, Venue
-from .services import running_time, set_titles
+from .services import Booking, running_time, save_screenings, set_titles
 
 # Shared cell widgets ---------------------------------------------------------------
 
@@ -489,6 +489,15 @@ class ScreeningResource(AfficheResource):
             except ValidationError as exc:
                 errors["ends_at"] = exc.messages
         return errors, related
+
+    def save_one(self, item):
+        """Row by row (``bulk`` stays off) through the screenings' one write path, which checks
+        the room again under its lock (the row has just passed ``full_clean``); the titles and
+        partners cells are written with it."""
+        related = dict(item.related)
+        titles = related.pop("titles", None)
+        links = {self.related_columns[column].attribute: list(values) for column, values in related.items()}
+        save_screenings([Booking(item.instance, None if titles is None else list(titles), links)], validated=True)
 
     def get_export_queryset(self):
         return (

@@ -1,17 +1,23 @@
 """Workflows that write screenings: save with the room rule, duplicate, postpone, cancel.
 
-Every write goes through ``save_screening`` so that one rule holds everywhere (admin, actions,
-demo, imports): no two room-blocking screenings overlap in the same venue or room.
+Every creation or change of a screening goes through ``save_screenings`` (``save_screening``
+for one): the admin's screening form and the edition's schedule inline, the actions, these
+workflows, the CSV import and the demo. It holds the room rule for the whole set it saves:
+no two room-blocking screenings (``enums.ROOM_BLOCKING_STATUSES``) overlap in the same venue or
+room, neither one of the set and one in the database nor two of the set.
 
 How the rule is made race-free:
-- PostgreSQL: the room's row is locked (SELECT … FOR UPDATE) before the check, so two
+- PostgreSQL: the rooms' rows are locked (SELECT … FOR UPDATE) before the check, so two
   transactions booking one room queue up and the second sees the first; and the exclusion
-  constraint ``screening_no_overlap_in_room`` refuses any overlap that reaches the table by
-  another path. Its violation is turned into the same ValidationError.
+  constraint ``screening_no_overlap_in_room`` (``constraints.RoomOverlapConstraint``, built
+  from the same statuses) refuses any overlap that reaches the table by another path. Its
+  violation is turned into the same ValidationError.
 - SQLite: transactions start with BEGIN IMMEDIATE (settings), so the check and the insert run
   under the database's write lock.
 """
 
+from collections import defaultdict
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
@@ -20,11 +26,9 @@ from django.utils.translation import gettext as _
 
 from catalog.models import Title
 
-from .enums import ScreeningStatus
+from .enums import ROOM_BLOCKING_STATUSES, ScreeningStatus
 from .localtime import fold_choice, make_local_aware
-from .models import Screening, ScreeningTitle, Venue, conflict_message
-
-OVERLAP_CONSTRAINT = "screening_no_overlap_in_room"
+from .models import OVERLAP_CONSTRAINT, Screening, ScreeningTitle, Venue, conflict_message
 
 
 def running_time(titles) -> timedelta:
@@ -45,21 +49,88 @@ def lock_room(venue_id) -> None:
     list(Venue.objects.select_for_update().filter(pk=venue_id).values_list("pk", flat=True))
 
 
-@transaction.atomic
-def save_screening(screening: Screening, titles: list[Title] | None = None, partners=None) -> Screening:
-    """Validates and saves ``screening`` with its titles (in order) and partners.
+@dataclass
+class Booking:
+    """A screening to save, with its programme (in order) and its other many-to-many values
+    by field name (``{"partners": […]}``); ``titles=None`` keeps the programme as it is."""
 
-    When ``ends_at`` is empty it is the start plus the titles' summed runtimes. Raises
-    ValidationError naming the conflicting screening when the room is already taken.
+    screening: Screening
+    titles: list[Title] | None = None
+    links: dict[str, list] = field(default_factory=dict)
+
+
+def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
+    """Pairs ``(screening, other)`` of ``screenings`` (one save) that would share a room,
+    ``other`` starting first (or, at the same start, coming first): the message for
+    ``screening`` names ``other``. Only room-blocking ones with a venue and both times count;
+    the database is not read (``Screening.check_room_is_free`` compares with it)."""
+    position = {id(s): index for index, s in enumerate(screenings)}
+    by_room = defaultdict(list)
+    for screening in screenings:
+        has_times = screening.venue_id and screening.starts_at and screening.ends_at
+        if has_times and screening.status in ROOM_BLOCKING_STATUSES:
+            by_room[screening.venue_id].append(screening)
+    pairs = []
+    for booked in by_room.values():
+        booked.sort(key=lambda s: s.starts_at)
+        for index, other in enumerate(booked):
+            for screening in booked[index + 1 :]:
+                if screening.starts_at >= other.ends_at:
+                    break
+                pairs.append((screening, other))
+    return sorted(pairs, key=lambda pair: position[id(pair[0])])
+
+
+@transaction.atomic
+def save_screenings(bookings: list[Booking], *, validated: bool = False) -> list[Screening]:
+    """Validates and saves every booking's screening with its titles and links, all or none.
+
+    The one write path of screenings. An empty ``ends_at`` is the start plus the titles'
+    summed runtimes. The rooms are locked, then each screening is validated (``full_clean``:
+    its fields, and the room against the database) and the set against itself; a
+    ValidationError names the conflicting screening. ``validated``: the caller has just run
+    ``full_clean`` (the CSV import, row by row), so only the room is checked again, under the lock.
     """
-    if titles is None and screening.pk:
-        titles = list(screening.titles.all())
-    titles = list(titles or [])
-    if screening.starts_at and not screening.ends_at:
-        screening.ends_at = screening.starts_at + running_time(titles)
-    if screening.venue_id:
-        lock_room(screening.venue_id)
-    screening.full_clean()
+    bookings = list(bookings)
+    for booking in bookings:
+        screening = booking.screening
+        if screening.starts_at and not screening.ends_at:
+            titles = booking.titles
+            if titles is None:
+                titles = screening.title_list() if screening.pk else []
+            screening.ends_at = screening.starts_at + running_time(titles)
+    for venue_id in sorted({b.screening.venue_id for b in bookings if b.screening.venue_id}):
+        lock_room(venue_id)
+    for booking in bookings:
+        if validated:
+            booking.screening.check_room_is_free()
+        else:
+            booking.screening.full_clean()
+    pairs = overlaps_within([b.screening for b in bookings])
+    if pairs:
+        other = pairs[0][1]
+        titles = next(b.titles for b in bookings if b.screening is other)
+        raise ValidationError(conflict_message(other, titles), code="overlap")
+    for booking in bookings:
+        _save(booking.screening)
+        if booking.titles is not None:
+            set_titles(booking.screening, list(booking.titles))
+        for name, values in booking.links.items():
+            getattr(booking.screening, name).set(values)
+    return [b.screening for b in bookings]
+
+
+def save_screening(screening: Screening, titles: list[Title] | None = None, partners=None) -> Screening:
+    """``save_screenings`` for one screening: ``titles`` in order (None: kept), ``partners``
+    (None: kept)."""
+    links = {} if partners is None else {"partners": list(partners)}
+    (saved,) = save_screenings([Booking(screening, None if titles is None else list(titles), links)])
+    return saved
+
+
+def _save(screening: Screening) -> None:
+    """Saves one validated screening; the exclusion constraint's refusal (a booking that raced
+    past the check) becomes the same ValidationError as the check's."""
     try:
         _save_retrying_deadlock(screening)
     except IntegrityError as exc:
@@ -72,10 +143,6 @@ def save_screening(screening: Screening, titles: list[Title] | None = None, part
         )
         message = conflict_message(conflict) if conflict else _("This room is already booked at that time.")
         raise ValidationError(message, code="overlap") from exc
-    set_titles(screening, titles)
-    if partners is not None:
-        screening.partners.set(partners)
-    return screening
 
 
 DEADLOCK = "40P01"
@@ -109,31 +176,44 @@ def set_titles(screening: Screening, titles: list[Title]) -> None:
     )
 
 
-@transaction.atomic
-def duplicate(screening: Screening, on_date, venue: Venue | None = None) -> Screening:
-    """A copy of ``screening`` on ``on_date`` at the same local time (and duration), in ``venue``
-    if given. The copy is scheduled; its titles, partners, languages and prices are kept."""
+#: What a copy does not take from its original: its identity and bookkeeping (fresh), what
+#: ``save`` derives (``local_date``), and its history (a copy is scheduled, never postponed).
+#: Every other field is copied, a field added later too; ``venue`` and the times are then set.
+NOT_COPIED = frozenset({"id", "uid", "version", "created", "updated", "local_date", "status", "previous_starts_at"})
+
+
+def copy_of(screening: Screening, on_date, venue: Venue | None = None) -> Booking:
+    """An unsaved copy of ``screening`` on ``on_date`` at the same local time (and duration),
+    in ``venue`` if given, with the same programme and many-to-many values."""
     venue = venue or screening.venue
     local = screening.local_start
     naive = datetime.combine(on_date, local.time().replace(tzinfo=None))
     starts_at = make_local_aware(naive, venue.timezone, fold_choice(local))
     copy = Screening(
-        edition=screening.edition,
-        section=screening.section,
-        venue=venue,
-        label_en=screening.label_en,
-        label_fr=screening.label_fr,
-        starts_at=starts_at,
-        ends_at=starts_at + screening.duration,
-        premiere=screening.premiere,
-        language=screening.language,
-        subtitle_language=screening.subtitle_language,
-        note=screening.note,
-        ticket_url=screening.ticket_url,
-        price=screening.price,
-        currency=screening.currency,
+        **{
+            f.attname: getattr(screening, f.attname)
+            for f in Screening._meta.concrete_fields
+            if not f.primary_key and f.name not in NOT_COPIED
+        }
     )
-    return save_screening(copy, list(screening.titles.all()), list(screening.partners.all()))
+    copy.venue = venue
+    copy.starts_at = starts_at
+    copy.ends_at = starts_at + screening.duration
+    links = {f.name: list(getattr(screening, f.name).all()) for f in Screening._meta.many_to_many if f.name != "titles"}
+    return Booking(copy, screening.title_list(), links)
+
+
+def duplicate(screening: Screening, on_date, venue: Venue | None = None) -> Screening:
+    """A saved copy of ``screening`` (see ``copy_of``): scheduled, with its titles (in
+    programme order), partners, languages and prices."""
+    (copy,) = duplicate_all([screening], on_date, venue)
+    return copy
+
+
+def duplicate_all(screenings, on_date, venue: Venue | None = None) -> list[Screening]:
+    """Copies of ``screenings`` on ``on_date``, saved together: two copies that would share a
+    room are refused like a copy that meets a booked screening."""
+    return save_screenings([copy_of(screening, on_date, venue) for screening in screenings])
 
 
 @transaction.atomic
@@ -149,9 +229,7 @@ def postpone(screening: Screening, new_start: datetime) -> Screening:
     return save_screening(screening)
 
 
-@transaction.atomic
 def cancel(screening: Screening) -> Screening:
     """Marks ``screening`` cancelled: it stays visible, marked, and frees its room."""
     screening.status = ScreeningStatus.CANCELLED
-    screening.save(update_fields=["status", "updated"])
-    return screening
+    return save_screening(screening)

@@ -1,10 +1,6 @@
 """Platforms with their plans, devices and figures; offers, on their own and inline on titles;
-the batch-release tool.
-
-The offers inline and the "batch release" action are added to catalog's ``TitleAdmin`` from
-here, so that the catalog app does not import the streaming app: ``catalog.admin`` is loaded
-first (INSTALLED_APPS order), and a ModelAdmin reads ``inlines`` and ``actions`` at request time.
-"""
+the batch-release tool. The offers inline and the "batch release" action join the title admin
+through catalog.extensions (streaming.hooks)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -14,12 +10,10 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog.admin import TitleAdmin
-from catalog.csvadmin import CsvAdminMixin
+from catalog.admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
 from catalog.models import Title
 from catalog.money import format_money
 from catalog.pagination import AdminPaginator
-from catalog.versioning import StaffAdminMixin
 from people.models import Organization
 
 from .availability import AVAILABLE, COMING, status_of
@@ -28,7 +22,7 @@ from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo,
 from .services import create_batch_release, plan_batch_release
 
 
-class PlanInline(StaffAdminMixin, admin.StackedInline):
+class PlanInline(AfficheStackedInline):
     model = Plan
     form = PlanForm
     extra = 0
@@ -62,25 +56,25 @@ class OrganizationAutocompleteMixin:
         return fields
 
 
-class DeviceInline(StaffAdminMixin, OrganizationAutocompleteMixin, admin.TabularInline):
+class DeviceInline(OrganizationAutocompleteMixin, AfficheTabularInline):
     model = Device
     extra = 0
     organization_fields = ["provider"]
 
 
-class AudienceFigureInline(StaffAdminMixin, admin.TabularInline):
+class AudienceFigureInline(AfficheTabularInline):
     model = AudienceFigure
     extra = 0
 
 
-class PlatformLogoInline(StaffAdminMixin, admin.StackedInline):
+class PlatformLogoInline(AfficheStackedInline):
     model = PlatformLogo
     extra = 0
     fields = [("image", "credit"), ("alt_en", "alt_fr")]
 
 
 @admin.register(Platform)
-class PlatformAdmin(StaffAdminMixin, CsvAdminMixin, OrganizationAutocompleteMixin, admin.ModelAdmin):
+class PlatformAdmin(OrganizationAutocompleteMixin, AfficheModelAdmin):
     csv_resource = "platforms"
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
     list_filter = ["kind", "countries"]
@@ -153,7 +147,7 @@ class WindowFilter(admin.SimpleListFilter):
 
 
 @admin.register(Plan)
-class PlanAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class PlanAdmin(AfficheModelAdmin):
     """Plans are edited inline on their platform; this list is where their CSV buttons live."""
 
     csv_resource = "plans"
@@ -172,7 +166,7 @@ class PlanAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class OfferAdmin(AfficheModelAdmin):
     csv_resource = "offers"
     list_display = [
         "title",
@@ -276,7 +270,7 @@ class OfferAdmin(StaffAdminMixin, CsvAdminMixin, admin.ModelAdmin):
         return TemplateResponse(request, "admin/streaming/offer/batch_release.html", context)
 
 
-class OfferInline(StaffAdminMixin, admin.TabularInline):
+class OfferInline(AfficheTabularInline):
     """Offers of this very title (offers of its episodes are on their own pages)."""
 
     model = Offer
@@ -301,7 +295,3 @@ class OfferInline(StaffAdminMixin, admin.TabularInline):
 def batch_release_action(modeladmin, request, queryset):
     title = queryset.first()
     return HttpResponseRedirect(f"{reverse('admin:streaming_offer_batch_release')}?title={title.pk}")
-
-
-TitleAdmin.inlines = [*TitleAdmin.inlines, OfferInline]
-TitleAdmin.actions = [*(TitleAdmin.actions or []), batch_release_action]

@@ -39,13 +39,9 @@ def status_of(offer: Offer, on: datetime.date) -> str:
 
 def offers_for_title(title) -> list[Offer]:
     """The offers shown on ``title``'s page (its own, its ancestors', its descendants'), in one
-    query plus one for the platforms' plans; memoised on the title so that the page and its
-    JSON-LD share them."""
-    cached = getattr(title, "_streaming_offers", None)
-    if cached is None:
-        cached = list(Offer.objects.around(title).for_title_page().order_by("available_from", "pk"))
-        title._streaming_offers = cached
-    return cached
+    query plus one for the platforms' plans. The title page reads them once for its table and
+    its JSON-LD (streaming.hooks)."""
+    return list(Offer.objects.around(title).for_title_page().order_by("available_from", "pk"))
 
 
 @dataclass
@@ -167,11 +163,12 @@ class CountryOffers:
     types: list[tuple[str, list[Release]]]
 
 
-def where_to_watch(title, on: datetime.date | None = None) -> dict:
-    """What the title page shows: current and coming releases by country then by type, a
-    summary per platform of episode batches, what is coming soon and what has ended."""
+def where_to_watch(title, offers: list[Offer], on: datetime.date | None = None) -> dict:
+    """What the title page shows from ``offers_for_title(title)``: current and coming releases
+    by country then by type, a summary per platform of episode batches, what is coming soon and
+    what has ended."""
     on = on or today()
-    rels = releases(offers_for_title(title), on, page_title=title)
+    rels = releases(offers, on, page_title=title)
     live = [r for r in rels if r.status != ENDED]
     by_country: dict[str, CountryOffers] = {}
     for release in sorted(

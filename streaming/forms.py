@@ -4,6 +4,7 @@ from django.contrib.admin.widgets import AdminDateWidget, AutocompleteSelect
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from catalog.admin_base import AfficheModelForm
 from catalog.enums import TitleKind
 from catalog.models import Country, Title
 
@@ -12,7 +13,7 @@ from .models import Offer, Plan, Platform, currency_validator
 from .services import parse_batches
 
 
-class PlanForm(forms.ModelForm):
+class PlanForm(AfficheModelForm):
     institutions = forms.MultipleChoiceField(
         label=_("for institutions"),
         choices=InstitutionKind.choices,

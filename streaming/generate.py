@@ -22,11 +22,11 @@ FIRST_DAY = datetime.date(2018, 1, 1)
 
 def generate(run: Run):
     rng = run.rng
-    if not run.offers or not run.title_ids:
+    if not run.sizes["offers"] or not run.title_ids:
         return
     pick_slug = slug_picker(Platform)
     platforms = []
-    for index in range(max(run.offers // 10_000, 3)):
+    for index in range(max(run.sizes["offers"] // 10_000, 3)):
         name = f"{rng.choice(PLATFORM_WORDS)} {rng.choice(PLATFORM_WORDS)} {index + 1}"
         platform = Platform.objects.create(
             name=name, slug=pick_slug(name), name_key=normalize(name), kind=rng.choice(PlatformKind.values)
@@ -53,13 +53,13 @@ def generate(run: Run):
 
     def offers():
         written = 0
-        while written < run.offers:
+        while written < run.sizes["offers"]:
             platform, country = rng.choice(platforms), rng.choice(COUNTRIES)
             starts = FIRST_DAY + datetime.timedelta(days=rng.randint(0, 9 * 365))
             if season_ids and rng.random() < 0.05:
                 # A season released an episode a week, each for a year.
                 for number, index in enumerate(seasons[rng.choice(season_ids)]):
-                    if written == run.offers:
+                    if written == run.sizes["offers"]:
                         return
                     first = starts + datetime.timedelta(weeks=number)
                     written += 1

@@ -1,10 +1,9 @@
-"""schema.org JSON-LD: Offer and WatchAction for works (merged by catalog.jsonld), and the
+"""schema.org JSON-LD: Offer and WatchAction for works (the title page's "where to watch" part), and the
 platform page's Service with its plans as offers."""
 
 from catalog.enums import TitleKind
 from catalog.jsonld import SCHEMA_TYPES
 
-from .availability import offers_for_title
 from .enums import BillingPeriod, OfferType
 
 BILLING_DURATIONS = {BillingPeriod.MONTH: "P1M", BillingPeriod.YEAR: "P1Y"}
@@ -57,11 +56,10 @@ def offer_jsonld(offer, request, title=None) -> dict:
     return data
 
 
-def title_parts(title, request) -> dict:
+def title_parts(title, offers, request) -> dict:
     """Offers that apply to ``title`` (its own, its season's or series', its episodes' with
-    ``itemOffered``) and a WatchAction per offer with a link. Uses the offers the page already
-    loaded (memoised on the title)."""
-    offers = offers_for_title(title)
+    ``itemOffered``) and a WatchAction per offer with a link, from the offers the page read
+    (``availability.offers_for_title``)."""
     if not offers:
         return {}
     parts = {"offers": [offer_jsonld(o, request, title) for o in offers]}

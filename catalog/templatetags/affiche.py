@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.html import format_html
 from django.utils.safestring import mark_safe
@@ -44,10 +45,11 @@ def page_url(context, page_number):
 
 
 @register.simple_tag(takes_context=True)
-def title_jsonld(context, title, children=()):
-    from catalog.jsonld import title_jsonld as build
-
-    return jsonld(build(title, context["request"], children))
+def section(context, rendered):
+    """``{% section s %}``: one block another app added to this page (catalog.extensions), its
+    template rendered with the page's context plus the block's own data."""
+    with context.push(**rendered.data):
+        return get_template(rendered.template).template.render(context)
 
 
 @register.simple_tag
@@ -84,10 +86,3 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[2])
-
-
-@register.simple_tag(takes_context=True)
-def website_jsonld(context):
-    from catalog.jsonld import website_jsonld as build
-
-    return jsonld(build(context["request"]))

@@ -4,6 +4,7 @@ import re
 import pytest
 from django.urls import reverse
 
+from catalog import extensions
 from catalog.enums import TitleKind
 
 from .factories import EpisodeFactory, GenreFactory, LocalizedTitleFactory, SeasonFactory, SeriesFactory, TitleFactory
@@ -145,15 +146,11 @@ def test_series_page_query_count_does_not_grow_with_seasons(client, django_asser
         LocalizedTitleFactory(title=season, language_id="en")
         EpisodeFactory(parent=season, number=1)
 
-    # 1 the title with parent chain and original language; prefetches: 2 localized titles
-    # (with language), 3 genres, 4 themes, 5 countries, 6 languages, 7 ratings,
-    # 8 external ids, 9 images, 10 related titles; 11 children, 12 their localized titles;
-    # 13 the credits of the title and everything below it (people app; none here, so
-    # their affiliations are not fetched); 14 the ids of the screenings of the title and
-    # its parts (screenings app; read first so that PostgreSQL does not walk every
-    # screening; none here, so the upcoming and past lists need no query); 15 the offers
-    # around the title (streaming app).
-    with django_assert_num_queries(15):
+    # The catalogue's own page (the other apps' sections assert their own cost): 1 the title
+    # with parent chain and original language; prefetches: 2 localized titles (with language),
+    # 3 genres, 4 themes, 5 countries, 6 languages, 7 ratings, 8 external ids, 9 images,
+    # 10 related titles; 11 children, 12 their localized titles.
+    with extensions.title_sections.override(), django_assert_num_queries(12):
         response = client.get(series.get_absolute_url())
 
     assert [c.number for c in response.context["children"]] == list(range(1, count + 1))
@@ -167,9 +164,8 @@ def test_season_page_query_count_does_not_grow_with_episodes(client, django_asse
         LocalizedTitleFactory(title=episode, language_id="en")
 
     # As for a series, plus 13 the parent's localized titles, 14 the sibling seasons
-    # and 15 their localized titles (previous/next season); 16 the credits,
-    # 17 the screenings' ids (none: no upcoming/past query), 18 offers.
-    with django_assert_num_queries(18):
+    # and 15 their localized titles (previous/next season).
+    with extensions.title_sections.override(), django_assert_num_queries(15):
         response = client.get(season.get_absolute_url())
 
     assert len(response.context["children"]) == count
@@ -183,9 +179,8 @@ def test_episode_page_query_count(client, django_assert_num_queries):
     # 1 the episode with parent chain; 2 its localized titles, 3 the season's, 4 the
     # series'; 5 genres, 6 themes, 7 countries, 8 languages, 9 ratings, 10 external ids,
     # 11 images, 12 related titles; 13 children (none, so no prefetch); 14 the sibling
-    # episodes and 15 their localized titles (previous/next); 16 the credits,
-    # 17 the screenings' ids (none: no upcoming/past query), 18 offers.
-    with django_assert_num_queries(18):
+    # episodes and 15 their localized titles (previous/next).
+    with extensions.title_sections.override(), django_assert_num_queries(15):
         response = client.get(episode.get_absolute_url())
 
     assert (response.context["previous"].number, response.context["next"].number) == (1, 3)

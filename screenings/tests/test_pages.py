@@ -7,6 +7,8 @@ import pytest
 from django.utils import timezone
 from icalendar import Calendar
 
+from catalog import extensions
+from catalog.testing import section_queries
 from screenings import services
 from screenings.models import Screening
 
@@ -82,21 +84,18 @@ def test_screening_list_query_count_is_constant(client, django_assert_num_querie
 
 @pytest.mark.django_db
 @pytest.mark.parametrize("count", [1, 3])
-def test_title_page_screenings_query_count_is_constant(client, django_assert_num_queries, count):
+def test_title_page_screenings_query_count_is_constant(client, count):
     future_schedule(count)
     season = Screening.objects.first().titles.first().parent
-    response = client.get(season.get_absolute_url())  # warm-up: the page's own queries
+    response = client.get(season.get_absolute_url())
     assert rows(response) == count
-    # The screenings section adds 8 queries to the title page's own: the ids of the screenings
-    # of the title and its parts (read first: see screenings_tags.title_screenings), upcoming screenings, their
-    # titles, 3 × localized titles (titles, parents, grandparents), partners; past screenings
-    # (none here, so nothing to prefetch). The people app adds the credits query and the
-    # streaming app the offers query. The total stays the same for 1 and 3 screenings.
-    with django_assert_num_queries(QUERIES_TITLE_PAGE):
-        client.get(season.get_absolute_url())
-
-
-QUERIES_TITLE_PAGE = 25
+    # The screenings section adds 8 queries to the title page: the ids of the screenings of the
+    # title and its parts (read first: see screenings.hooks.title_screenings_section), upcoming
+    # screenings, their titles, 3 × localized titles (titles, parents, grandparents), partners;
+    # past screenings (none here, so nothing to prefetch). The same for 1 and 3 screenings.
+    added = section_queries(client, season.get_absolute_url(), extensions.title_sections, "screenings")
+    assert added == 8
+    assert added <= extensions.title_sections["screenings"].queries
 
 
 def test_demo_festival_page_reads_like_the_programme(colcoa, client):

@@ -1,18 +1,15 @@
-"""Streaming fragments for other apps' pages. Each runs a fixed number of queries."""
+"""Display helpers for plans, offers and releases (prices, windows). The streaming blocks on the
+catalogue's pages are in streaming.hooks."""
 
 from django import template
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.money import format_money
-from streaming.availability import AVAILABLE, COMING, date_label, releases, where_to_watch
+from streaming.availability import AVAILABLE, COMING, date_label
 from streaming.enums import BillingPeriod, OfferType
-from streaming.models import Offer, Platform, today
 
 register = template.Library()
-
-#: How many releases the home page shows in "new" and in "coming soon".
-HOME_LIMIT = 8
 
 
 @register.simple_tag
@@ -78,31 +75,6 @@ def release_window(release) -> str:
     if offer.available_until:
         parts.append(_("until %(date)s") % {"date": date_label(offer.last_day)})
     return ", ".join(parts)
-
-
-@register.inclusion_tag("streaming/includes/where_to_watch.html", takes_context=True)
-def where_to_watch_section(context, title):
-    """Where to watch ``title``: two queries (offers, then the platforms' plans), none if
-    there are no offers beyond the first."""
-    return {"title": title, "watch": where_to_watch(title), "LANGUAGE_CODE": context.get("LANGUAGE_CODE")}
-
-
-@register.inclusion_tag("streaming/includes/home.html")
-def streaming_home():
-    """New on streaming (last 30 days) and coming soon: 2 × (1 offers query + 3 for the
-    titles' names of title, parent and grandparent)."""
-    on = today()
-    offers = Offer.objects.for_display()
-    new = releases(list(offers.new(30, on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
-    coming = releases(list(offers.coming_soon(on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
-    return {"new": new, "coming": coming}
-
-
-@register.inclusion_tag("streaming/includes/search_results.html")
-def platform_results(query):
-    """Platforms whose name matches ``query``: one query."""
-    platforms = list(Platform.objects.search(query).select_related("operator")[:20]) if query.strip() else []
-    return {"platforms": platforms, "q": query}
 
 
 register.filter("plan_price_text", plan_price)

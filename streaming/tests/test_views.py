@@ -5,6 +5,8 @@ from decimal import Decimal
 
 import pytest
 
+from catalog import extensions
+from catalog.testing import section_queries
 from catalog.tests.factories import EpisodeFactory, SeasonFactory
 from streaming.enums import OfferType
 
@@ -45,21 +47,20 @@ def season_with_offers(frozen_today):
 
 
 @pytest.mark.parametrize("n", [1, 3])
-def test_title_page_query_count_is_constant(client, django_assert_num_queries, season_with_offers, n):
-    season, _platform = season_with_offers(n)
+def test_title_page_query_count_is_constant(client, season_with_offers, n):
+    season, platform = season_with_offers(n)
+    url = f"/en/titles/{season.slug}/"
 
-    with django_assert_num_queries(19):
-        # 1 title with parent and grandparent; 2 its localized titles; 3 the parent's;
-        # 4 genres; 5 themes; 6 countries; 7 languages; 8 ratings; 9 external ids; 10 images;
-        # 11 related titles; 12 children; 13 their localized titles; 14 siblings;
-        # 15 their localized titles; 16 offers around the title (platform, country, title,
-        # parent joined), shared with the JSON-LD; 17 the platforms' plans.
-        # People: 18 credits. Screenings: 19 the ids of the title's screenings (read first, so
-        # that PostgreSQL does not walk every screening in time order); none here, so the
-        # upcoming and past lists need no query (with screenings: see screenings' test_pages).
-        response = client.get(f"/en/titles/{season.slug}/")
-
-    assert response.status_code == 200
+    # "Where to watch" adds 2 queries to the title page, for 1 or 3 offers: the offers around
+    # the title (platform, country, title, parent joined), shared with the JSON-LD; the
+    # platforms' plans.
+    added = section_queries(client, url, extensions.title_sections, "where-to-watch")
+    assert added == 2
+    assert added <= extensions.title_sections["where-to-watch"].queries
+    watch = next(
+        s.data for s in client.get(url).context["sections"]["after_children"] if s.section.name == "where-to-watch"
+    )
+    assert [o.platform for o in watch["offers"]] == [platform] * 2 * n  # a subscription and a rental each
 
 
 @pytest.mark.parametrize("n", [1, 3])

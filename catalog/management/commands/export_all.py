@@ -2,7 +2,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand
 
-from catalog.csvcommands import export_file, resource_names
+from catalog.csvcommands import export_file
+from catalog.csvio import resource_names
 
 
 class Command(BaseCommand):

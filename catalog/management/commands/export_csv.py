@@ -2,7 +2,8 @@ import sys
 
 from django.core.management.base import BaseCommand
 
-from catalog.csvcommands import EXPORT_FILTERS, export_file, resource_names
+from catalog.csvcommands import EXPORT_FILTERS, export_file
+from catalog.csvio import resource_names
 
 
 class Command(BaseCommand):

@@ -1,16 +1,16 @@
 import time
-from importlib import import_module
 
 from django.core.management.base import BaseCommand
 from django.db import connection, transaction
 
+from catalog import extensions
 from catalog.generate import Run
 
-#: Each app adds its part of the synthetic catalogue (``<app>/generate.py``), in dependency order.
-GENERATE_APPS = ["catalog", "people", "screenings", "streaming"]
 
-#: The reference size that ``make bench`` measures (docs/performance.md).
-REFERENCE = {"titles": 100_000, "people": 100_000, "credits": 1_000_000, "screenings": 200_000, "offers": 300_000}
+def reference_sizes() -> dict[str, int]:
+    """The reference size that ``make bench`` measures (docs/performance.md): every generator's
+    sizes (catalog.extensions.catalogue_generators), e.g. 100,000 titles, 1,000,000 credits."""
+    return {name: size for step in extensions.catalogue_generators for name, size in step.sizes.items()}
 
 
 class Command(BaseCommand):
@@ -20,19 +20,21 @@ class Command(BaseCommand):
     )
 
     def add_arguments(self, parser):
-        for name, default in REFERENCE.items():
+        for name, default in reference_sizes().items():
             parser.add_argument(f"--{name}", type=int, default=default, help=f"default {default:,}")
         parser.add_argument("--seed", type=int, default=1, help="the same seed gives the same catalogue")
 
     def handle(self, *args, **options):
-        run = Run(**{name: options[name] for name in [*REFERENCE, "seed"]}, stdout=self.stdout)
+        sizes = {name: options[name] for name in reference_sizes()}
+        run = Run(sizes=sizes, seed=options["seed"], stdout=self.stdout)
         started = time.monotonic()
         # One transaction: a failed run leaves nothing half-generated.
         with transaction.atomic():
-            for app in GENERATE_APPS:
+            # Each app's part (catalog.extensions.catalogue_generators), dependencies first.
+            for step in extensions.catalogue_generators:
                 part = time.monotonic()
-                import_module(f"{app}.generate").generate(run)
-                self.stdout.write(f"{app}: {time.monotonic() - part:.1f} s")
+                step.run(run)
+                self.stdout.write(f"{step.name}: {time.monotonic() - part:.1f} s")
         # Fresh planner statistics for the new rows, as after any bulk load.
         with connection.cursor() as cursor:
             cursor.execute("ANALYZE")

@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
-from catalog.csvcommands import import_file, resource_names
+from catalog.csvcommands import import_file
+from catalog.csvio import resource_names
 
 
 class Command(BaseCommand):

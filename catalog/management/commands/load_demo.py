@@ -1,10 +1,7 @@
-from importlib import import_module
-
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-#: Each app adds its part of the reference documents, in dependency order.
-DEMO_APPS = ["catalog", "people", "screenings", "streaming"]
+from catalog import extensions
 
 
 class Command(BaseCommand):
@@ -12,12 +9,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options):
         with transaction.atomic():
-            for app in DEMO_APPS:
-                try:
-                    module = import_module(f"{app}.demo")
-                except ModuleNotFoundError as exc:
-                    if exc.name != f"{app}.demo":
-                        raise
-                    continue
-                module.load(stdout=self.stdout)
+            # Each app's part of the documents (catalog.extensions.demo_loaders), dependencies first.
+            for step in extensions.demo_loaders:
+                step.run(stdout=self.stdout)
         self.stdout.write(self.style.SUCCESS("Demo loaded."))

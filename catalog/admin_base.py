@@ -1,0 +1,238 @@
+"""The base classes of every admin of the project: derive from ``AfficheModelAdmin``,
+``AfficheTabularInline`` or ``AfficheStackedInline`` (and, for a custom form, from
+``AfficheModelForm``) and every concern below comes with it, in the one order set here.
+
+One small class per concern:
+
+- ``VersionCheckFormMixin`` / ``VersionCheckAdminMixin``: no lost edits. For a
+  ``VersionedModel`` (``catalog.versioning``), the form carries the version it was loaded with
+  and a digest of each field as loaded, in hidden fields. Saving a form loaded before someone
+  else's save is refused (the row is locked while checked) with a message naming the fields that
+  changed since; nothing is written. The form then carries the current version, so that saving
+  it again is a deliberate overwrite.
+- ``PlainTextFormMixin``: one-line texts refused when they hold bidirectional control
+  characters (``catalog.safetext``).
+- ``ImageFieldsAdminMixin``: image uploads get the project's own checks and messages
+  (``catalog.images.ImageUploadField``).
+- ``DeleteProtectionAdminMixin``: records chosen by others through a many-to-many link protect
+  what they chose, like a PROTECT foreign key.
+- CSV Import and Export buttons (``catalog.csvadmin.CsvAdminMixin``): opt in with
+  ``csv_resource = "<resource name>"``; an admin without it has neither the buttons nor their URLs.
+
+The form checks run after the form's own ``clean()`` (whichever class defines it and wherever it
+calls ``super().clean()``) and before the model's validation: text first, then the version.
+Every admin and inline must use a form derived from ``AfficheModelForm``: ``manage.py check``
+reports one that does not (``catalog.E001``).
+"""
+
+import json
+
+from django import forms
+from django.contrib import admin
+from django.contrib.admin.utils import flatten_fieldsets
+from django.core import checks
+from django.db import models
+from django.utils.html import format_html
+from django.utils.text import capfirst, get_text_list
+from django.utils.translation import gettext as _
+
+from .csvadmin import CsvAdminMixin
+from .images import ImageUploadField
+from .safetext import has_bidi_controls
+from .versioning import field_digests, is_versioned, value_digest
+
+VERSION_FIELD = "loaded_version"
+DIGEST_FIELD = "loaded_digest"
+VERSION_FIELDS = (VERSION_FIELD, DIGEST_FIELD)
+
+
+# Version check ---------------------------------------------------------------------------------
+
+
+class VersionCheckFormMixin(forms.Form):
+    """The form side: the two hidden fields (dropped again for a model without a version) and
+    the check, ``check_version()``."""
+
+    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    loaded_digest = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not is_versioned(type(self.instance)):
+            for name in VERSION_FIELDS:
+                self.fields.pop(name, None)
+            return
+        if self.instance.pk is not None:
+            self.initial.setdefault(VERSION_FIELD, self.instance.version)
+            # ModelForm has just read the instance into ``initial``: no query of our own.
+            loaded = {name: value_digest(self.initial.get(name)) for name in self._model_field_names()}
+            self.initial.setdefault(DIGEST_FIELD, json.dumps(loaded))
+
+    def _model_field_names(self) -> list[str]:
+        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        return [name for name in self.fields if name in model_fields]
+
+    def check_version(self):
+        """Raise ValidationError if the row was saved by someone else since this form was loaded."""
+        instance = self.instance
+        if instance.pk is None or instance._state.adding or not is_versioned(type(instance)):
+            return
+        loaded = self.cleaned_data.get(VERSION_FIELD)
+        # Lock the row until the admin's transaction ends, so that two saves cannot both pass.
+        current = type(instance)._base_manager.select_for_update().filter(pk=instance.pk).first()
+        if current is None or loaded is None or loaded == current.version:
+            return
+        self._refuse_stale(current, loaded)
+
+    def _refuse_stale(self, current, loaded):
+        try:
+            before = json.loads(self.cleaned_data.get(DIGEST_FIELD) or "{}")
+        except ValueError:
+            before = {}
+        now = field_digests(current, self._model_field_names())
+        changed = [str(self.fields[name].label or name) for name in now if before.get(name) != now[name]]
+        # The form now carries the current version: saving it again overwrites, knowingly.
+        self.data = self.data.copy()
+        self.data[self.add_prefix(VERSION_FIELD)] = current.version
+        self.data[self.add_prefix(DIGEST_FIELD)] = json.dumps(now)
+        if changed:
+            message = _(
+                "Someone else saved this record while you were editing it (version %(loaded)s → %(current)s). "
+                "Changed since you opened it: %(fields)s. Nothing was saved: check their changes below "
+                "(reload the page to see them) and save again to replace them with yours."
+            ) % {"loaded": loaded, "current": current.version, "fields": get_text_list(changed, _("and"))}
+        else:
+            message = _(
+                "Someone else saved this record while you were editing it (version %(loaded)s → %(current)s), "
+                "in its related rows. Nothing was saved: reload the page to see their changes, or save again "
+                "to replace them with yours."
+            ) % {"loaded": loaded, "current": current.version}
+        raise forms.ValidationError(message, code="stale")
+
+
+class VersionCheckAdminMixin:
+    """The admin side: the hidden fields go into the first fieldset of a versioned model's
+    form (and never into another model's)."""
+
+    def get_fieldsets(self, request, obj=None):
+        fieldsets = super().get_fieldsets(request, obj)
+        if not is_versioned(self.model):
+            # The form declares them for every model; a default fieldset (from the form's
+            # fields) would list them.
+            return [
+                (name, {**options, "fields": _without(options["fields"], VERSION_FIELDS)})
+                for name, options in fieldsets
+            ]
+        if any(VERSION_FIELD in flatten_fieldsets([fieldset]) for fieldset in fieldsets):
+            return fieldsets
+        (name, options), *rest = fieldsets
+        first = {**options, "fields": [*options["fields"], *VERSION_FIELDS]}
+        return [(name, first), *rest]
+
+
+def _without(fields, names):
+    """``fields`` of a fieldset (names, or tuples of names on one line) without ``names``."""
+    kept = []
+    for field in fields:
+        if isinstance(field, list | tuple):
+            line = tuple(name for name in field if name not in names)
+            if line:
+                kept.append(line)
+        elif field not in names:
+            kept.append(field)
+    return kept
+
+
+# Text hygiene ----------------------------------------------------------------------------------
+
+
+class PlainTextFormMixin:
+    """One-line texts (names, titles, slugs, labels) refused with bidirectional control
+    characters; multi-line texts (a ``Textarea``) are left alone."""
+
+    def check_plain_text(self):
+        for name, field in self.fields.items():
+            value = self.cleaned_data.get(name)
+            single_line = isinstance(field, forms.CharField) and not isinstance(field.widget, forms.Textarea)
+            if single_line and isinstance(value, str) and has_bidi_controls(value):
+                self.add_error(
+                    name, _("Remove the invisible text-direction characters (such as U+202E) from this field.")
+                )
+
+
+# Images ----------------------------------------------------------------------------------------
+
+
+class ImageFieldsAdminMixin:
+    formfield_overrides = {models.ImageField: {"form_class": ImageUploadField}}
+
+
+# Delete protection -----------------------------------------------------------------------------
+
+
+class DeleteProtectionAdminMixin:
+    """The admin's delete page and "delete selected" action refuse to delete a record that other
+    records chose through a many-to-many link (a genre on titles, a partner on screenings, a
+    title in a collection), naming up to ``protected_sample`` of them per link."""
+
+    protected_sample = 10
+
+    def get_deleted_objects(self, objs, request):
+        to_delete, model_count, perms_needed, protected = super().get_deleted_objects(objs, request)
+        protected = list(protected)
+        for obj in objs:
+            for rel in obj._meta.related_objects:
+                if not rel.many_to_many or rel.hidden or not rel.get_accessor_name():
+                    continue
+                users = getattr(obj, rel.get_accessor_name()).all()[: self.protected_sample]
+                label = capfirst(rel.related_model._meta.verbose_name)
+                protected += [format_html("{}: {} ({} “{}”)", label, user, _("uses"), obj) for user in users]
+        return to_delete, model_count, perms_needed, protected
+
+
+# Composed once ---------------------------------------------------------------------------------
+
+
+class AfficheModelForm(VersionCheckFormMixin, PlainTextFormMixin, forms.ModelForm):
+    """The form of every admin and inline; a custom admin form derives from it."""
+
+    def _post_clean(self):
+        # ModelForm's step after clean(): so the checks run after the whole clean() chain of a
+        # subclass, whatever it does, and before the model's own validation.
+        self.check_plain_text()
+        try:
+            self.check_version()
+        except forms.ValidationError as error:
+            self.add_error(None, error)
+        super()._post_clean()
+
+
+class AfficheAdminMixin(VersionCheckAdminMixin, ImageFieldsAdminMixin):
+    """What an admin and an inline share (kept for the two bases below; do not use it alone)."""
+
+    form = AfficheModelForm
+
+    def check(self, **kwargs):
+        errors = super().check(**kwargs)
+        if not issubclass(self.form, AfficheModelForm):
+            errors.append(
+                checks.Error(
+                    f"The form of {type(self).__qualname__} does not derive from AfficheModelForm.",
+                    hint="Derive it from catalog.admin_base.AfficheModelForm (version check, plain text).",
+                    obj=type(self),
+                    id="catalog.E001",
+                )
+            )
+        return errors
+
+
+class AfficheModelAdmin(DeleteProtectionAdminMixin, AfficheAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+    """The base of every ModelAdmin. Set ``csv_resource`` for Import/Export CSV buttons."""
+
+
+class AfficheTabularInline(AfficheAdminMixin, admin.TabularInline):
+    """The base of every tabular inline."""
+
+
+class AfficheStackedInline(AfficheAdminMixin, admin.StackedInline):
+    """The base of every stacked inline."""

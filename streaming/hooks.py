@@ -1,0 +1,113 @@
+"""The streaming app's parts of the catalogue (catalog.extensions), registered from
+``StreamingConfig.ready()``: "Where to watch" on the title page and in its JSON-LD, new and
+coming releases on the home page, platforms in search results, the platform and "available now"
+filters of the title list, the offers inline and the batch-release action on the title admin,
+the CSV resources, the demo, the synthetic catalogue and the roles."""
+
+from catalog import extensions
+from catalog.roles import ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
+
+#: How many releases the home page shows in "new" and in "coming soon".
+HOME_LIMIT = 8
+SEARCH_LIMIT = 20
+
+
+def where_to_watch_section(request, title, children):
+    """Where to watch ``title``: two queries (offers, then the platforms' plans), none if
+    there are no offers beyond the first; the JSON-LD uses the same offers."""
+    from .availability import offers_for_title, where_to_watch
+
+    offers = offers_for_title(title)
+    return {"offers": offers, "watch": where_to_watch(title, offers)}
+
+
+def where_to_watch_jsonld(request, title, data):
+    from .jsonld import title_parts
+
+    return title_parts(title, data["offers"], request)
+
+
+def home_streaming_section(request):
+    """New on streaming (last 30 days) and coming soon: 2 × (1 offers query + 3 for the
+    titles' names of title, parent and grandparent)."""
+    from .availability import releases
+    from .models import Offer, today
+
+    on = today()
+    offers = Offer.objects.for_display()
+    new = releases(list(offers.new(30, on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
+    coming = releases(list(offers.coming_soon(on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
+    return {"new": new, "coming": coming}
+
+
+def platform_results(request, q):
+    """Platforms whose name matches ``q``: one query."""
+    from .models import Platform
+
+    platforms = list(Platform.objects.search(q).select_related("operator")[:SEARCH_LIMIT]) if q.strip() else []
+    return {"platforms": platforms}
+
+
+def can_plan_batch_release(request) -> bool:
+    """The batch-release view's own rule (streaming.admin ``OfferAdmin.batch_release_view``)."""
+    return request.user.has_perm("streaming.add_offer")
+
+
+def register():
+    from . import demo, generate
+    from .admin import OfferInline, batch_release_action
+    from .filters import AvailableFilter, PlatformFilter
+    from .resources import OfferResource, PlanResource, PlatformResource
+
+    extensions.title_sections.register(
+        extensions.Section(
+            name="where-to-watch",
+            template="streaming/includes/where_to_watch.html",
+            context=where_to_watch_section,
+            jsonld=where_to_watch_jsonld,
+            slot="after_children",
+            order=20,
+            queries=2,
+        )
+    )
+    extensions.home_sections.register(
+        extensions.Section(
+            name="streaming",
+            template="streaming/includes/home.html",
+            context=home_streaming_section,
+            slot="aside",
+            order=20,
+            queries=8,
+        )
+    )
+    extensions.search_sections.register(
+        extensions.Section(
+            name="platforms",
+            template="streaming/includes/search_results.html",
+            context=platform_results,
+            order=30,
+            queries=1,
+        )
+    )
+    extensions.title_filters.register(extensions.TitleFilter("platform", PlatformFilter, order=10))
+    extensions.title_filters.register(extensions.TitleFilter("available", AvailableFilter, order=20))
+    extensions.title_admin_parts.register(
+        extensions.TitleAdminPart(
+            name="batch-release",
+            inlines=(OfferInline,),
+            actions=(batch_release_action,),
+            permission=can_plan_batch_release,
+            order=20,
+        )
+    )
+    extensions.public_pages.register(extensions.PublicPage("streaming:platform_list", order=30))
+    extensions.csv_resources.register(extensions.CsvResource("platforms", PlatformResource, order=40))
+    extensions.csv_resources.register(extensions.CsvResource("plans", PlanResource, order=41))
+    extensions.csv_resources.register(extensions.CsvResource("offers", OfferResource, order=42))
+    extensions.demo_loaders.register(extensions.DataStep("streaming", demo.load, order=40))
+    extensions.catalogue_generators.register(
+        extensions.DataStep("streaming", generate.generate, order=40, sizes={"offers": 300_000})
+    )
+    extensions.role_permissions.register(
+        extensions.RolePermissions("streaming", {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}, order=40)
+    )
