@@ -1,4 +1,8 @@
-"""Fixtures shared by every app's tests.
+"""Fixtures shared by several apps' tests; a fixture that one app's tests use lives in that
+app's ``tests/conftest.py``.
+
+The demo (``demo``) is defined here once. A folder whose tests only read it may load it once per
+module instead of once per test by overriding ``demo_once_per_module`` (see tests/adversarial/).
 
 Browser tests (marked ``browser``) drive Debian's Chromium through Playwright against
 pytest-django's live server; ``make test-browser`` runs them. They fail, never skip,
@@ -7,10 +11,13 @@ when Chromium is missing: a skipped browser test would hide a broken feature.
 
 import io
 import os
+from importlib import import_module
 from pathlib import Path
 
 import pytest
+from django.apps import apps
 from django.core.management import call_command
+from django.db import transaction
 from django.utils import translation
 
 CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
@@ -47,10 +54,50 @@ def _media_root(settings, tmp_path):
     }
 
 
-@pytest.fixture
-def demo(db):
+def seed_iso_codes():
+    """The countries and languages the seeding migration adds (safe to run again)."""
+    import_module("catalog.migrations.0002_seed_countries_languages").seed(apps, None)
+
+
+def load_demo():
     """The whole demo (the four reference documents), as `make run` loads it."""
+    seed_iso_codes()
     call_command("load_demo", stdout=io.StringIO())
+
+
+@pytest.fixture
+def iso_codes(db):
+    """Languages and countries the factories use. Transactional tests run on a database that an
+    earlier transactional test may have flushed (the seeding migration's rows gone)."""
+    seed_iso_codes()
+
+
+@pytest.fixture(scope="module")
+def demo_once_per_module():
+    """False: ``demo`` loads the demo for each test that asks for it. A folder's conftest.py that
+    returns True makes it load once per module, in a transaction that spans the module and is
+    rolled back at its end (as ``TestCase.setUpTestData`` does); each test runs in a savepoint
+    inside it, so that folder must hold no transactional test that uses the demo."""
+    return False
+
+
+@pytest.fixture(scope="module")
+def _demo_for_the_module(demo_once_per_module, django_db_setup, django_db_blocker):
+    if not demo_once_per_module:
+        yield False
+        return
+    with django_db_blocker.unblock(), transaction.atomic():
+        load_demo()
+        yield True
+        transaction.set_rollback(True)
+
+
+@pytest.fixture
+def demo(_demo_for_the_module, db):
+    """The whole demo (the four reference documents), as `make run` loads it, with the ISO codes
+    the seeding migration adds (a transactional test that ran earlier may have flushed them)."""
+    if not _demo_for_the_module:
+        load_demo()
 
 
 @pytest.fixture(scope="session")

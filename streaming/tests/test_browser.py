@@ -3,7 +3,6 @@ import re
 import pytest
 from playwright.sync_api import expect
 
-from catalog.models import Country, Language
 from catalog.tests.factories import EpisodeFactory, SeriesFactory
 from streaming.models import Offer
 
@@ -12,14 +11,7 @@ from .factories import PlanFactory, PlatformFactory
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 
 
-@pytest.fixture
-def codes(transactional_db):
-    """A transactional test that ran earlier flushed the codes seeded by migrations."""
-    Country.objects.get_or_create(code="FR", defaults={"name_en": "France", "name_fr": "France"})
-    Language.objects.get_or_create(code="fr", defaults={"name_en": "French", "name_fr": "français"})
-
-
-def test_editor_plans_a_batch_release_and_visitor_sees_coming_soon(codes, admin_page, frozen_today):
+def test_editor_plans_a_batch_release_and_visitor_sees_coming_soon(iso_codes, admin_page, frozen_today):
     # Today is frozen at 15 February 2026 (for the server thread too: it shares the process).
     series = SeriesFactory(original_title="Les Coulisses", slug="les-coulisses")
     for number in range(1, 8):

@@ -12,6 +12,8 @@ pytestmark = pytest.mark.django_db
 
 ATOM = {"a": "http://www.w3.org/2005/Atom"}
 TODAY = datetime.date(2026, 6, 15)
+#: Noon UTC: TODAY in the site's zone, whichever TIME_ZONE the run uses.
+TODAY_AT_NOON = datetime.datetime.combine(TODAY, datetime.time(12), tzinfo=datetime.UTC)
 
 
 def entries(client) -> list[tuple[str, str]]:
@@ -26,8 +28,8 @@ def offer(name, starts, added, until=None):
     return made
 
 
-def test_new_on_streaming_is_dated_by_the_day_each_release_became_news(client, monkeypatch):
-    monkeypatch.setattr("streaming.feeds.today", lambda: TODAY)
+@pytest.mark.time_machine(TODAY_AT_NOON, tick=False)
+def test_new_on_streaming_is_dated_by_the_day_each_release_became_news(client):
     offer("Old film, added today", datetime.date(2025, 1, 1), TODAY)
     offer("Announced in January, starting today", TODAY, datetime.date(2026, 1, 10))
     offer("Announced last week, coming in July", datetime.date(2026, 7, 1), datetime.date(2026, 6, 8))

@@ -1,8 +1,8 @@
 """What every hostile case shares: the demo loaded once per module, a snapshot of every
 application table to prove that a refused request wrote nothing, and staff users per role.
 
-The demo is loaded inside a transaction that spans the module and is rolled back at its end
-(as ``TestCase.setUpTestData`` does); each test runs in a savepoint inside it.
+The demo is the root conftest.py's ``demo``, loaded inside a transaction that spans the module and
+is rolled back at its end (as ``TestCase.setUpTestData`` does); each test runs in a savepoint inside it.
 """
 
 from collections import Counter
@@ -11,8 +11,6 @@ from pathlib import Path
 import pytest
 from django.apps import apps
 from django.contrib.auth.models import Group
-from django.core.management import call_command
-from django.db import transaction
 from django.test import Client
 
 from catalog.roles import EDITOR, PROGRAMMER, VIEWER
@@ -35,16 +33,9 @@ def _fast_passwords(settings):
 
 
 @pytest.fixture(scope="module")
-def demo_data(django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
-        call_command("load_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
-        yield
-        transaction.set_rollback(True)
-
-
-@pytest.fixture
-def demo(demo_data, db):
-    """The whole demo (four reference documents), as `make run` loads it."""
+def demo_once_per_module():
+    """The hostile cases only read the demo (a write is rolled back with its test's savepoint)."""
+    return True
 
 
 def snapshot() -> dict[str, list[str]]:
