@@ -12,6 +12,8 @@ import uuid
 
 from django import forms
 from django.contrib import messages
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
@@ -167,8 +169,19 @@ class CsvAdminMixin:
         if not self.has_export_permission(request):
             raise PermissionDenied
         resource = get_resource(self.csv_resource)()
-        # The changelist's current search and filters apply to the export.
-        changelist = self.get_changelist_instance(request)
+        # The changelist's current search and filters apply to the export; its page does not
+        # (an export is every matching row), so the paging parameters are left out.
+        request.GET = request.GET.copy()
+        for name in (PAGE_VAR, ALL_VAR, ERROR_FLAG):
+            request.GET.pop(name, None)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:
+            # A hand-edited address (``?pk__gt=abc``, an unknown field): the list, not a 500.
+            messages.error(request, _("These filters are not valid; nothing was exported."))
+            return HttpResponseRedirect(
+                reverse(f"admin:{self.model._meta.app_label}_{self.model._meta.model_name}_changelist")
+            )
         chosen = changelist.get_queryset(request).values("pk")
         queryset = resource.get_export_queryset().filter(pk__in=chosen)
         response = StreamingHttpResponse(

@@ -39,10 +39,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import IntegrityError, models, transaction
+from django.db import DataError, IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
@@ -227,6 +228,11 @@ class CsvReader:
                         ),
                     )
                     continue
+                nul = next((name for name, cell in zip(header, record, strict=True) if "\x00" in cell), None)
+                if nul is not None:
+                    # Refused before any lookup: PostgreSQL cannot even compare a NUL byte.
+                    yield line, Problem(line, nul, "", _("The cell holds a NUL byte (U+0000); remove it."))
+                    continue
                 yield line, dict(zip(header, map(unformula, record), strict=True))
         except csv.Error as exc:
             yield start, Problem(start, "", "", _("Unreadable CSV: %(error)s") % {"error": exc})
@@ -321,6 +327,7 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
             if record is None and self.create:
                 record = self.create(key)
                 self.lookup.remember(record)
+                self.lookup.cache[key.lower()] = record  # the cell as written, when not the slug
             if record is None:
                 unknown.append(key)
             elif record not in records:
@@ -784,7 +791,7 @@ class AfficheResource(resources.ModelResource):
                 model._default_manager.bulk_update([i.instance for i in changed], names, batch_size=500)
             self.write_related(items)
             self.after_write(items)
-        except IntegrityError:
+        except (IntegrityError, DataError, ValidationError):
             transaction.savepoint_rollback(point)
             for item in items:
                 if item.new:
@@ -820,7 +827,9 @@ class AfficheResource(resources.ModelResource):
             for name, messages in _error_dict(exc).items():
                 column = self._column(name)
                 report.problems += [Problem(item.line, column, item.row.get(column, ""), m) for m in messages]
-        except IntegrityError as exc:
+        except (IntegrityError, DataError) as exc:
+            # A value that no check above caught (a length, a NUL byte on PostgreSQL): the
+            # row's problem, never a traceback.
             transaction.savepoint_rollback(point)
             report.problems.append(Problem(item.line, "", "", _("Refused by the database: %(e)s") % {"e": exc}))
         else:
@@ -859,6 +868,26 @@ class AfficheResource(resources.ModelResource):
         queryset = self.get_export_queryset() if queryset is None else queryset
         for instance in queryset.iterator(chunk_size=2000):
             yield [neutralise(self.export_field(f, instance)) for f in fields]
+
+
+def check_values(model, label: str = "", **values) -> dict:
+    """``values`` for the fields of ``model`` that a related column writes (a localized title,
+    an alias, a rating, a device…), cleaned by those model fields: line ends normalised, control
+    characters and over-long values refused (``catalog.fields``), numbers in the column's range.
+    Raises one ValidationError with every message, each naming the value's field (or
+    ``label``), so that the row's problem names its line and column — rather than the database
+    refusing the chunk (PostgreSQL) or storing what the admin then refuses (SQLite)."""
+    cleaned, messages = {}, []
+    for name, value in values.items():
+        model_field = model._meta.get_field(name)
+        try:
+            cleaned[name] = model_field.clean(value, None)
+        except ValidationError as exc:
+            what = label or capfirst(model_field.verbose_name)
+            messages += [f"{what}: {message}" for message in exc.messages]
+    if messages:
+        raise ValidationError(messages)
+    return cleaned
 
 
 def _error_dict(exc: ValidationError) -> dict[str, list[str]]:

@@ -16,6 +16,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from . import fields
 from .language import localized
 
 ALLOWED_FORMATS = {"JPEG": "jpg", "PNG": "png", "WEBP": "webp"}
@@ -134,9 +135,9 @@ class ImageRecord(models.Model):
     height = models.PositiveIntegerField(_("height"), editable=False, null=True)
     thumb_small = models.ImageField(upload_to="thumbs/%Y/%m/", editable=False, blank=True)
     thumb_large = models.ImageField(upload_to="thumbs/%Y/%m/", editable=False, blank=True)
-    alt_en = models.CharField(_("alt text (English)"), max_length=300, blank=True)
-    alt_fr = models.CharField(_("alt text (French)"), max_length=300, blank=True)
-    credit = models.CharField(
+    alt_en = fields.CharField(_("alt text (English)"), max_length=300, blank=True)
+    alt_fr = fields.CharField(_("alt text (French)"), max_length=300, blank=True)
+    credit = fields.CharField(
         _("credit line"), max_length=200, blank=True, help_text=_("e.g. “Photo: Opéra national de Paris”")
     )
 

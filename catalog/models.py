@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
+from . import fields
 from .enums import (
     ALLOWED_PARENT_KINDS,
     TOP_LEVEL_KINDS,
@@ -35,9 +36,9 @@ YEAR_VALIDATORS = year_validators()
 class NamedCode(LocalizedNameMixin, models.Model):
     """An ISO code with its English and French names (seeded from CLDR by a migration)."""
 
-    code = models.CharField(_("code"), max_length=8, primary_key=True)
-    name_en = models.CharField(_("English name"), max_length=100)
-    name_fr = models.CharField(_("French name"), max_length=100)
+    code = fields.CharField(_("code"), max_length=8, primary_key=True)
+    name_en = fields.CharField(_("English name"), max_length=100)
+    name_fr = fields.CharField(_("French name"), max_length=100)
 
     class Meta:
         abstract = True
@@ -66,9 +67,9 @@ class Language(NamedCode):
 class Vocabulary(LocalizedNameMixin, VersionedModel):
     """A term editors manage, with a slug and a name in each interface language."""
 
-    slug = models.SlugField(_("slug"), max_length=80)
-    name_en = models.CharField(_("English name"), max_length=100)
-    name_fr = models.CharField(_("French name"), max_length=100, blank=True)
+    slug = fields.SlugField(_("slug"), max_length=80)
+    name_en = fields.CharField(_("English name"), max_length=100)
+    name_fr = fields.CharField(_("French name"), max_length=100, blank=True)
 
     class Meta:
         abstract = True
@@ -173,8 +174,8 @@ class TitleQuerySet(models.QuerySet):
 class Title(VersionedModel):
     """A work at any level: a film, a series, one of its seasons, an episode, a recording."""
 
-    kind = models.CharField(_("kind"), max_length=12, choices=TitleKind.choices, db_index=True)
-    slug = models.SlugField(_("slug"), max_length=120, help_text=_("Used in the page address; unique."))
+    kind = fields.CharField(_("kind"), max_length=12, choices=TitleKind.choices, db_index=True)
+    slug = fields.SlugField(_("slug"), max_length=120, help_text=_("Used in the page address; unique."))
     parent = models.ForeignKey(
         "self",
         verbose_name=_("part of"),
@@ -188,7 +189,7 @@ class Title(VersionedModel):
     number = models.PositiveSmallIntegerField(
         _("number"), null=True, blank=True, help_text=_("Season or episode number within its parent.")
     )
-    original_title = models.CharField(_("original title"), max_length=300, blank=True)
+    original_title = fields.CharField(_("original title"), max_length=300, blank=True)
     original_language = models.ForeignKey(
         Language,
         verbose_name=_("original language"),
@@ -227,11 +228,11 @@ class Title(VersionedModel):
     )
     genres = models.ManyToManyField(Genre, verbose_name=_("genres"), blank=True, related_name="titles")
     themes = models.ManyToManyField(Theme, verbose_name=_("themes"), blank=True, related_name="titles")
-    synopsis_en = models.TextField(_("synopsis (English)"), blank=True)
-    synopsis_fr = models.TextField(_("synopsis (French)"), blank=True)
+    synopsis_en = fields.TextField(_("synopsis (English)"), blank=True)
+    synopsis_fr = fields.TextField(_("synopsis (French)"), blank=True)
     related = models.ManyToManyField("self", verbose_name=_("related titles"), blank=True, symmetrical=True)
-    sort_title = models.CharField(max_length=300, editable=False, db_index=True, default="")
-    search_text = models.TextField(editable=False, default="")
+    sort_title = fields.CharField(max_length=300, editable=False, db_index=True, default="")
+    search_text = fields.TextField(editable=False, default="")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -453,10 +454,10 @@ class LocalizedTitle(models.Model):
 
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="localized_titles")
     language = models.ForeignKey(Language, verbose_name=_("language"), on_delete=models.PROTECT, related_name="+")
-    kind = models.CharField(
+    kind = fields.CharField(
         _("kind"), max_length=12, choices=LocalizedTitleKind.choices, default=LocalizedTitleKind.OFFICIAL
     )
-    text = models.CharField(_("title"), max_length=300)
+    text = fields.CharField(_("title"), max_length=300)
 
     class Meta:
         verbose_name = _("localized title")
@@ -492,8 +493,8 @@ class ContentRating(models.Model):
     """A rating in one system: "TV-MA" in "US-TV"."""
 
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="ratings")
-    system = models.CharField(_("system"), max_length=20, help_text=_("e.g. US-TV, MPA, CNC, BBFC, FSK"))
-    value = models.CharField(_("rating"), max_length=20)
+    system = fields.CharField(_("system"), max_length=20, help_text=_("e.g. US-TV, MPA, CNC, BBFC, FSK"))
+    value = fields.CharField(_("rating"), max_length=20)
 
     class Meta:
         verbose_name = _("content rating")
@@ -509,8 +510,8 @@ class ExternalId(models.Model):
     """The work's identifier elsewhere (IMDb tt…, TMDB, Wikidata Q…)."""
 
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="external_ids")
-    source = models.CharField(_("source"), max_length=12, choices=ExternalSource.choices)
-    value = models.CharField(_("identifier"), max_length=64)
+    source = fields.CharField(_("source"), max_length=12, choices=ExternalSource.choices)
+    value = fields.CharField(_("identifier"), max_length=64)
 
     class Meta:
         verbose_name = _("external identifier")
@@ -536,7 +537,7 @@ class ExternalId(models.Model):
 
 class TitleImage(ImageRecord):
     title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="images")
-    kind = models.CharField(_("kind"), max_length=10, choices=ImageKind.choices, default=ImageKind.POSTER)
+    kind = fields.CharField(_("kind"), max_length=10, choices=ImageKind.choices, default=ImageKind.POSTER)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -551,11 +552,11 @@ class TitleImage(ImageRecord):
 class Collection(LocalizedNameMixin, VersionedModel):
     """A list curated by editors: a playlist, a season's selection, a theme."""
 
-    slug = models.SlugField(_("slug"), max_length=120)
-    name_en = models.CharField(_("English name"), max_length=200)
-    name_fr = models.CharField(_("French name"), max_length=200, blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    slug = fields.SlugField(_("slug"), max_length=120)
+    name_en = fields.CharField(_("English name"), max_length=200)
+    name_fr = fields.CharField(_("French name"), max_length=200, blank=True)
+    description_en = fields.TextField(_("description (English)"), blank=True)
+    description_fr = fields.TextField(_("description (French)"), blank=True)
     is_published = models.BooleanField(_("published"), default=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     titles = models.ManyToManyField(Title, through="CollectionItem", related_name="collections", blank=True)

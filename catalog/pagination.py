@@ -11,6 +11,7 @@ redirects to the last page that is shown; an unknown page of a short list is a 4
 from functools import cached_property
 
 from django.core.paginator import InvalidPage, Paginator
+from django.core.exceptions import EmptyResultSet
 from django.db import connections
 from django.http import Http404, HttpResponseRedirect
 
@@ -108,7 +109,12 @@ class AdminPaginator(Paginator):
         if not hasattr(queryset, "query"):
             return len(queryset)
         # One query whatever the size: the bounded exact count and the estimate side by side.
-        sql, params = queryset.values("pk").order_by()[: self.exact_limit + 1].query.sql_with_params()
+        try:
+            sql, params = queryset.values("pk").order_by()[: self.exact_limit + 1].query.sql_with_params()
+        except EmptyResultSet:
+            # A filter that no row can match, known before asking the database
+            # (``?id=99999999999999999999``: beyond the column's range).
+            return 0
         with connections[queryset.db].cursor() as cursor:
             cursor.execute(
                 f"SELECT (SELECT COUNT(*) FROM ({sql}) bounded), ({estimate_sql(queryset.model, queryset.db)})",  # noqa: S608

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import ValidationError
 from django.db.models import Case, IntegerField, Value, When
+from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from .csvio import (
@@ -9,6 +10,7 @@ from .csvio import (
     AfficheResource,
     ManyToManyColumn,
     RelatedColumn,
+    check_values,
     computed,
     foreign,
     integer,
@@ -18,8 +20,30 @@ from .enums import LocalizedTitleKind
 from .models import ContentRating, Country, Genre, Language, LocalizedTitle, Title
 
 
-def create_genre(slug):
-    genre, _created = Genre.objects.get_or_create(slug=slug, defaults={"name_en": slug.replace("-", " ").capitalize()})
+def create_genre(key):
+    """The genre a ``genres`` cell names that no genre's slug matches: the one whose slug is
+    the cell made into a slug ("Children & Family Movies" → ``children-family-movies``), or a
+    new genre checked by the model's own rules. Its name is the cell as written, or the slug in
+    words when the cell is a slug ("dance-film" → "Dance film")."""
+    slug = slugify(key)
+    if not slug:
+        raise ValidationError(_("“%(value)s” cannot be a genre: use letters or digits.") % {"value": key})
+    existing = Genre.objects.filter(slug__iexact=slug).first()
+    if existing is not None:
+        return existing
+    name = slug.replace("-", " ").capitalize() if key.lower() == slug else key
+    genre = Genre(slug=slug, name_en=name)
+    try:
+        genre.full_clean()
+    except ValidationError as exc:
+        raise ValidationError(
+            [
+                f"{capfirst(Genre._meta.get_field(n).verbose_name)}: {m}"
+                for n, ms in exc.message_dict.items()
+                for m in ms
+            ]
+        ) from exc
+    genre.save()
     return genre
 
 
@@ -32,7 +56,8 @@ class OfficialNameColumn(RelatedColumn):
         self.language = language
 
     def parse(self, cell, row, resource):
-        return cell.strip()
+        name = cell.strip()
+        return check_values(LocalizedTitle, text=name)["text"] if name else ""
 
     def current(self, instance):
         if instance.pk is None:
@@ -79,7 +104,8 @@ class RatingsColumn(RelatedColumn):
                 raise ValidationError(
                     _("Write ratings as SYSTEM:VALUE, e.g. US-TV:TV-MA (got “%(item)s”).") % {"item": item}
                 )
-            ratings[system.strip()] = rating.strip()
+            checked = check_values(ContentRating, system=system.strip(), value=rating.strip())
+            ratings[checked["system"]] = checked["value"]
         return tuple(sorted(ratings.items()))
 
     def current(self, instance):

@@ -10,6 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalog import fields
 from catalog.images import ImageRecord
 from catalog.language import LocalizedNameMixin, in_language
 from catalog.models import Country, Title, title_and_below, year_validators
@@ -61,20 +62,20 @@ class OrganizationQuerySet(NamedQuerySet):
 
 
 class Person(NameKeyMixin, VersionedModel):
-    name = models.CharField(_("name"), max_length=200, help_text=_("As usually credited: “Cécile Ducrocq”."))
-    sort_name = models.CharField(_("sort name"), max_length=200, blank=True, help_text=_("“Ducrocq, Cécile”"))
-    slug = models.SlugField(_("slug"), max_length=120)
-    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
+    name = fields.CharField(_("name"), max_length=200, help_text=_("As usually credited: “Cécile Ducrocq”."))
+    sort_name = fields.CharField(_("sort name"), max_length=200, blank=True, help_text=_("“Ducrocq, Cécile”"))
+    slug = fields.SlugField(_("slug"), max_length=120)
+    name_key = fields.CharField(max_length=200, editable=False, db_index=True, default="")
     birth_date = models.DateField(_("born"), null=True, blank=True)
     death_date = models.DateField(_("died"), null=True, blank=True)
     nationality = models.ForeignKey(
         Country, verbose_name=_("nationality"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    bio_en = models.TextField(_("biography (English)"), blank=True)
-    bio_fr = models.TextField(_("biography (French)"), blank=True)
-    bio_source = models.CharField(_("biography source"), max_length=300, blank=True)
-    imdb_id = models.CharField(_("IMDb identifier"), max_length=20, blank=True)
-    wikidata_id = models.CharField(_("Wikidata identifier"), max_length=20, blank=True)
+    bio_en = fields.TextField(_("biography (English)"), blank=True)
+    bio_fr = fields.TextField(_("biography (French)"), blank=True)
+    bio_source = fields.CharField(_("biography source"), max_length=300, blank=True)
+    imdb_id = fields.CharField(_("IMDb identifier"), max_length=20, blank=True)
+    wikidata_id = fields.CharField(_("Wikidata identifier"), max_length=20, blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -128,22 +129,22 @@ class Person(NameKeyMixin, VersionedModel):
 
 
 class Organization(NameKeyMixin, VersionedModel):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120)
-    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
-    kind = models.CharField(_("kind"), max_length=12, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
+    name = fields.CharField(_("name"), max_length=200)
+    slug = fields.SlugField(_("slug"), max_length=120)
+    name_key = fields.CharField(max_length=200, editable=False, db_index=True, default="")
+    kind = fields.CharField(_("kind"), max_length=12, choices=OrganizationKind.choices, default=OrganizationKind.OTHER)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     founded_year = models.PositiveSmallIntegerField(
         _("founded"), null=True, blank=True, validators=year_validators(earliest=1000)
     )
-    bio_en = models.TextField(_("history (English)"), blank=True)
-    bio_fr = models.TextField(_("history (French)"), blank=True)
-    bio_source = models.CharField(
+    bio_en = fields.TextField(_("history (English)"), blank=True)
+    bio_fr = fields.TextField(_("history (French)"), blank=True)
+    bio_source = fields.CharField(
         _("history source"), max_length=300, blank=True, help_text=_("“New World Encyclopedia”")
     )
-    website = models.URLField(_("website"), blank=True)
+    website = fields.URLField(_("website"), blank=True)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -191,9 +192,9 @@ class PersonPortrait(ImageRecord):
 class Alias(NameKeyMixin, models.Model):
     """Another spelling of a name, and where it was seen ("Niels", numeridanse.tv)."""
 
-    name = models.CharField(_("name"), max_length=200)
-    name_key = models.CharField(max_length=200, editable=False, db_index=True, default="")
-    seen_in = models.CharField(
+    name = fields.CharField(_("name"), max_length=200)
+    name_key = fields.CharField(max_length=200, editable=False, db_index=True, default="")
+    seen_in = fields.CharField(
         _("seen in"), max_length=300, blank=True, help_text=_("Where this spelling is used: a site, a press kit.")
     )
 
@@ -229,7 +230,7 @@ class PersonRelation(models.Model):
     """ "<person> is the <kind> <other>": Nils Tavernier, child of, Bertrand Tavernier."""
 
     person = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="relations")
-    kind = models.CharField(_("relation"), max_length=12, choices=RelationKind.choices)
+    kind = fields.CharField(_("relation"), max_length=12, choices=RelationKind.choices)
     other = models.ForeignKey(
         Person, verbose_name=_("other person"), on_delete=models.CASCADE, related_name="relations_to"
     )
@@ -254,9 +255,9 @@ class PersonRelation(models.Model):
 class Department(LocalizedNameMixin, VersionedModel):
     """A group of roles, in page order: Directing, Writing, … Partners."""
 
-    slug = models.SlugField(_("slug"), max_length=40)
-    name_en = models.CharField(_("English name"), max_length=100)
-    name_fr = models.CharField(_("French name"), max_length=100)
+    slug = fields.SlugField(_("slug"), max_length=40)
+    name_en = fields.CharField(_("English name"), max_length=100)
+    name_fr = fields.CharField(_("French name"), max_length=100)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -284,13 +285,13 @@ class RoleQuerySet(models.QuerySet):
 class Role(LocalizedNameMixin, VersionedModel):
     """What someone did on a work: Director, Producer, Actor, Sales agent…"""
 
-    slug = models.SlugField(_("slug"), max_length=60)
+    slug = fields.SlugField(_("slug"), max_length=60)
     department = models.ForeignKey(
         Department, verbose_name=_("department"), on_delete=models.PROTECT, related_name="roles"
     )
-    name_en = models.CharField(_("English name"), max_length=100)
-    name_fr = models.CharField(_("French name"), max_length=100)
-    target = models.CharField(
+    name_en = fields.CharField(_("English name"), max_length=100)
+    name_fr = fields.CharField(_("French name"), max_length=100)
+    target = fields.CharField(
         _("given to"),
         max_length=12,
         choices=CreditTarget.choices,
@@ -300,7 +301,7 @@ class Role(LocalizedNameMixin, VersionedModel):
     is_cast = models.BooleanField(
         _("cast role"), default=False, help_text=_("Names in parentheses are characters, not companies.")
     )
-    schema_property = models.CharField(
+    schema_property = fields.CharField(
         _("schema.org property"), max_length=40, blank=True, help_text=_("director, actor, creator, producer…")
     )
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -331,8 +332,8 @@ class RoleLabel(NameKeyMixin, models.Model):
     name_key_of = "label"
 
     role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.CASCADE, related_name="labels")
-    label = models.CharField(_("label"), max_length=150)
-    name_key = models.CharField(max_length=150, editable=False, default="")
+    label = fields.CharField(_("label"), max_length=150)
+    name_key = fields.CharField(max_length=150, editable=False, default="")
 
     class Meta:
         verbose_name = _("label")
@@ -398,16 +399,16 @@ class Credit(VersionedModel):
         related_name="credits",
     )
     role = models.ForeignKey(Role, verbose_name=_("role"), on_delete=models.PROTECT, related_name="credits")
-    character = models.CharField(
+    character = fields.CharField(
         _("character"), max_length=200, blank=True, help_text=_("As written in the source: “Zoe”.")
     )
-    character_full_name = models.CharField(
+    character_full_name = fields.CharField(
         _("character's full name"),
         max_length=200,
         blank=True,
         help_text=_("When the source gives a short form: “Zoé Monin” for “Zoe”. Used to group seasons."),
     )
-    credited_as = models.CharField(
+    credited_as = fields.CharField(
         _("credited as"), max_length=200, blank=True, help_text=_("The name on this work when it differs.")
     )
     affiliations = models.ManyToManyField(

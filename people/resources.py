@@ -23,6 +23,7 @@ from catalog.csvio import (
     Problem,
     RelatedColumn,
     StrictIntegerWidget,
+    check_values,
     computed,
     date,
     foreign,
@@ -64,7 +65,8 @@ class AliasesColumn(RelatedColumn):
             name, seen_in = item, ""
             if item.endswith("]") and " [" in item:
                 name, _sep, seen_in = item[:-1].rpartition(" [")
-            aliases[name.strip()] = seen_in.strip()
+            checked = check_values(self.alias_model, name=name.strip(), seen_in=seen_in.strip())
+            aliases[checked["name"]] = checked["seen_in"]
         return tuple(sorted(aliases.items()))
 
     def current(self, instance):
@@ -281,6 +283,12 @@ class NamedLookup:
                     "slugs": ", ".join(r.slug for r in found),
                 }
             else:
+                try:
+                    check_values(self.model, name=name)
+                except ValidationError as exc:
+                    # Not created: the rows naming it get the message (line and column).
+                    self.cache[name.lower()] = " ".join(exc.messages)
+                    continue
                 new.setdefault(normalize(name), []).append(name)
         if new:
             self.create(new)

@@ -18,6 +18,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog import fields
 from catalog.language import LocalizedNameMixin, localized
 from catalog.models import YEAR_VALIDATORS, Country, Language, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
@@ -45,8 +46,8 @@ class Venue(VersionedModel):
     """A place that screens: a theatre, a cinema. A room is a venue with a ``parent``; it shares
     its parent's address and time zone (copied on save so that a room's zone can never differ)."""
 
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120)
+    name = fields.CharField(_("name"), max_length=200)
+    slug = fields.SlugField(_("slug"), max_length=120)
     parent = models.ForeignKey(
         "self",
         verbose_name=_("room of"),
@@ -56,20 +57,20 @@ class Venue(VersionedModel):
         related_name="rooms",
         help_text=_("Fill in for a room (screen, auditorium) inside a venue."),
     )
-    address = models.CharField(_("address"), max_length=300, blank=True)
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    address = fields.CharField(_("address"), max_length=300, blank=True)
+    city = fields.CharField(_("city"), max_length=100, blank=True)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    timezone = models.CharField(
+    timezone = fields.CharField(
         _("time zone"),
         max_length=64,
         validators=[validate_timezone],
         help_text=_("IANA name, e.g. America/Los_Angeles. Screening times are entered and shown in this zone."),
     )
     capacity = models.PositiveIntegerField(_("capacity (seats)"), null=True, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    note = models.TextField(_("note"), blank=True, help_text=_("Sources and inferences about this venue."))
+    website = fields.URLField(_("website"), blank=True)
+    note = fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences about this venue."))
 
     objects = VenueQuerySet.as_manager()
 
@@ -128,8 +129,8 @@ class Venue(VersionedModel):
 
 
 class Festival(VersionedModel):
-    name = models.CharField(_("name"), max_length=200)
-    slug = models.SlugField(_("slug"), max_length=120)
+    name = fields.CharField(_("name"), max_length=200)
+    slug = fields.SlugField(_("slug"), max_length=120)
     organizer = models.ForeignKey(
         Organization,
         verbose_name=_("organiser"),
@@ -138,13 +139,13 @@ class Festival(VersionedModel):
         on_delete=models.PROTECT,
         related_name="festivals",
     )
-    city = models.CharField(_("city"), max_length=100, blank=True)
+    city = fields.CharField(_("city"), max_length=100, blank=True)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
-    website = models.URLField(_("website"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    website = fields.URLField(_("website"), blank=True)
+    description_en = fields.TextField(_("description (English)"), blank=True)
+    description_fr = fields.TextField(_("description (French)"), blank=True)
 
     class Meta:
         verbose_name = _("festival")
@@ -172,13 +173,13 @@ class Edition(VersionedModel):
     festival = models.ForeignKey(
         Festival, verbose_name=_("festival"), on_delete=models.PROTECT, related_name="editions"
     )
-    slug = models.SlugField(_("slug"), max_length=120, help_text=_("Page address, e.g. colcoa-2021."))
+    slug = fields.SlugField(_("slug"), max_length=120, help_text=_("Page address, e.g. colcoa-2021."))
     year = models.PositiveSmallIntegerField(_("year"), validators=YEAR_VALIDATORS)
-    name = models.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for “Festival year”."))
+    name = fields.CharField(_("name"), max_length=200, blank=True, help_text=_("Leave empty for “Festival year”."))
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
-    city = models.CharField(_("city"), max_length=100, blank=True, help_text=_("If different from the festival's."))
-    note = models.TextField(_("note"), blank=True, help_text=_("Sources and inferences."))
+    city = fields.CharField(_("city"), max_length=100, blank=True, help_text=_("If different from the festival's."))
+    note = fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences."))
 
     objects = EditionQuerySet.as_manager()
 
@@ -212,9 +213,9 @@ class Section(LocalizedNameMixin, models.Model):
     """A strand of an edition ("TV series", "Classics"), with a colour for the schedule."""
 
     edition = models.ForeignKey(Edition, on_delete=models.CASCADE, related_name="sections")
-    name_en = models.CharField(_("English name"), max_length=100)
-    name_fr = models.CharField(_("French name"), max_length=100, blank=True)
-    colour = models.CharField(_("colour"), max_length=7, default="#55555f", validators=[colour_validator])
+    name_en = fields.CharField(_("English name"), max_length=100)
+    name_fr = fields.CharField(_("French name"), max_length=100, blank=True)
+    colour = fields.CharField(_("colour"), max_length=7, default="#55555f", validators=[colour_validator])
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
     class Meta:
@@ -310,20 +311,20 @@ class Screening(VersionedModel):
     titles = models.ManyToManyField(
         Title, through="ScreeningTitle", verbose_name=_("titles shown"), related_name="screenings"
     )
-    label_en = models.CharField(
+    label_en = fields.CharField(
         _("label (English)"), max_length=200, blank=True, help_text=_("What is shown, e.g. “Episodes 1 & 2”.")
     )
-    label_fr = models.CharField(_("label (French)"), max_length=200, blank=True, help_text=_("“Épisodes 1 et 2”."))
+    label_fr = fields.CharField(_("label (French)"), max_length=200, blank=True, help_text=_("“Épisodes 1 et 2”."))
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
     local_date = models.DateField(_("local date"), editable=False, db_index=True)
     previous_starts_at = models.DateTimeField(
         _("previously planned start"), null=True, blank=True, help_text=_("Kept when a screening is postponed.")
     )
-    status = models.CharField(
+    status = fields.CharField(
         _("status"), max_length=12, choices=ScreeningStatus.choices, default=ScreeningStatus.SCHEDULED, db_index=True
     )
-    premiere = models.CharField(_("premiere"), max_length=16, choices=PremiereStatus.choices, blank=True)
+    premiere = fields.CharField(_("premiere"), max_length=16, choices=PremiereStatus.choices, blank=True)
     language = models.ForeignKey(
         Language,
         verbose_name=_("spoken language"),
@@ -343,12 +344,12 @@ class Screening(VersionedModel):
     partners = models.ManyToManyField(
         Organization, verbose_name=_("presented in association with"), blank=True, related_name="presented_screenings"
     )
-    note = models.TextField(_("guests / Q&A note"), blank=True)
-    ticket_url = models.URLField(_("ticket link"), blank=True)
+    note = fields.TextField(_("guests / Q&A note"), blank=True)
+    ticket_url = fields.URLField(_("ticket link"), blank=True)
     price = models.DecimalField(
         _("price"), max_digits=8, decimal_places=2, null=True, blank=True, validators=PRICE_VALIDATORS
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
+    currency = fields.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -24,6 +24,7 @@ from catalog.csvio import (
     NaturalKeysWidget,
     RelatedColumn,
     TextWidget,
+    check_values,
     computed,
     date,
     foreign,
@@ -203,6 +204,7 @@ class SectionsColumn(RelatedColumn):
             if name_en.lower() in seen:
                 raise ValidationError(_("Section “%(name)s” is listed twice.") % {"name": name_en})
             seen.add(name_en.lower())
+            check_values(Section, name_en=name_en, name_fr=name_fr)
             sections.append((name_en, name_fr, (colour or Section._meta.get_field("colour").default).lower()))
         return tuple(sections)
 

@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from catalog import fields
 from catalog.images import ImageRecord
 from catalog.language import LocalizedNameMixin, localized
 from catalog.models import Country, Title, title_and_below
@@ -67,9 +68,9 @@ class PlatformQuerySet(models.QuerySet):
 class Platform(NameKeyMixin, VersionedModel):
     """A service where titles can be watched: POP – Paris Opera Play, OCS, a TV channel."""
 
-    name = models.CharField(_("name"), max_length=120)
-    slug = models.SlugField(_("slug"), max_length=120)
-    name_key = models.CharField(max_length=120, editable=False, db_index=True, default="")
+    name = fields.CharField(_("name"), max_length=120)
+    slug = fields.SlugField(_("slug"), max_length=120)
+    name_key = fields.CharField(max_length=120, editable=False, db_index=True, default="")
     operator = models.ForeignKey(
         "people.Organization",
         verbose_name=_("operator"),
@@ -78,14 +79,14 @@ class Platform(NameKeyMixin, VersionedModel):
         null=True,
         blank=True,
     )
-    kind = models.CharField(_("kind"), max_length=16, choices=PlatformKind.choices)
+    kind = fields.CharField(_("kind"), max_length=16, choices=PlatformKind.choices)
     countries = models.ManyToManyField(
         Country, verbose_name=_("countries"), blank=True, related_name="platforms", help_text=_("Where it can be used.")
     )
     launched_on = models.DateField(_("launched on"), null=True, blank=True)
-    website = models.URLField(_("website"), blank=True)
-    description_en = models.TextField(_("description (English)"), blank=True)
-    description_fr = models.TextField(_("description (French)"), blank=True)
+    website = fields.URLField(_("website"), blank=True)
+    description_en = fields.TextField(_("description (English)"), blank=True)
+    description_fr = fields.TextField(_("description (French)"), blank=True)
     simultaneous_screens = models.PositiveSmallIntegerField(
         _("simultaneous screens"), null=True, blank=True, help_text=_("Screens one account can use at once.")
     )
@@ -155,8 +156,8 @@ class Device(models.Model):
     """Where the platform can be watched: "Apple TV app", "Orange TV decoders, channel 109"."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="devices")
-    kind = models.CharField(_("kind"), max_length=10, choices=DeviceKind.choices)
-    name = models.CharField(_("name"), max_length=120, help_text=_("“Apple TV”, “Orange TV decoders”"))
+    kind = fields.CharField(_("kind"), max_length=10, choices=DeviceKind.choices)
+    name = fields.CharField(_("name"), max_length=120, help_text=_("“Apple TV”, “Orange TV decoders”"))
     provider = models.ForeignKey(
         "people.Organization",
         verbose_name=_("provider"),
@@ -166,7 +167,7 @@ class Device(models.Model):
         related_name="+",
         help_text=_("The operator of the decoder or store, e.g. Orange."),
     )
-    channel = models.CharField(_("channel number"), max_length=10, blank=True)
+    channel = fields.CharField(_("channel number"), max_length=10, blank=True)
     can_subscribe = models.BooleanField(_("subscription possible from it"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -184,11 +185,11 @@ class AudienceFigure(models.Model):
     """A figure the platform stated on a date: "about 6,000 subscribers (28 January 2026)"."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="audience_figures")
-    metric = models.CharField(_("figure"), max_length=16, choices=AudienceMetric.choices)
+    metric = fields.CharField(_("figure"), max_length=16, choices=AudienceMetric.choices)
     value = models.PositiveBigIntegerField(_("value"))
     approximate = models.BooleanField(_("approximate"), default=True, help_text=_("“about”, “près de”"))
     stated_on = models.DateField(_("stated on"))
-    source = models.CharField(_("source"), max_length=200, blank=True)
+    source = fields.CharField(_("source"), max_length=200, blank=True)
 
     class Meta:
         verbose_name = _("audience figure")
@@ -206,9 +207,9 @@ class Plan(LocalizedNameMixin, VersionedModel):
     """A way to pay for a platform: a subscription, a gift card, a rental, a pass."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="plans")
-    kind = models.CharField(_("kind"), max_length=16, choices=PlanKind.choices, default=PlanKind.SUBSCRIPTION)
-    name_en = models.CharField(_("name (English)"), max_length=120)
-    name_fr = models.CharField(_("name (French)"), max_length=120, blank=True)
+    kind = fields.CharField(_("kind"), max_length=16, choices=PlanKind.choices, default=PlanKind.SUBSCRIPTION)
+    name_en = fields.CharField(_("name (English)"), max_length=120)
+    name_fr = fields.CharField(_("name (French)"), max_length=120, blank=True)
     price = models.DecimalField(
         _("price"),
         max_digits=9,
@@ -218,8 +219,8 @@ class Plan(LocalizedNameMixin, VersionedModel):
         validators=PRICE_VALIDATORS,
         help_text=_("Leave empty when the price is not published (e.g. on request)."),
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
-    period = models.CharField(_("billing period"), max_length=5, choices=BillingPeriod.choices)
+    currency = fields.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
+    period = fields.CharField(_("billing period"), max_length=5, choices=BillingPeriod.choices)
     duration_months = models.PositiveSmallIntegerField(
         _("duration (months)"), null=True, blank=True, help_text=_("For gift cards and passes: 3, 6, 12.")
     )
@@ -233,12 +234,12 @@ class Plan(LocalizedNameMixin, VersionedModel):
         blank=True,
         help_text=_("Kinds of institutions that can subscribe (schools, conservatories, media libraries)."),
     )
-    partner_pass = models.CharField(_("partner pass"), max_length=80, blank=True, help_text=_("e.g. pass Culture"))
+    partner_pass = fields.CharField(_("partner pass"), max_length=80, blank=True, help_text=_("e.g. pass Culture"))
     discount_percent = models.PositiveSmallIntegerField(
         _("discount (%)"), null=True, blank=True, validators=[MinValueValidator(1), MaxValueValidator(100)]
     )
-    discount_audience = models.CharField(_("discount for"), max_length=20, choices=DiscountAudience.choices, blank=True)
-    discount_season = models.CharField(_("discount season"), max_length=20, blank=True, help_text=_("e.g. 2025/26"))
+    discount_audience = fields.CharField(_("discount for"), max_length=20, choices=DiscountAudience.choices, blank=True)
+    discount_season = fields.CharField(_("discount season"), max_length=20, blank=True, help_text=_("e.g. 2025/26"))
     no_commitment = models.BooleanField(_("no commitment"), default=False)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
 
@@ -362,12 +363,12 @@ class Offer(VersionedModel):
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="offers")
     platform = models.ForeignKey(Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="offers")
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="offers")
-    offer_type = models.CharField(_("type"), max_length=12, choices=OfferType.choices, db_index=True)
+    offer_type = fields.CharField(_("type"), max_length=12, choices=OfferType.choices, db_index=True)
     price = models.DecimalField(
         _("price"), max_digits=9, decimal_places=2, null=True, blank=True, validators=PRICE_VALIDATORS
     )
-    currency = models.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
-    quality = models.CharField(_("quality"), max_length=3, choices=Quality.choices, blank=True)
+    currency = fields.CharField(_("currency"), max_length=3, blank=True, validators=[currency_validator])
+    quality = fields.CharField(_("quality"), max_length=3, choices=Quality.choices, blank=True)
     available_from = models.DateField(
         _("available from"), null=True, blank=True, db_index=True, help_text=_("First day; empty: always was.")
     )
@@ -379,7 +380,7 @@ class Offer(VersionedModel):
         help_text=_("First day it is no longer available; empty: no end announced."),
     )
     exclusive = models.BooleanField(_("exclusive"), default=False)
-    url = models.URLField(_("link"), max_length=500, blank=True, help_text=_("Deep link to the title on the platform."))
+    url = fields.URLField(_("link"), max_length=500, blank=True, help_text=_("Deep link to the title on the platform."))
     live_at = models.DateTimeField(_("live on"), null=True, blank=True, help_text=_("Start of a live show."))
     replay_days = models.PositiveSmallIntegerField(
         _("replay (days)"), null=True, blank=True, help_text=_("Days the live show stays available after it.")

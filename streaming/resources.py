@@ -23,6 +23,7 @@ from catalog.csvio import (
     StrictDateWidget,
     TextWidget,
     boolean,
+    check_values,
     computed,
     date,
     foreign,
@@ -131,6 +132,7 @@ class DevicesColumn(RelatedColumn):
             if (kind, name.lower()) in seen:
                 raise ValidationError(_("Device “%(name)s” is listed twice.") % {"name": name})
             seen.add((kind, name.lower()))
+            check_values(Device, name=name, channel=channel)
             devices.append((kind, name, channel, provider.lower(), bool(subscribe)))
         return tuple(devices)
 
@@ -180,6 +182,7 @@ class AudienceColumn(RelatedColumn):
                 raise ValidationError(str(exc)) from exc
             if day is None:
                 raise ValidationError(_("Write a figure like %(example)s.") % {"example": self.EXAMPLE})
+            check_values(AudienceFigure, value=int(number), source=source)
             figures.add((metric, int(number), value.startswith("~"), day, source))
         return frozenset(figures)
 

@@ -13,6 +13,8 @@ NUL = "a\x00b"
 RTL_OVERRIDE = "harmless\u202egpj.exe"
 LONG = "x" * 10_000
 HTML = '<img src=x onerror="alert(1)">'
+# Control characters other than NUL: refused by the model fields (catalog.fields), issue 15.1.
+CONTROLS = [("vertical tab", "a\x0bb"), ("escape", "a\x1b[31mb"), ("C1 control", "a\x85b")]
 APPS = ("catalog", "people", "screenings", "streaming")
 
 
@@ -42,8 +44,10 @@ def hostile_values(name, field) -> list[tuple[str, str]]:
     cases = []
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.HiddenInput):
         cases.append(("NUL byte", NUL))
+        cases += CONTROLS
         if not isinstance(field.widget, forms.Textarea):
             cases.append(("right-to-left override", RTL_OVERRIDE))
+            cases.append(("line break in a one-line field", "a\nb"))
         if field.max_length and field.max_length < len(LONG):
             cases.append(("10,000 characters", LONG))
     if isinstance(field, forms.URLField):
