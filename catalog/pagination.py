@@ -10,8 +10,8 @@ redirects to the last page that is shown; an unknown page of a short list is a 4
 
 from functools import cached_property
 
-from django.core.paginator import InvalidPage, Paginator
 from django.core.exceptions import EmptyResultSet
+from django.core.paginator import InvalidPage, Paginator
 from django.db import connections
 from django.http import Http404, HttpResponseRedirect
 
