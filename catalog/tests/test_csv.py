@@ -151,14 +151,16 @@ def test_titles_quoted_multiline_cells_keep_their_line_breaks():
 
 @pytest.mark.parametrize("value", ['=HYPERLINK("http://evil")', "+1", "-2", "@SUM(A1)", "\tx"])
 def test_export_neutralises_formulas_and_reimport_restores_them(value):
-    TitleFactory(slug="film-a", original_title=value)
+    # A tab is refused in one-line fields (catalog.fields): a leading tab is tried in a synopsis.
+    column = "synopsis_en" if value.startswith("\t") else "original_title"
+    TitleFactory(slug="film-a", original_title="Film", **{column: value})
 
     data = export("titles")
 
-    assert next(csv.DictReader(io.StringIO(data)))["original_title"] == f"'{value}"
+    assert next(csv.DictReader(io.StringIO(data)))[column] == f"'{value}"
     Title.objects.all().delete()
     assert run_import("titles", data.encode()).ok
-    assert Title.objects.get().original_title == value
+    assert getattr(Title.objects.get(), column) == value
 
 
 def test_import_command_reports_problems_and_exits_non_zero(tmp_path, capsys):
