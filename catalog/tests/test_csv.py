@@ -153,7 +153,7 @@ def test_titles_quoted_multiline_cells_keep_their_line_breaks():
 def test_export_neutralises_formulas_and_reimport_restores_them(value):
     # A tab is refused in one-line fields (catalog.fields): a leading tab is tried in a synopsis.
     column = "synopsis_en" if value.startswith("\t") else "original_title"
-    TitleFactory(slug="film-a", original_title="Film", **{column: value})
+    TitleFactory(slug="film-a", **{"original_title": "Film", column: value})
 
     data = export("titles")
 
