@@ -32,7 +32,7 @@ def offers_for_title(title) -> list[Offer]:
     """The offers shown on ``title``'s page (its own, its ancestors', its descendants'), in one
     query plus one for the platforms' plans. The title page reads them once for its table and
     its JSON-LD (streaming.hooks)."""
-    return list(Offer.objects.around(title).for_title_page().order_by("available_from", "pk"))
+    return list(Offer.objects.published().around(title).for_title_page().order_by("available_from", "pk"))
 
 
 @dataclass

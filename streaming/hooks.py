@@ -46,7 +46,7 @@ def home_streaming_section(request):
     from .models import Offer, today
 
     on = today()
-    offers = Offer.objects.for_display()
+    offers = Offer.objects.published().for_display()
     new = releases(list(offers.new(30, on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
     coming = releases(list(offers.coming_soon(on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
     return {"new": new, "coming": coming}
