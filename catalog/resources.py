@@ -10,6 +10,7 @@ from .csvio import (
     ManyToManyColumn,
     RelatedColumn,
     computed,
+    date_time,
     foreign,
     integer,
     text,
@@ -132,6 +133,8 @@ class TitleResource(AfficheResource):
     synopsis_en = text("synopsis_en")
     synopsis_fr = text("synopsis_fr")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Title
         import_id_fields = ["slug"]
@@ -153,6 +156,7 @@ class TitleResource(AfficheResource):
             "ratings",
             "synopsis_en",
             "synopsis_fr",
+            "published_at",
         ]
         export_order = fields
 

@@ -26,6 +26,7 @@ from catalog.csvio import (
     TextWidget,
     computed,
     date,
+    date_time,
     foreign,
     integer,
     price,
@@ -252,6 +253,8 @@ class FestivalResource(AfficheResource):
     sections = computed("sections")
     note = text("note")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Edition
         import_id_fields = ["slug"]
@@ -269,6 +272,7 @@ class FestivalResource(AfficheResource):
             "description_fr",
             "sections",
             "note",
+            "published_at",
         ]
         export_order = fields
 
@@ -404,6 +408,8 @@ class ScreeningResource(AfficheResource):
     currency = text("currency")
     note = text("note")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Screening
         import_id_fields = ["venue", "starts_at"]
@@ -425,6 +431,7 @@ class ScreeningResource(AfficheResource):
             "price",
             "currency",
             "note",
+            "published_at",
         ]
         export_order = fields
 
