@@ -32,7 +32,7 @@ def where_to_watch_section(request, title, children):
     there are no offers beyond the first; the JSON-LD uses the same offers."""
     from .availability import offers_for_title, where_to_watch
 
-    offers = offers_for_title(title)
+    offers = offers_for_title(title, request)
     return {"offers": offers, "watch": where_to_watch(title, offers)}
 
 
