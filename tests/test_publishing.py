@@ -297,3 +297,105 @@ def test_a_festival_address_leads_to_its_latest_published_edition(client, drafts
 
     assert response.status_code == 302
     assert MARKER not in response["Location"]
+
+
+# --- Admin and CSV -----------------------------------------------------------------------------
+
+
+def publishable_admins():
+    from django.apps import apps
+    from django.contrib import admin
+
+    from catalog.publishing import Publishable
+
+    models = [m for m in apps.get_models() if issubclass(m, Publishable) and admin.site.is_registered(m)]
+    return [admin.site.get_model_admin(m) for m in models]
+
+
+def test_every_publishable_model_has_the_publishing_admin():
+    from catalog.admin_publishing import PublishableAdminMixin
+
+    admins = publishable_admins()
+
+    assert {ma.model._meta.label for ma in admins} == {
+        "catalog.Title",
+        "screenings.Edition",
+        "screenings.Screening",
+        "streaming.Offer",
+    }
+    for model_admin in admins:
+        assert isinstance(model_admin, PublishableAdminMixin), model_admin
+
+
+@pytest.mark.parametrize("label", ["catalog.Title", "screenings.Edition", "screenings.Screening", "streaming.Offer"])
+def test_admin_filters_drafts_and_publishes_them_now_with_a_history_entry(staff, demo, label):
+    from django.apps import apps
+    from django.contrib.admin.models import CHANGE, LogEntry
+
+    model = apps.get_model(label)
+    record = model.objects.order_by("pk").first()
+    model.objects.filter(pk=record.pk).update(published_at=None)
+    changelist = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_changelist")
+    change = reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[record.pk])
+
+    drafts_page = staff.get(changelist + "?publication=draft")
+    form = staff.get(change)
+
+    assert drafts_page.status_code == 200
+    assert list(drafts_page.context["cl"].queryset.values_list("pk", flat=True)) == [record.pk]
+    assert 'name="published_at_0"' in form.text
+    response = staff.post(changelist, {"action": "publish_now", "_selected_action": [record.pk]}, follow=True)
+    assert "1 record published." in response.text
+    record.refresh_from_db()
+    assert record.publication_status == PublicationStatus.PUBLISHED
+    entry = LogEntry.objects.filter(object_id=str(record.pk), action_flag=CHANGE).latest("pk")
+    assert "published: — → " in entry.get_change_message()
+
+
+def test_viewers_are_not_offered_publish_now(client, demo):
+    from django.contrib.auth.models import Group
+
+    from catalog.roles import VIEWER
+
+    user = get_user_model().objects.create_user("viewer", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=VIEWER))
+    client.force_login(user)
+
+    for model_admin in publishable_admins():
+        meta = model_admin.model._meta
+        page = client.get(reverse(f"admin:{meta.app_label}_{meta.model_name}_changelist"))
+        assert page.status_code == 200
+        assert "publish_now" not in page.text, meta.label
+
+
+def test_csv_round_trips_drafts_and_dates_and_files_without_the_column_import_as_published(demo):
+    from catalog.csvio import run_import
+    from catalog.testing import csv_of, export
+
+    later = (timezone.now() + datetime.timedelta(days=5)).replace(microsecond=123456)
+    draft = Title.objects.create(kind=TitleKind.FILM, slug="csv-draft", original_title="Draft", published_at=None)
+    scheduled = Title.objects.create(kind=TitleKind.FILM, slug="csv-later", original_title="Later", published_at=later)
+    first = export("titles")
+
+    report = run_import("titles", first.encode())
+
+    assert report.ok, report.problems
+    assert report.updated == 0
+    draft.refresh_from_db()
+    scheduled.refresh_from_db()
+    assert (draft.published_at, scheduled.published_at) == (None, later)
+    assert export("titles") == first
+    # An older file without the column: new rows are published, existing rows keep their state.
+    old = csv_of("slug,kind,original_title", "csv-new,film,New", "csv-draft,film,Draft again")
+    assert run_import("titles", old.encode()).ok
+    assert Title.objects.get(slug="csv-new").publication_status == PublicationStatus.PUBLISHED
+    assert Title.objects.get(slug="csv-draft").published_at is None
+
+
+@pytest.mark.parametrize("name", ["titles", "festivals", "screenings", "offers"])
+def test_csv_exports_carry_the_published_at_column(demo, name):
+    from catalog.testing import export
+
+    header = export(name).splitlines()[0].split(",")
+
+    assert "published_at" in header
