@@ -399,3 +399,11 @@ def test_csv_exports_carry_the_published_at_column(demo, name):
     header = export(name).splitlines()[0].split(",")
 
     assert "published_at" in header
+
+
+def test_publishing_speaks_french(staff, drafts):
+    with translation.override("fr"):
+        assert [str(label) for label in PublicationStatus.labels] == ["Publié", "Programmé", "Brouillon"]
+        page = staff.get(reverse("catalog:title_detail", kwargs={"slug": drafts["title"].slug}))
+
+    assert "Cette page n’est pas publiée" in page.text
