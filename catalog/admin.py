@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import extensions
 from .admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
+from .admin_publishing import PublishableAdminMixin
 from .models import (
     Collection,
     CollectionItem,
@@ -78,7 +79,7 @@ class ChildInline(AfficheTabularInline):
 
 
 @admin.register(Title)
-class TitleAdmin(AfficheModelAdmin):
+class TitleAdmin(PublishableAdminMixin, AfficheModelAdmin):
     csv_resource = "titles"
     list_display = ["__str__", "kind", "year", "number", "slug", "updated"]
     list_filter = ["kind", "genres", "year"]
@@ -93,6 +94,7 @@ class TitleAdmin(AfficheModelAdmin):
     paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
     fieldsets = [
         (None, {"fields": ["kind", ("parent", "number"), "original_title", "slug", "original_language"]}),
+        (_("Publication"), {"fields": ["published_at"]}),
         (
             _("Facts"),
             {

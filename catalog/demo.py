@@ -6,8 +6,15 @@ Sources: 000 (COLCOA programme entry, season 1 of L'Opéra), 001 (Plex page of s
 Each app's ``demo.load()`` adds its own part; ``load_demo`` calls them in order.
 """
 
+import datetime
+
 from .enums import LocalizedTitleKind, TitleKind
 from .models import Collection, CollectionItem, ContentRating, Genre, LocalizedTitle, Theme, Title
+
+#: Everything in the reference documents is public (they are public pages): the demo's titles,
+#: edition, screenings and offers are published as of this date, before any of the documents, so
+#: that the demo reads the same whatever the clock says (tests that freeze it included).
+DEMO_PUBLISHED_AT = datetime.datetime(2020, 1, 1, tzinfo=datetime.UTC)
 
 GENRES = [("drama", "Drama", "Drame"), ("documentary", "Documentary", "Documentaire"), ("dance", "Dance", "Danse")]
 THEMES = [
@@ -199,7 +206,7 @@ RELATED_VIDEOS = [
 
 def upsert(slug, *, genres=(), themes=(), countries=(), languages=(), names=(), ratings=(), **fields):
     """Create or update one title by slug, with its related rows; safe to run again."""
-    title, _created = Title.objects.update_or_create(slug=slug, defaults=fields)
+    title, _created = Title.objects.update_or_create(slug=slug, defaults={"published_at": DEMO_PUBLISHED_AT, **fields})
     if genres:
         title.genres.set(Genre.objects.filter(slug__in=genres))
     if themes:

@@ -55,3 +55,11 @@ class TitleOrdering(models.TextChoices):
     NEWEST = "-year", _("Newest first")
     OLDEST = "year", _("Oldest first")
     RECENTLY_ADDED = "-created", _("Recently added")
+
+
+class PublicationStatus(models.TextChoices):
+    """Where a record stands on the way to the public pages (catalog.publishing)."""
+
+    PUBLISHED = "published", _("Published")
+    SCHEDULED = "scheduled", _("Scheduled")
+    DRAFT = "draft", _("Draft")

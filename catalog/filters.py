@@ -33,6 +33,12 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
+def published_titles():
+    """The ids of the titles the public may see now: the choices of the country and language
+    filters come from them, so that a draft's country is not offered."""
+    return Title.objects.published().values("pk")
+
+
 class TitleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     kind = django_filters.ChoiceFilter(
@@ -48,14 +54,18 @@ class TitleFilter(django_filters.FilterSet):
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         field_name="countries",
-        queryset=Country.objects.filter(Exists(Title.countries.through.objects.filter(country=OuterRef("pk")))),
+        queryset=lambda request: Country.objects.filter(
+            Exists(Title.countries.through.objects.filter(country=OuterRef("pk"), title__in=published_titles()))
+        ),
         to_field_name="code",
         empty_label=_("Any country"),
     )
     language = django_filters.ModelChoiceFilter(
         label=_("Language"),
         field_name="languages",
-        queryset=Language.objects.filter(Exists(Title.languages.through.objects.filter(language=OuterRef("pk")))),
+        queryset=lambda request: Language.objects.filter(
+            Exists(Title.languages.through.objects.filter(language=OuterRef("pk"), title__in=published_titles()))
+        ),
         to_field_name="code",
         empty_label=_("Any language"),
     )

@@ -19,6 +19,7 @@ from .enums import (
 )
 from .images import ImageRecord
 from .language import LocalizedNameMixin, current_language, in_language, localized
+from .publishing import Publishable, PublishableQuerySet
 from .text import normalize, search_terms
 from .textsearch import FTS_MATCH
 from .versioning import VersionedModel, versioned_update
@@ -106,7 +107,7 @@ def title_and_below(title, *others):
     return ids.union(children, grandchildren, all=True)
 
 
-class TitleQuerySet(models.QuerySet):
+class TitleQuerySet(PublishableQuerySet):
     def top_level(self):
         """Works that stand alone: films, series, recordings (no seasons or episodes)."""
         return self.filter(parent__isnull=True)
@@ -165,13 +166,14 @@ class TitleQuerySet(models.QuerySet):
                 "ratings",
                 "external_ids",
                 Prefetch("images", queryset=TitleImage.objects.order_by("order", "pk")),
-                "related__localized_titles",
+                # Related titles: the published ones only (a draft is named on no public page).
+                Prefetch("related", queryset=Title.objects.published().prefetch_related("localized_titles")),
             )
             .with_child_count()
         )
 
 
-class Title(VersionedModel):
+class Title(Publishable, VersionedModel):
     """A work at any level: a film, a series, one of its seasons, an episode, a recording."""
 
     kind = fields.CharField(_("kind"), max_length=12, choices=TitleKind.choices, db_index=True)
@@ -289,6 +291,16 @@ class Title(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("catalog:title_detail", kwargs={"slug": self.slug})
+
+    @classmethod
+    def public_q(cls, prefix: str = "", now=None) -> Q:
+        """Public: the title, its season and its series (when it has them) are published."""
+        parent, grandparent = f"{prefix}parent__", f"{prefix}parent__parent__"
+        return (
+            cls.own_q(prefix, now)
+            & (Q(**{f"{prefix}parent__isnull": True}) | cls.own_q(parent, now))
+            & (Q(**{f"{parent}parent__isnull": True}) | cls.own_q(grandparent, now))
+        )
 
     def clean(self):
         super().clean()
@@ -423,16 +435,18 @@ class Title(VersionedModel):
             return ""
         return f"{self.runtime_minutes} min" if self.runtime_minutes else ""
 
-    def children_for_page(self):
-        """Seasons or episodes of this title, in number order, with their names."""
-        return self.children.order_by("number", "pk").prefetch_related("localized_titles").with_child_count()
+    def children_for_page(self, now=None):
+        """Published seasons or episodes of this title, in number order, with their names (their
+        own dates: the page's title is public, or previewed by staff)."""
+        children = self.children.filter(self.own_q(now=now))
+        return children.order_by("number", "pk").prefetch_related("localized_titles").with_child_count()
 
     def siblings_around(self) -> tuple["Title | None", "Title | None"]:
-        """(previous, next) within the same parent, by number."""
+        """(previous, next) published within the same parent, by number."""
         if not self.parent_id or self.number is None:
             return None, None
         siblings = list(
-            Title.objects.filter(parent_id=self.parent_id, kind=self.kind, number__isnull=False)
+            Title.objects.filter(self.own_q(), parent_id=self.parent_id, kind=self.kind, number__isnull=False)
             .order_by("number")
             .prefetch_related("localized_titles")
         )

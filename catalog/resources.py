@@ -12,6 +12,7 @@ from .csvio import (
     RelatedColumn,
     check_values,
     computed,
+    date_time,
     foreign,
     integer,
     text,
@@ -158,6 +159,8 @@ class TitleResource(AfficheResource):
     synopsis_en = text("synopsis_en")
     synopsis_fr = text("synopsis_fr")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Title
         import_id_fields = ["slug"]
@@ -179,6 +182,7 @@ class TitleResource(AfficheResource):
             "ratings",
             "synopsis_en",
             "synopsis_fr",
+            "published_at",
         ]
         export_order = fields
 

@@ -48,7 +48,14 @@ class PagesSitemap(PublicSitemap):
         return reverse(item)
 
 
-class TitleSitemap(ModelSitemap):
+class PublishedSitemap(ModelSitemap):
+    """Published records only, as of the request (``queryset.published()`` at each call)."""
+
+    def items(self):
+        return self.queryset.published().order_by("pk")
+
+
+class TitleSitemap(PublishedSitemap):
     queryset = Title.objects.only("pk", "slug", "updated")
 
 

@@ -1,5 +1,7 @@
 from django.conf import settings
+from django.db.models import Prefetch
 from django.http import Http404
+from django.utils import timezone
 from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
@@ -8,6 +10,7 @@ from .filters import TitleFilter
 from .jsonld import title_jsonld, website_jsonld
 from .models import Collection, Title
 from .pagination import BoundedPaginationMixin
+from .publishing import PreviewMixin, visible_to
 
 
 class SlugIexactMixin:
@@ -27,10 +30,12 @@ class HomeView(TemplateView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        context["recent_titles"] = Title.objects.top_level().for_listing().order_by("-created", "-pk")[:8]
-        # The collections' titles are shown as posters: their images come in one more query.
+        now = timezone.now()
+        titles = Title.objects.published(now)
+        context["recent_titles"] = titles.top_level().for_listing().order_by("-created", "-pk")[:8]
+        # The collections' published titles are shown as posters: their images come in one more query.
         context["collections"] = Collection.objects.filter(is_published=True).prefetch_related(
-            "titles__localized_titles", "titles__images"
+            Prefetch("titles", queryset=titles.prefetch_related("localized_titles", "images"))
         )[:6]
         context["sections"] = extensions.build_sections(extensions.home_sections, self.request)
         context["jsonld"] = website_jsonld(self.request)
@@ -49,7 +54,7 @@ class TitleListView(BoundedPaginationMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return Title.objects.for_listing()
+        return Title.objects.published().for_listing()
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that the default (top-level works only) applies without parameters.
@@ -63,12 +68,14 @@ class TitleListView(BoundedPaginationMixin, FilterView):
         return context
 
 
-class TitleDetailView(SlugIexactMixin, DetailView):
+class TitleDetailView(PreviewMixin, SlugIexactMixin, DetailView):
+    """A published title; a draft or scheduled one is a 404, except to staff (a preview)."""
+
     template_name = "catalog/title_detail.html"
     context_object_name = "title"
 
     def get_queryset(self):
-        return Title.objects.for_detail()
+        return visible_to(self.request, Title.objects.for_detail())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -92,7 +99,9 @@ class SearchView(TemplateView):
         context = super().get_context_data(**kwargs)
         query = self.request.GET.get("q", "")[:200].replace("\x00", "")
         context["q"] = query
-        context["titles"] = list(Title.objects.search(query).for_listing()[: self.limit]) if query.strip() else []
+        context["titles"] = (
+            list(Title.objects.published().search(query).for_listing()[: self.limit]) if query.strip() else []
+        )
         if query:
             context["sections"] = extensions.build_sections(extensions.search_sections, self.request, q=query)
         return context

@@ -352,6 +352,11 @@ class RoleLabel(NameKeyMixin, models.Model):
 
 
 class CreditQuerySet(models.QuerySet):
+    def published(self, now=None):
+        """Credits on titles the public may see (catalog.publishing): a draft title appears in
+        no filmography and rolls up on no series page."""
+        return self.filter(Title.public_q("title__", now))
+
     def under(self, title):
         """Credits given on ``title`` and on its seasons and episodes (two levels down)."""
         return self.filter(title__in=title_and_below(title))

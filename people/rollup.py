@@ -3,11 +3,12 @@ episodes' credits rolled up), by role and work on a person's or organisation's p
 
 from dataclasses import dataclass, field
 
-from django.db.models import prefetch_related_objects
+from django.db.models import Q, prefetch_related_objects
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.enums import TitleKind
+from catalog.models import Title
 from catalog.text import number_ranges
 
 from .models import Credit
@@ -96,7 +97,9 @@ class DepartmentGroup:
 def title_credits(title) -> list[Credit]:
     """The credits of ``title`` and of its seasons and episodes: two queries. The title page
     reads them once for its credits and its JSON-LD (people.hooks)."""
-    return list(Credit.objects.under(title).for_title_page())
+    # Credits of published seasons and episodes roll up; the page's own title may be a preview.
+    shown = Credit.objects.under(title).filter(Q(title=title) | Title.public_q("title__"))
+    return list(shown.for_title_page())
 
 
 def title_rollup(title, credits) -> list[DepartmentGroup]:

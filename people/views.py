@@ -42,7 +42,9 @@ class PersonDetailView(SlugIexactMixin, DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         context["biography"], context["biography_language"] = person.biography()
-        context["filmography"] = filmography(Credit.objects.filter(person=person).for_filmography(names=False))
+        context["filmography"] = filmography(
+            Credit.objects.published().filter(person=person).for_filmography(names=False)
+        )
         context["jsonld"] = person_jsonld(person, self.request)
         return context
 
@@ -58,7 +60,9 @@ class OrganizationDetailView(SlugIexactMixin, DetailView):
         context = super().get_context_data(**kwargs)
         organization = self.object
         context["history"], context["history_language"] = organization.history()
-        context["filmography"] = filmography(Credit.objects.filter(organization=organization).for_filmography())
-        context["affiliated"] = list(Credit.objects.filter(affiliations=organization).for_filmography())
+        context["filmography"] = filmography(
+            Credit.objects.published().filter(organization=organization).for_filmography()
+        )
+        context["affiliated"] = list(Credit.objects.published().filter(affiliations=organization).for_filmography())
         context["jsonld"] = organization_jsonld(organization, self.request)
         return context

@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from catalog.admin_base import AfficheModelAdmin, AfficheTabularInline, OptionalAutocompleteMixin
+from catalog.admin_publishing import PublishableAdminMixin
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
 
@@ -94,7 +95,7 @@ class ScreeningInline(AfficheTabularInline):
 
 
 @admin.register(Edition)
-class EditionAdmin(AfficheModelAdmin):
+class EditionAdmin(PublishableAdminMixin, AfficheModelAdmin):
     csv_resource = "festivals"
     list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
     list_filter = ["festival", "year"]
@@ -145,7 +146,7 @@ class EditionFilter(admin.RelatedFieldListFilter):
 
 
 @admin.register(Screening)
-class ScreeningAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
+class ScreeningAdmin(PublishableAdminMixin, OptionalAutocompleteMixin, AfficheModelAdmin):
     csv_resource = "screenings"
     form = ScreeningForm
     list_display = ["what", "venue", "local_start", "status", "edition"]
@@ -166,6 +167,7 @@ class ScreeningAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
             {"fields": ["programme", ("label_en", "label_fr"), "venue", "starts", "ends", "status", "previous_start"]},
         ),
         (_("Festival"), {"fields": ["edition", "section", "premiere"]}),
+        (_("Publication"), {"fields": ["published_at"]}),
         (_("Languages"), {"fields": [("language", "subtitle_language")]}),
         (_("Presentation"), {"fields": ["partners", "note"]}),
         (_("Tickets"), {"fields": ["ticket_url", ("price", "currency")]}),

@@ -19,6 +19,7 @@ Inferences, recorded in the edition's and the venue's notes:
 
 from datetime import date, datetime
 
+from catalog.demo import DEMO_PUBLISHED_AT
 from catalog.models import Title
 from people.models import Organization
 
@@ -89,6 +90,7 @@ def load(stdout=None):
             "starts_on": date(2021, 11, 3),
             "ends_on": date(2021, 11, 7),
             "note": EDITION_NOTE,
+            "published_at": DEMO_PUBLISHED_AT,
         },
     )
     section, _created = Section.objects.update_or_create(
@@ -111,6 +113,7 @@ def load(stdout=None):
         screening.language_id = "fr"
         screening.subtitle_language_id = "en"
         screening.status = ScreeningStatus.SCHEDULED
+        screening.published_at = DEMO_PUBLISHED_AT
         save_screening(screening, episodes, [newen, orange])
     if stdout:
         stdout.write(f"screenings: {Screening.objects.count()} screenings, {Venue.objects.count()} venues")

@@ -16,8 +16,8 @@ class UpcomingScreeningsFeed(AtomFeed):
     subtitle = gettext_lazy("Screenings and festival showings that have not ended yet, soonest first.")
 
     def items(self):
-        """Screenings that have not ended (``for_schedule`` preloads what an entry names)."""
-        return Screening.objects.upcoming().for_schedule()[:FEED_SIZE]
+        """Public screenings that have not ended (``public`` preloads what an entry names)."""
+        return Screening.objects.public().upcoming()[:FEED_SIZE]
 
     def item_title(self, item):
         return f"{item.programme_title()} — {item.when_label()}"

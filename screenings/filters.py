@@ -26,14 +26,14 @@ class ScreeningFilter(django_filters.FilterSet):
     )
     festival = django_filters.ModelChoiceFilter(
         label=_("Festival"),
-        queryset=Edition.objects.select_related("festival"),
+        queryset=lambda request: Edition.objects.published().select_related("festival"),
         to_field_name="slug",
         field_name="edition",
         empty_label=_("Any festival"),
     )
     title = django_filters.ModelChoiceFilter(
         label=_("Title (page address)"),
-        queryset=Title.objects.all(),
+        queryset=lambda request: Title.objects.published(),
         to_field_name="slug",
         method="filter_title",
         widget=forms.TextInput(attrs={"placeholder": "l-opera"}),
@@ -69,7 +69,10 @@ def titles_with_upcoming_screenings(queryset, now=None):
     """Titles with an upcoming screening of themselves or of one of their seasons or episodes."""
     # The shown titles are few (upcoming screenings, through the index on ends_at): one set,
     # then the titles, their parents and grandparents as three IN terms on primary keys.
-    shown = ScreeningTitle.objects.filter(screening__ends_at__gt=now or timezone.now()).values("title_id")
+    now = now or timezone.now()
+    shown = ScreeningTitle.objects.filter(
+        screening__ends_at__gt=now, screening__in=Screening.objects.published(now).values("pk")
+    ).values("title_id")
     return queryset.filter(
         Q(pk__in=shown)
         | Q(pk__in=Title.objects.filter(pk__in=shown).values("parent_id"))

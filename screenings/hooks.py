@@ -38,8 +38,8 @@ def title_screenings_section(request, title, children):
     shown = ScreeningTitle.objects.filter(title__in=title_and_below(title))
     screenings = Screening.objects.filter(pk__in=list(shown.values_list("screening", flat=True).distinct()))
     return {
-        "upcoming": list(screenings.upcoming(now).for_schedule()[:TITLE_LIMIT]),
-        "past": list(screenings.past(now).for_schedule()[:TITLE_LIMIT]),
+        "upcoming": list(screenings.public(now).upcoming(now)[:TITLE_LIMIT]),
+        "past": list(screenings.public(now).past(now)[:TITLE_LIMIT]),
     }
 
 
@@ -55,8 +55,9 @@ def home_screenings_section(request):
     """The next screenings (6 queries), or a link to the latest edition when there are none."""
     from .models import Edition, Screening
 
-    screenings = list(Screening.objects.upcoming().for_schedule()[:HOME_LIMIT])
-    latest = None if screenings else Edition.objects.select_related("festival").order_by("-starts_on").first()
+    screenings = list(Screening.objects.public().upcoming()[:HOME_LIMIT])
+    editions = Edition.objects.published().select_related("festival")
+    latest = None if screenings else editions.order_by("-starts_on").first()
     return {"screenings": screenings, "latest_edition": latest}
 
 
@@ -76,12 +77,14 @@ def venue_and_festival_results(request, q):
         return {"venues": [], "editions": []}
     venues = list(Venue.objects.search(q)[:SEARCH_LIMIT])
     editions = list(
-        Edition.objects.filter(
+        Edition.objects.published()
+        .filter(
             Q(name__icontains=q)
             | Q(slug__icontains=q)
             | Q(festival__name__icontains=q)
             | Q(festival__city__icontains=q)
-        ).select_related("festival")[:SEARCH_LIMIT]
+        )
+        .select_related("festival")[:SEARCH_LIMIT]
     )
     return {"venues": venues, "editions": editions}
 

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.core.validators import RegexValidator
 from django.db import models
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from catalog import fields
 from catalog.language import LocalizedNameMixin, localized
 from catalog.models import YEAR_VALIDATORS, Country, Language, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
+from catalog.publishing import Publishable, PublishableQuerySet
 from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
@@ -161,13 +162,13 @@ class Festival(VersionedModel):
         return localized(self, "description")
 
 
-class EditionQuerySet(models.QuerySet):
+class EditionQuerySet(PublishableQuerySet):
     def for_page(self):
         """Preloads the festival, its organiser and country, and the sections in order."""
         return self.select_related("festival__organizer", "festival__country").prefetch_related("sections")
 
 
-class Edition(VersionedModel):
+class Edition(Publishable, VersionedModel):
     """One year of a festival: "COLCOA French Film Festival 2021"."""
 
     festival = models.ForeignKey(
@@ -228,10 +229,12 @@ class Section(LocalizedNameMixin, models.Model):
         return self.name
 
 
-def _title_prefetch(prefix: str = "titles") -> Prefetch:
-    """Titles of a screening, in programme order, with their parents' names."""
+def _title_prefetch(prefix: str = "titles", titles=None) -> Prefetch:
+    """Titles of a screening (of ``titles``, default all), in programme order, with their
+    parents' names."""
     queryset = (
-        Title.objects.select_related("parent__parent")
+        (Title.objects.all() if titles is None else titles)
+        .select_related("parent__parent")
         .prefetch_related("localized_titles", "parent__localized_titles", "parent__parent__localized_titles")
         .order_by("screening_titles__order", "screening_titles__pk")
     )
@@ -254,7 +257,7 @@ def programme_name(titles: list[Title], localized: bool = True) -> str:
 OVERLAP_CONSTRAINT = "screening_no_overlap_in_room"
 
 
-class ScreeningQuerySet(models.QuerySet):
+class ScreeningQuerySet(PublishableQuerySet):
     def blocking(self):
         """Screenings that occupy their room (``ROOM_BLOCKING_STATUSES``)."""
         return self.filter(status__in=ROOM_BLOCKING_STATUSES)
@@ -278,16 +281,22 @@ class ScreeningQuerySet(models.QuerySet):
         """Screenings showing ``title`` or one of its seasons or episodes."""
         return self.filter(pk__in=ScreeningTitle.objects.filter(title__in=title_and_below(title)).values("screening"))
 
-    def for_schedule(self):
+    def for_schedule(self, titles=None):
         """Preloads what a schedule row shows: venue with its building, edition with festival,
-        section, languages (one joined query); then the titles in order with their parents'
-        names (four queries) and the presenting partners (one query)."""
+        section, languages (one joined query); then the titles in order (of ``titles``, default
+        all) with their parents' names (four queries) and the presenting partners (one query)."""
         return self.select_related(
             "venue__parent", "edition__festival", "section", "language", "subtitle_language"
-        ).prefetch_related(_title_prefetch(), "partners")
+        ).prefetch_related(_title_prefetch(titles=titles), "partners")
+
+    def public(self, now=None):
+        """Published screenings (``published``) preloaded as ``for_schedule``, each naming its
+        published titles only: what every public page, feed and calendar shows."""
+        now = now or timezone.now()
+        return self.published(now).for_schedule(titles=Title.objects.published(now))
 
 
-class Screening(VersionedModel):
+class Screening(Publishable, VersionedModel):
     """One showing of one or several titles at a venue (or one of its rooms)."""
 
     uid = models.UUIDField(_("calendar UID"), default=uuid.uuid4, unique=True, editable=False)
@@ -397,6 +406,18 @@ class Screening(VersionedModel):
 
     def get_absolute_url(self):
         return reverse("screenings:screening_detail", kwargs={"pk": self.pk})
+
+    @classmethod
+    def public_q(cls, prefix: str = "", now=None) -> Q:
+        """Public: published, of a published edition (or of none), and showing at least one
+        published title when it lists titles (a screening of draft titles only is hidden)."""
+        now = now or timezone.now()
+        shown = ScreeningTitle.objects.filter(screening=OuterRef(f"{prefix}pk"))
+        return (
+            cls.own_q(prefix, now)
+            & (Q(**{f"{prefix}edition__isnull": True}) | Edition.own_q(f"{prefix}edition__", now))
+            & (~Exists(shown) | Exists(shown.filter(Title.public_q("title__", now))))
+        )
 
     def clean(self):
         super().clean()

@@ -27,6 +27,7 @@ from catalog.csvio import (
     check_values,
     computed,
     date,
+    date_time,
     foreign,
     integer,
     price,
@@ -254,6 +255,8 @@ class FestivalResource(AfficheResource):
     sections = computed("sections")
     note = text("note")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Edition
         import_id_fields = ["slug"]
@@ -271,6 +274,7 @@ class FestivalResource(AfficheResource):
             "description_fr",
             "sections",
             "note",
+            "published_at",
         ]
         export_order = fields
 
@@ -406,6 +410,8 @@ class ScreeningResource(AfficheResource):
     currency = text("currency")
     note = text("note")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Screening
         import_id_fields = ["venue", "starts_at"]
@@ -427,6 +433,7 @@ class ScreeningResource(AfficheResource):
             "price",
             "currency",
             "note",
+            "published_at",
         ]
         export_order = fields
 

@@ -1,9 +1,9 @@
-from catalog.sitemaps import ModelSitemap
+from catalog.sitemaps import ModelSitemap, PublishedSitemap
 
 from .models import Edition, Screening, Venue
 
 
-class EditionSitemap(ModelSitemap):
+class EditionSitemap(PublishedSitemap):
     queryset = Edition.objects.only("pk", "slug")
 
 
@@ -13,7 +13,7 @@ class VenueSitemap(ModelSitemap):
     queryset = Venue.objects.filter(parent=None).only("pk", "slug", "parent")
 
 
-class ScreeningSitemap(ModelSitemap):
+class ScreeningSitemap(PublishedSitemap):
     queryset = Screening.objects.only("pk", "updated")
 
 

@@ -11,6 +11,7 @@ from django_filters.views import FilterView
 
 from catalog.models import Title
 from catalog.pagination import BoundedPaginationMixin
+from catalog.publishing import PreviewMixin, can_preview, visible_to
 from catalog.views import SlugIexactMixin
 
 from . import ical, jsonld
@@ -39,7 +40,7 @@ class ScreeningListView(BoundedPaginationMixin, FilterView):
     strict = False
 
     def get_queryset(self):
-        return Screening.objects.for_schedule()
+        return Screening.objects.public()
 
     def get_filterset_kwargs(self, filterset_class):
         # Always bound, so that the default ("upcoming") applies to a bare /screenings/.
@@ -56,12 +57,16 @@ class ScreeningListView(BoundedPaginationMixin, FilterView):
         return context
 
 
-class ScreeningDetailView(DetailView):
+class ScreeningDetailView(PreviewMixin, DetailView):
+    """A public screening; staff preview a draft one (with all its titles)."""
+
     template_name = "screenings/screening_detail.html"
     context_object_name = "screening"
 
     def get_queryset(self):
-        return Screening.objects.for_schedule()
+        if can_preview(self.request, Screening):
+            return Screening.objects.for_schedule()
+        return Screening.objects.public()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -69,9 +74,9 @@ class ScreeningDetailView(DetailView):
         return context
 
 
-class EditionDetailView(SlugIexactMixin, DetailView):
+class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
     """A festival edition's schedule day by day; ``/festivals/<festival slug>/`` goes to its
-    latest edition."""
+    latest published edition. Staff preview a draft edition with all its screenings."""
 
     template_name = "screenings/edition_detail.html"
     context_object_name = "edition"
@@ -80,17 +85,20 @@ class EditionDetailView(SlugIexactMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            edition = Edition.objects.filter(festival__slug__iexact=kwargs["slug"]).order_by("-starts_on").first()
+            editions = Edition.objects.published().filter(festival__slug__iexact=kwargs["slug"])
+            edition = editions.order_by("-starts_on").first()
             if edition is None:
                 raise
             return redirect(edition)
 
     def get_queryset(self):
-        return Edition.objects.for_page()
+        return visible_to(self.request, Edition.objects.for_page())
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        screenings = list(self.object.screenings.for_schedule().order_by("starts_at", "pk"))
+        shown = self.object.screenings
+        shown = shown.for_schedule() if can_preview(self.request, Screening) else shown.public()
+        screenings = list(shown.order_by("starts_at", "pk"))
         context["days"] = by_day(screenings)
         context["jsonld"] = jsonld.festival(self.object, screenings, self.request)
         return context
@@ -117,10 +125,10 @@ class VenueDetailView(SlugIexactMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        here = Screening.objects.filter(Q(venue=self.object) | Q(venue__parent=self.object))
-        upcoming = list(here.upcoming(now).for_schedule()[: self.upcoming_limit])
+        here = Screening.objects.filter(Q(venue=self.object) | Q(venue__parent=self.object)).public(now)
+        upcoming = list(here.upcoming(now)[: self.upcoming_limit])
         context["days"] = by_day(upcoming)
-        context["past"] = list(here.past(now).for_schedule()[: self.past_limit])
+        context["past"] = list(here.past(now)[: self.past_limit])
         context["rooms"] = list(self.object.rooms.all())
         context["jsonld"] = jsonld.venue_jsonld(self.object, upcoming, self.request)
         return context
@@ -130,7 +138,7 @@ class SectionStylesView(View):
     """The colours of an edition's sections as CSS (the CSP allows no inline styles)."""
 
     def get(self, request, slug):
-        sections = Section.objects.filter(edition__slug__iexact=slug)
+        sections = Section.objects.filter(edition__in=visible_to(request, Edition.objects.filter(slug__iexact=slug)))
         css = "\n".join(f".section-{s.pk} {{ --section-colour: {s.colour}; }}" for s in sections)
         response = HttpResponse(css, content_type="text/css; charset=utf-8")
         response["Cache-Control"] = "public, max-age=300"
@@ -141,25 +149,23 @@ class SectionStylesView(View):
 
 
 def screening_ics(request, pk):
-    screening = get_object_or_404(Screening.objects.for_schedule(), pk=pk)
+    screening = get_object_or_404(Screening.objects.public(), pk=pk)
     return ical.calendar_response([screening], request, ical.event_summary(screening))
 
 
 def edition_ics(request, slug):
-    edition = get_object_or_404(Edition.objects.select_related("festival"), slug__iexact=slug)
-    screenings = edition.screenings.for_schedule().order_by("starts_at", "pk")
+    edition = get_object_or_404(Edition.objects.published().select_related("festival"), slug__iexact=slug)
+    screenings = edition.screenings.public().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, str(edition))
 
 
 def venue_ics(request, slug):
     venue = get_object_or_404(Venue, slug__iexact=slug, parent__isnull=True)
-    screenings = (
-        Screening.objects.filter(Q(venue=venue) | Q(venue__parent=venue)).for_schedule().order_by("starts_at", "pk")
-    )
+    screenings = Screening.objects.filter(Q(venue=venue) | Q(venue__parent=venue)).public().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, venue.name)
 
 
 def title_ics(request, slug):
-    title = get_object_or_404(Title.objects.select_related("parent__parent"), slug__iexact=slug)
-    screenings = Screening.objects.for_title(title).for_schedule().order_by("starts_at", "pk")
+    title = get_object_or_404(Title.objects.published().select_related("parent__parent"), slug__iexact=slug)
+    screenings = Screening.objects.for_title(title).public().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, _("Screenings: %(title)s") % {"title": title.full_title()})

@@ -11,6 +11,7 @@ from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline, OptionalAutocompleteMixin
+from catalog.admin_publishing import PublishableAdminMixin
 from catalog.models import Title
 from catalog.money import format_money
 from catalog.pagination import AdminPaginator
@@ -152,7 +153,7 @@ class PlanAdmin(AfficheModelAdmin):
 
 
 @admin.register(Offer)
-class OfferAdmin(AfficheModelAdmin):
+class OfferAdmin(PublishableAdminMixin, AfficheModelAdmin):
     csv_resource = "offers"
     list_display = [
         "title",
@@ -183,6 +184,7 @@ class OfferAdmin(AfficheModelAdmin):
         (None, {"fields": ["title", ("platform", "country"), ("offer_type", "exclusive"), "url"]}),
         (_("Price"), {"fields": [("price", "currency", "quality")]}),
         (_("Availability"), {"fields": [("available_from", "available_until"), ("live_at", "replay_days")]}),
+        (_("Publication"), {"fields": ["published_at"]}),
     ]
 
     @admin.display(description=_("price"), ordering="price")

@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.enums import TitleKind
+from catalog.publishing import visible_to
 from catalog.text import number_ranges
 
 from .enums import OFFER_TYPE_ORDER, Availability
@@ -28,11 +29,13 @@ def status_of(offer: Offer, on: datetime.date) -> Availability:
     return Availability.AVAILABLE
 
 
-def offers_for_title(title) -> list[Offer]:
+def offers_for_title(title, request=None) -> list[Offer]:
     """The offers shown on ``title``'s page (its own, its ancestors', its descendants'), in one
     query plus one for the platforms' plans. The title page reads them once for its table and
-    its JSON-LD (streaming.hooks)."""
-    return list(Offer.objects.around(title).for_title_page().order_by("available_from", "pk"))
+    its JSON-LD (streaming.hooks). Published offers only, except to staff who may preview
+    offers: an offer has no page of its own, so its preview is its title's page."""
+    offers = visible_to(request, Offer.objects.all()) if request is not None else Offer.objects.published()
+    return list(offers.around(title).for_title_page().order_by("available_from", "pk"))
 
 
 @dataclass

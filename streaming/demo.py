@@ -10,6 +10,7 @@ Plex's own advertisement (see docs/streaming.md). Safe to run again.
 import datetime
 from decimal import Decimal
 
+from catalog.demo import DEMO_PUBLISHED_AT
 from people.models import Organization
 
 from .enums import (
@@ -210,7 +211,7 @@ def load(stdout=None):
                 platform=pop,
                 country_id="FR",
                 offer_type=OfferType.SUBSCRIPTION,
-                defaults={"available_from": starts, "exclusive": True},
+                defaults={"available_from": starts, "exclusive": True, "published_at": DEMO_PUBLISHED_AT},
             )
 
     ocs, _created = Platform.objects.update_or_create(
@@ -224,7 +225,7 @@ def load(stdout=None):
         platform=ocs,
         country_id="FR",
         offer_type=OfferType.BROADCAST,
-        defaults={"available_from": datetime.date(2021, 9, 7)},
+        defaults={"available_from": datetime.date(2021, 9, 7), "published_at": DEMO_PUBLISHED_AT},
     )
     if stdout:
         stdout.write(f"streaming: {Platform.objects.count()} platforms, {Offer.objects.count()} offers")

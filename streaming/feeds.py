@@ -35,7 +35,8 @@ class NewOnStreamingFeed(AtomFeed):
         on = today()
         added = Cast("created", DateField())
         offers = (
-            Offer.objects.current_or_future(on)
+            Offer.objects.published()
+            .current_or_future(on)
             .annotate(
                 news_day=Case(
                     When(available_from__lte=on, then=Greatest("available_from", added)),

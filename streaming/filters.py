@@ -38,7 +38,7 @@ class PlatformFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(offered_titles(Offer.objects.filter(platform=value)))
+        return qs.filter(offered_titles(Offer.objects.published().filter(platform=value)))
 
 
 class AvailableFilter(django_filters.ChoiceFilter):
@@ -53,7 +53,7 @@ class AvailableFilter(django_filters.ChoiceFilter):
     def filter(self, qs, value):
         if value != "now":
             return qs
-        offers = Offer.objects.available_on(today())
+        offers = Offer.objects.published().available_on(today())
         platform = self.parent.form.cleaned_data.get("platform") if self.parent is not None else None
         if platform is not None:
             offers = offers.filter(platform=platform)

@@ -32,7 +32,7 @@ def where_to_watch_section(request, title, children):
     there are no offers beyond the first; the JSON-LD uses the same offers."""
     from .availability import offers_for_title, where_to_watch
 
-    offers = offers_for_title(title)
+    offers = offers_for_title(title, request)
     return {"offers": offers, "watch": where_to_watch(title, offers)}
 
 
@@ -46,7 +46,7 @@ def home_streaming_section(request):
     from .models import Offer, today
 
     on = today()
-    offers = Offer.objects.for_display()
+    offers = Offer.objects.published().for_display()
     new = releases(list(offers.new(30, on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
     coming = releases(list(offers.coming_soon(on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
     return {"new": new, "coming": coming}

@@ -21,6 +21,7 @@ from catalog.images import ImageRecord
 from catalog.language import LocalizedNameMixin, localized
 from catalog.models import Country, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
+from catalog.publishing import Publishable, PublishableQuerySet
 from catalog.text import NameKeyMixin, search_terms
 from catalog.versioning import VersionedModel
 
@@ -290,7 +291,7 @@ class Plan(LocalizedNameMixin, VersionedModel):
         return (self.price / months).quantize(CENTS, rounding=ROUND_HALF_UP) if months else None
 
 
-class OfferQuerySet(models.QuerySet):
+class OfferQuerySet(PublishableQuerySet):
     """Availability windows read at request time. ``on`` defaults to today in the site's zone;
     tests and callers that care pass it explicitly."""
 
@@ -357,7 +358,7 @@ class OfferQuerySet(models.QuerySet):
         return self.select_related("platform", "country", "title__parent").prefetch_related("platform__plans")
 
 
-class Offer(VersionedModel):
+class Offer(Publishable, VersionedModel):
     """A title (any level) on a platform in a country, of one type, within a window."""
 
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="offers")
@@ -422,6 +423,11 @@ class Offer(VersionedModel):
     def save(self, *args, **kwargs):
         self.fill_window()
         super().save(*args, **kwargs)
+
+    @classmethod
+    def public_q(cls, prefix: str = "", now=None) -> Q:
+        """Public: published, of a published title (with its season and series)."""
+        return cls.own_q(prefix, now) & Title.public_q(f"{prefix}title__", now)
 
     def fill_window(self):
         """A live show is available from its day for ``replay_days`` more days; a broadcast on

@@ -26,6 +26,7 @@ from catalog.csvio import (
     check_values,
     computed,
     date,
+    date_time,
     foreign,
     integer,
     price,
@@ -467,6 +468,8 @@ class OfferResource(KeyedByColumns, AfficheResource):
     live_at = Field(attribute="live_at", column_name="live_at", widget=LiveTimeWidget())
     replay_days = integer("replay_days")
 
+    published_at = date_time("published_at")
+
     class Meta(AfficheResource.Meta):
         model = Offer
         import_id_fields = ["title", "platform", "country", "type"]
@@ -484,6 +487,7 @@ class OfferResource(KeyedByColumns, AfficheResource):
             "url",
             "live_at",
             "replay_days",
+            "published_at",
         ]
         export_order = fields
 

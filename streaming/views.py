@@ -30,7 +30,7 @@ class PlatformDetailView(SlugIexactMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         on = today()
-        offers = Offer.objects.filter(platform=self.object).for_display()
+        offers = Offer.objects.published().filter(platform=self.object).for_display()
         available = list(offers.available_on(on).order_by("-available_from", "pk")[:CATALOGUE_LIMIT])
         coming = list(offers.coming_soon(on)[:CATALOGUE_LIMIT])
         catalogue: dict[int, dict] = {}
