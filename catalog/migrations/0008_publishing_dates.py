@@ -13,7 +13,7 @@ def published_at_creation(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("catalog", "0006_title_text_search_indexes"),
+        ("catalog", "0007_clean_stored_text"),
     ]
 
     operations = [

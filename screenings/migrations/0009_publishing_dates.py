@@ -7,18 +7,30 @@ from django.db import migrations, models
 def published_at_creation(apps, schema_editor):
     """Existing records stay public: published when they were created (the new column was filled
     with the time of the migration)."""
-    for name in ["offer"]:
-        apps.get_model("streaming", name).objects.update(published_at=models.F("created"))
+    for name in ["screening"]:
+        apps.get_model("screenings", name).objects.update(published_at=models.F("created"))
 
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("streaming", "0005_currency_message_shared"),
+        ("screenings", "0008_clean_stored_text"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name="offer",
+            model_name="edition",
+            name="published_at",
+            field=models.DateTimeField(
+                blank=True,
+                db_index=True,
+                default=django.utils.timezone.now,
+                help_text="Empty: a draft, seen by staff only (preview). A future date and time: announced then. A past one: public.",
+                null=True,
+                verbose_name="published",
+            ),
+        ),
+        migrations.AddField(
+            model_name="screening",
             name="published_at",
             field=models.DateTimeField(
                 blank=True,
