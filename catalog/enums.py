@@ -55,3 +55,13 @@ class TitleOrdering(models.TextChoices):
     NEWEST = "-year", _("Newest first")
     OLDEST = "year", _("Oldest first")
     RECENTLY_ADDED = "-created", _("Recently added")
+
+
+class ImportState(models.TextChoices):
+    """Where an uploaded CSV file is on its way from the admin's upload to the database."""
+
+    CHECKING = "checking", _("Checking")
+    READY = "ready", _("Ready to import")
+    REFUSED = "refused", _("Refused")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")
