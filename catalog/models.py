@@ -613,6 +613,7 @@ class PendingImport(models.Model):
     file_name = models.CharField(_("file name"), max_length=255, blank=True)
     data = models.BinaryField(_("file"), blank=True)
     size = models.PositiveBigIntegerField(_("size"), default=0)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
     encoding = models.CharField(_("encoding"), max_length=20)
     delimiter = models.CharField(_("delimiter"), max_length=1)
     state = models.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKING)
@@ -628,9 +629,7 @@ class PendingImport(models.Model):
         verbose_name_plural = _("pending CSV imports")
         ordering = ["-created"]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(state__in=ImportState.values), name="pending_import_state_valid"
-            ),
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="pending_import_state_valid"),
             models.CheckConstraint(condition=Q(delimiter__in=[",", ";"]), name="pending_import_delimiter_valid"),
         ]
 
