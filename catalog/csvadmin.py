@@ -211,7 +211,7 @@ class CsvAdminMixin:
         imports it, then its preview (with Confirm) or its report."""
         if not self.has_import_permission(request):
             raise PermissionDenied
-        pending = self._own_pending(request, token).first()
+        pending = self._own_pending(request, str(token)).first()
         if pending is None:
             raise Http404(_("No such import."))
         if request.method == "POST" and "confirm" in request.POST:
