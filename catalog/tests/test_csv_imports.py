@@ -56,9 +56,7 @@ FRENCH = HEADER.replace(",", ";") + "\r\nl-oeuvre;film;;;L’Œuvre;fr;;;2020;FR
 def test_confirm_ignores_posted_encoding_and_delimiter(admin_client, encoding, delimiter):
     token = checked(admin_client, FRENCH, "cp1252")
 
-    done = admin_client.post(
-        IMPORT_URL, {"confirm": "1", "token": token, "encoding": encoding, "delimiter": delimiter}
-    )
+    done = admin_client.post(IMPORT_URL, {"confirm": "1", "token": token, "encoding": encoding, "delimiter": delimiter})
 
     assert done.status_code == 302
     assert Title.objects.get().original_title == "L’Œuvre"
@@ -203,7 +201,8 @@ def test_large_upload_is_checked_and_imported_by_the_task_with_a_progress_page(
     pending = PendingImport.objects.get()
     assert response.status_code == 302
     assert response["Location"] == f"{IMPORT_URL}{pending.pk}/"
-    assert pending.background and pending.state == ImportState.READY
+    assert pending.background
+    assert pending.state == ImportState.READY
     preview = admin_client.get(response["Location"]).content.decode()
     assert "titles: 1 rows — 1 new, 0 updated, 0 unchanged, 0 errors (dry run, nothing written)" in preview
     assert 'name="confirm"' in preview
@@ -263,7 +262,8 @@ def test_import_page_lists_columns_marks_required_and_links_template_and_format(
 
     assert "<code>slug</code><strong" in html
     assert "<code>kind</code><strong" in html
-    assert "<code>synopsis_fr</code>" in html and "<code>synopsis_fr</code><strong" not in html
+    assert "<code>synopsis_fr</code>" in html
+    assert "<code>synopsis_fr</code><strong" not in html
     template = admin_client.get(IMPORT_URL + "template/")
     assert template.content.decode() == HEADER + "\r\n"
     assert template["Content-Disposition"] == 'attachment; filename="titles-template.csv"'
@@ -296,7 +296,11 @@ def test_preview_shows_old_and_new_values_of_changed_rows(admin_client):
     assert ["original_title", "Coeur d'ete", "Cœur d’été"] in cells
     assert ["year", "2001", "2002"] in cells
     assert "title_en" not in [column for column, _old, _new in cells]
-    assert report.changes[1]["cells"] == [["slug", "", "nouveau"], ["kind", "", "film"], ["original_title", "", "Éloïse"]]
+    assert report.changes[1]["cells"] == [
+        ["slug", "", "nouveau"],
+        ["kind", "", "film"],
+        ["original_title", "", "Éloïse"],
+    ]
     html = response.content.decode()
     assert "<td>original_title</td><td>Coeur d&#x27;ete</td><td>Cœur d’été</td>" in html
     assert Title.objects.get(slug="coeur").original_title == "Coeur d'ete"
@@ -333,7 +337,9 @@ def test_every_excel_france_export_reimports_identically(admin_client, demo, res
     assert _export(admin_client, base, "csv") == plain
 
 
-@pytest.mark.parametrize(("resource", "base", "model"), [a for a in ADMINS if a[0] in {"offers", "plans", "screenings"}])
+@pytest.mark.parametrize(
+    ("resource", "base", "model"), [a for a in ADMINS if a[0] in {"offers", "plans", "screenings"}]
+)
 def test_pandas_reads_the_excel_france_export_with_decimal_commas(admin_client, demo, resource, base, model):
     pandas = pytest.importorskip("pandas")
     data = _export(admin_client, base, "excel-fr")
