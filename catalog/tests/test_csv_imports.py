@@ -236,7 +236,7 @@ def test_progress_page_refreshes_while_the_worker_has_not_run(admin_client, sett
 
 
 @pytest.mark.django_db(transaction=True)
-def test_database_worker_runs_the_check_and_the_import(client, settings):
+def test_database_worker_runs_the_check_and_the_import(client, settings, iso_codes):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.CSV_BACKGROUND_BYTES = 10
     admin = User.objects.create_superuser("boss", password="pw")
@@ -365,3 +365,45 @@ def test_excel_france_export_writes_decimal_commas(admin_client, demo):
     plain = [row[price_column] for row in list(csv.reader(io.StringIO(expected.getvalue())))[1:]]
     assert any("," in p for p in french)
     assert [p.replace(",", ".") for p in french] == plain
+
+
+# PostgreSQL: two Confirm POSTs at once ------------------------------------------------------------
+
+ON_POSTGRES = __import__("os").environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.django_db(transaction=True)
+def test_postgres_two_concurrent_confirms_import_once_and_answer_already_imported(iso_codes):
+    import threading
+
+    from django.db import connection
+    from django.test import Client
+
+    admin = User.objects.create_superuser("boss", password="pw")
+    first = Client()
+    first.force_login(admin)
+    token = checked(first, FRENCH, "cp1252")
+    barrier = threading.Barrier(2)
+    results = []
+
+    def confirm():
+        client = Client(raise_request_exception=False)
+        client.force_login(admin)
+        try:
+            barrier.wait(timeout=10)
+            response = client.post(IMPORT_URL, {"confirm": "1", "token": token}, follow=True)
+            results.append((response.status_code, response.content.decode()))
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=confirm) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(status for status, _html in results) == [200, 200]
+    assert sum("This file has already been imported." in html for _status, html in results) == 1
+    assert Title.objects.count() == 1
