@@ -37,7 +37,10 @@ run: venv
 	@$(PY) manage.py migrate --noinput
 	@$(PY) manage.py load_demo
 	@$(PY) manage.py ensure_admin
-	@$(PY) manage.py runserver 127.0.0.1:8000
+	@$(PY) manage.py purge_imports
+	@# The task worker (large CSV imports of the admin) runs beside the server and stops with it.
+	@$(PY) manage.py db_worker & worker=$$!; trap "kill $$worker 2>/dev/null" EXIT INT TERM; \
+	  $(PY) manage.py runserver 127.0.0.1:8000
 
 serve: run
 

@@ -2,31 +2,39 @@
 
 Import needs the model's add and change permissions; export needs view permission plus the
 model's explicit ``export_<model>`` permission. A direct POST is checked exactly as the
-buttons are. Import is two steps: a dry run shows what would change (counts and the first
-problems), then Confirm writes it, all or nothing.
+buttons are. Import is two steps: a check (dry run) shows what would change (counts, the first
+rows created or changed with their old and new values, the problems), then Confirm writes it,
+all or nothing. Between the two the file is a ``PendingImport`` row of its user and resource;
+a large file is checked and imported by the task worker (``catalog.tasks``) with a progress
+page. Export writes plain CSV or the form French Excel opens ("Excel (France)").
 """
 
 import csv
 import io
 import uuid
+from dataclasses import dataclass
+from pathlib import Path
 
 from django import forms
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.admin.options import IncorrectLookupParameters
 from django.contrib.admin.views.main import ALL_VAR, ERROR_FLAG, PAGE_VAR
 from django.core.exceptions import PermissionDenied
-from django.core.files.base import ContentFile
-from django.core.files.storage import default_storage
-from django.http import HttpResponseRedirect, StreamingHttpResponse
+from django.db import transaction
+from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .csvio import get_resource, run_import
+from .csvio import ImportReport, StrictDecimalWidget, get_resource, resolve_file_settings, write_csv
+from .enums import ImportState
+from .models import PendingImport
+from .tasks import check, check_import, confirm_import, import_locked, read_progress
 
 MAX_UPLOAD = 50 * 1024 * 1024
-PENDING_DIR = "csv-imports"
+FORMAT_DOC = Path(settings.BASE_DIR) / "docs" / "csv.md"
 
 
 class CsvUploadForm(forms.Form):
@@ -65,13 +73,54 @@ class _Streamer:
         return value
 
 
-def stream_csv(rows):
+def stream_csv(rows, delimiter=",", bom=False):
     """CSV text chunks, one per row: memory stays flat however many rows."""
     sink = _Streamer()
-    writer = csv.writer(sink, lineterminator="\r\n")
+    writer = csv.writer(sink, delimiter=delimiter, lineterminator="\r\n")
+    if bom:
+        yield "\ufeff"
     for row in rows:
         writer.writerow(row)
         yield sink.drain()
+
+
+@dataclass(frozen=True)
+class ExportFormat:
+    """A way of writing the export: ``csv`` is the format of the commands and of backups;
+    ``excel-fr`` is what a French Excel opens as columns with its accents and decimals right
+    (semicolons, UTF-8 with a BOM, decimal comma), and what the import reads back the same."""
+
+    label: str
+    delimiter: str = ","
+    bom: bool = False
+    decimal_comma: bool = False
+    suffix: str = ""
+
+    def rows(self, resource, rows):
+        if not self.decimal_comma:
+            return rows
+        decimals = [n for n, f in enumerate(resource.get_export_fields()) if isinstance(f.widget, StrictDecimalWidget)]
+        return _decimal_comma(rows, decimals)
+
+    def stream(self, rows):
+        return stream_csv(rows, self.delimiter, self.bom)
+
+
+def _decimal_comma(rows, columns):
+    rows = iter(rows)
+    yield next(rows)  # the header
+    for row in rows:
+        for n in columns:
+            row[n] = row[n].replace(".", ",") if isinstance(row[n], str) else row[n]
+        yield row
+
+
+EXPORT_FORMATS = {
+    "csv": ExportFormat(gettext_lazy("CSV")),
+    "excel-fr": ExportFormat(
+        gettext_lazy("Excel (France)"), delimiter=";", bom=True, decimal_comma=True, suffix="-excel-fr"
+    ),
+}
 
 
 class CsvAdminMixin:
@@ -92,9 +141,13 @@ class CsvAdminMixin:
     def get_urls(self):
         if not self.csv_resource:
             return super().get_urls()
+        view = self.admin_site.admin_view
         urls = [
-            path("import-csv/", self.admin_site.admin_view(self.import_csv_view), name=self._url_name("import")),
-            path("export-csv/", self.admin_site.admin_view(self.export_csv_view), name=self._url_name("export")),
+            path("import-csv/", view(self.import_csv_view), name=self._url_name("import")),
+            path("import-csv/template/", view(self.csv_template_view), name=self._url_name("template")),
+            path("import-csv/format/", view(self.csv_format_view), name=self._url_name("format")),
+            path("import-csv/<uuid:token>/", view(self.pending_import_view), name=self._url_name("pending")),
+            path("export-csv/", view(self.export_csv_view), name=self._url_name("export")),
         ]
         return urls + super().get_urls()
 
@@ -116,58 +169,158 @@ class CsvAdminMixin:
             "csv_export_url": reverse(f"admin:{self._url_name('export')}")
             if self.has_export_permission(request)
             else "",
+            "csv_export_formats": [(key, f.label) for key, f in EXPORT_FORMATS.items() if key != "csv"],
         }
         return super().changelist_view(request, extra_context)
 
     def import_csv_view(self, request):
         if not self.has_import_permission(request):
             raise PermissionDenied
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm_import(request, request.POST.get("token", ""))
+        form = CsvUploadForm(request.POST or None, request.FILES or None)
+        context = self._import_context(request, form=form)
+        if request.method == "POST" and form.is_valid():
+            upload = form.cleaned_data["file"]
+            data = upload.read()
+            encoding, delimiter = resolve_file_settings(
+                data, form.cleaned_data["encoding"] or None, form.cleaned_data["delimiter"] or None
+            )
+            pending = PendingImport.objects.create(
+                user=request.user,
+                resource=self.csv_resource,
+                file_name=(upload.name or "")[:255],
+                data=data,
+                size=len(data),
+                encoding=encoding,
+                delimiter=delimiter,
+                lines=max(data.count(b"\n") - 1, 0),
+                background=len(data) >= settings.CSV_BACKGROUND_BYTES,
+            )
+            if pending.background:
+                transaction.on_commit(lambda: check_import.enqueue(str(pending.pk)))
+                return HttpResponseRedirect(self._pending_url(pending))
+            report = check(pending)
+            context.update(report=report, encoding=encoding, delimiter=delimiter)
+            if report.ok:
+                context["token"] = str(pending.pk)
+            else:
+                pending.delete()
+        return TemplateResponse(request, "admin/csv_import.html", context)
+
+    def pending_import_view(self, request, token):
+        """A pending import of this user and resource: its progress while the worker checks or
+        imports it, then its preview (with Confirm) or its report."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        pending = self._own_pending(request, str(token)).first()
+        if pending is None:
+            raise Http404(_("No such import."))
+        if request.method == "POST" and "confirm" in request.POST:
+            return self._confirm_import(request, str(pending.pk))
+        context = self._import_context(request, form=CsvUploadForm(), pending=pending)
+        if pending.state in (ImportState.CHECKING, ImportState.IMPORTING):
+            done = read_progress(pending.pk)
+            context.update(refresh=True, rows_done=done, rows_total=pending.lines)
+        elif pending.report:
+            context["report"] = ImportReport.from_dict(pending.report)
+            context.update(encoding=pending.encoding, delimiter=pending.delimiter)
+            if pending.state == ImportState.READY:
+                context["token"] = str(pending.pk)
+        return TemplateResponse(request, "admin/csv_import.html", context)
+
+    def _confirm_import(self, request, token):
+        """Import a checked file, with the encoding and delimiter fixed at its check: nothing
+        but its token is read from the request, and the token opens only its owner's pending
+        import of this resource. The row is locked, so that a second Confirm (a double click, a
+        second tab, a replay) waits for the first and is then told it is done."""
         opts = self.model._meta
-        context = {
+        changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        with transaction.atomic():
+            pending = self._own_pending(request, token).select_for_update().first()
+            if pending is None or (pending.state == ImportState.READY and pending.is_expired):
+                if pending is not None:
+                    pending.delete()
+                messages.error(request, _("This import has expired; upload the file again."))
+                return HttpResponseRedirect(request.path)
+            if pending.state == ImportState.IMPORTED:
+                messages.warning(request, _("This file has already been imported."))
+                return HttpResponseRedirect(changelist)
+            if pending.state == ImportState.IMPORTING:
+                messages.warning(request, _("This file is already being imported."))
+                return HttpResponseRedirect(self._pending_url(pending))
+            if pending.state == ImportState.CHECKING:
+                messages.warning(request, _("This file is still being checked."))
+                return HttpResponseRedirect(self._pending_url(pending))
+            if pending.state != ImportState.READY:
+                messages.error(request, _("This file cannot be imported as it is; correct it and upload it again."))
+                return HttpResponseRedirect(self._pending_url(pending))
+            if pending.background:
+                pending.state = ImportState.IMPORTING
+                pending.save(update_fields=["state"])
+                transaction.on_commit(lambda: confirm_import.enqueue(str(pending.pk)))
+                return HttpResponseRedirect(self._pending_url(pending))
+            report = import_locked(pending)
+        if report.ok:
+            messages.success(request, report.summary())
+            return HttpResponseRedirect(changelist)
+        context = self._import_context(request, form=CsvUploadForm(), report=report)
+        return TemplateResponse(request, "admin/csv_import.html", context)
+
+    def _own_pending(self, request, token):
+        if not _is_uuid(token):
+            return PendingImport.objects.none()
+        return PendingImport.objects.filter(pk=token, user=request.user, resource=self.csv_resource)
+
+    def _pending_url(self, pending):
+        return reverse(f"admin:{self._url_name('pending')}", args=[pending.pk])
+
+    def _import_context(self, request, **extra):
+        opts = self.model._meta
+        resource = get_resource(self.csv_resource)
+        required = set(resource.required_columns)
+        return {
             **self.admin_site.each_context(request),
             "opts": opts,
             "title": _("Import %(name)s from CSV") % {"name": opts.verbose_name_plural},
+            "columns": [(name, name in required) for name in resource.columns()],
+            "template_url": reverse(f"admin:{self._url_name('template')}"),
+            "format_url": reverse(f"admin:{self._url_name('format')}"),
+            **extra,
         }
-        if request.method == "POST" and "confirm" in request.POST:
-            token = request.POST.get("token", "")
-            name = f"{PENDING_DIR}/{uuid.UUID(token).hex}.csv" if _is_uuid(token) else ""
-            if not name or not default_storage.exists(name):
-                messages.error(request, _("This import has expired; upload the file again."))
-                return HttpResponseRedirect(request.path)
-            with default_storage.open(name, "rb") as pending:
-                data = pending.read()
-            report = run_import(
-                self.csv_resource,
-                data,
-                dry_run=False,
-                user=request.user,
-                encoding=request.POST.get("encoding") or None,
-                delimiter=request.POST.get("delimiter") or None,
-            )
-            default_storage.delete(name)
-            if report.ok:
-                messages.success(request, report.summary())
-                return HttpResponseRedirect(reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist"))
-            context.update(report=report, form=CsvUploadForm())
-            return TemplateResponse(request, "admin/csv_import.html", context)
-        form = CsvUploadForm(request.POST or None, request.FILES or None)
-        if request.method == "POST" and form.is_valid():
-            data = form.cleaned_data["file"].read()
-            encoding, delimiter = form.cleaned_data["encoding"] or None, form.cleaned_data["delimiter"] or None
-            report = run_import(
-                self.csv_resource, data, dry_run=True, encoding=encoding, delimiter=delimiter, user=request.user
-            )
-            context.update(report=report, encoding=encoding or "", delimiter=delimiter or "")
-            if report.ok:
-                token = uuid.uuid4()
-                default_storage.save(f"{PENDING_DIR}/{token.hex}.csv", ContentFile(data))
-                context["token"] = str(token)
-        context["form"] = form
-        return TemplateResponse(request, "admin/csv_import.html", context)
+
+    def csv_template_view(self, request):
+        """The resource's header row: a file to fill in, in the format the import reads."""
+        if not self.has_import_permission(request):
+            raise PermissionDenied
+        text = io.StringIO()
+        write_csv([get_resource(self.csv_resource).columns()], text)
+        response = HttpResponse(text.getvalue(), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_resource}-template.csv"'
+        return response
+
+    def csv_format_view(self, request):
+        """The CSV format (docs/csv.md), for whoever may import or export."""
+        if not (self.has_import_permission(request) or self.has_export_permission(request)):
+            raise PermissionDenied
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("CSV format"),
+            "text": FORMAT_DOC.read_text(encoding="utf-8") if FORMAT_DOC.exists() else "",
+        }
+        return TemplateResponse(request, "admin/csv_format.html", context)
 
     def export_csv_view(self, request):
         if not self.has_export_permission(request):
             raise PermissionDenied
+        export_format = EXPORT_FORMATS.get(request.GET.get("format") or "csv")
+        if export_format is None:
+            raise Http404(_("Unknown export format."))
+        if "format" in request.GET:
+            # Not a changelist filter: the rest of the query string is.
+            request.GET = request.GET.copy()
+            del request.GET["format"]
         resource = get_resource(self.csv_resource)()
         # The changelist's current search and filters apply to the export; its page does not
         # (an export is every matching row), so the paging parameters are left out.
@@ -184,10 +337,9 @@ class CsvAdminMixin:
             )
         chosen = changelist.get_queryset(request).values("pk")
         queryset = resource.get_export_queryset().filter(pk__in=chosen)
-        response = StreamingHttpResponse(
-            stream_csv(resource.export_rows(queryset)), content_type="text/csv; charset=utf-8"
-        )
-        response["Content-Disposition"] = f'attachment; filename="{self.csv_resource}.csv"'
+        rows = export_format.rows(resource, resource.export_rows(queryset))
+        response = StreamingHttpResponse(export_format.stream(rows), content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{self.csv_resource}{export_format.suffix}.csv"'
         return response
 
 

@@ -29,6 +29,7 @@ The admin Import/Export buttons (catalog.csvadmin) and the ``import_csv`` / ``ex
 import codecs
 import copy
 import csv
+import dataclasses
 import datetime
 import decimal
 import io
@@ -39,7 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
-from django.db import DataError, IntegrityError, models, transaction
+from django.db import DatabaseError, DataError, IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -52,6 +53,11 @@ from . import extensions
 from .text import normalize
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+#: The encodings and delimiters a file may be read with (the admin's choices, the commands').
+ENCODINGS = ("utf-8", "utf-8-sig", "cp1252")
+DELIMITERS = (",", ";")
+#: Rows of the preview: the first rows created or changed, with their old and new values.
+PREVIEW_ROWS = 20
 SEPARATOR = "|"
 BLOCK = 1 << 20
 
@@ -88,10 +94,23 @@ class ImportReport:
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
     created_related: list[str] = field(default_factory=list)
+    #: The first rows that the import creates or changes, for the preview: each
+    #: ``{"line", "key", "new", "cells": [[column, old, new], …]}`` (old is "" for a new row).
+    changes: list[dict] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
         return not self.problems
+
+    def to_dict(self) -> dict:
+        """A JSON-able copy (stored with a pending import between the check and the confirm)."""
+        return dataclasses.asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "ImportReport":
+        data = dict(data)
+        data["problems"] = [Problem(**p) for p in data.get("problems", [])]
+        return cls(**data)
 
     def summary(self) -> str:
         state = _("dry run, nothing written") if self.dry_run else (_("written") if self.ok else _("nothing written"))
@@ -757,6 +776,8 @@ class AfficheResource(resources.ModelResource):
             if new:
                 instance = self.new_instance(row)
             before = [getattr(instance, name) for name in compared]
+            # A copy for the preview's old values, while the preview still wants rows.
+            stored = copy.copy(instance) if not new and len(report.changes) < PREVIEW_ROWS else None
             errors, related = self.apply(instance, row)
             try:
                 self.validate(instance, self.bulk, errored=errors)
@@ -783,6 +804,8 @@ class AfficheResource(resources.ModelResource):
             else:
                 report.unchanged += 1
                 continue
+            if len(report.changes) < PREVIEW_ROWS:
+                report.changes.append(self.preview(line, row, instance, stored, related))
             item = Pending(line, row, instance, new, changed, related)
             if self.bulk:
                 pending.append(item)
@@ -793,6 +816,30 @@ class AfficheResource(resources.ModelResource):
                 self.write_one(item, report)
         if pending:
             self.write(pending, report)
+
+    def preview(self, line: int, row: dict, instance, stored, related: dict) -> dict:
+        """One row of the preview: the cells that change, old → new, as the export writes them
+        (so that accents and decimals can be checked before confirming). ``stored``: a copy of
+        the record before the row was applied (None for a new record)."""
+        cells = []
+        for import_field in self.import_fields:
+            column = import_field.column_name
+            if column not in row:
+                continue
+            if column in self.related_columns:
+                if column not in related:
+                    continue
+                old = "" if stored is None else self.related_columns[column].render(stored)
+                value = row[column]
+            elif import_field.attribute:
+                old = "" if stored is None else str(self.export_field(import_field, stored))
+                value = str(self.export_field(import_field, instance))
+            else:
+                continue
+            if old != value:
+                cells.append([column, old, value])
+        key = " / ".join(str(row.get(name, "")) for name in self.get_import_id_fields())
+        return {"line": line, "key": key, "new": stored is None, "cells": cells}
 
     def remember(self, instance):
         """A record created earlier in the file can be named by later rows (a season's series)."""
@@ -957,25 +1004,108 @@ def run_import(
 ) -> ImportReport:
     """Import one file into one resource, all or nothing; the report says what happened.
 
-    ``source`` is the file's bytes, its text, a Path or a binary file object.
+    ``source`` is the file's bytes, its text, a Path or a binary file object. ``encoding`` and
+    ``delimiter``, when given, must be ones a CSV file may have (``ENCODINGS``, ``DELIMITERS``);
+    anything else is a problem of the file, never an exception.
+
+    The file is read through once before the write transaction opens: a file that cannot be
+    decoded or whose rows do not fit its header is refused without taking the database's write
+    lock (on SQLite, every other writer waits while it is held). A concurrent write that
+    PostgreSQL refuses (a serialization failure, a deadlock, a constraint another transaction
+    just satisfied first) becomes a problem of the report, like any refused row.
     """
     resource_class = get_resource(name)
     resource = resource_class()
     report = ImportReport(resource=name, dry_run=dry_run)
+    refused = file_settings_problems(encoding, delimiter)
+    if refused:
+        report.problems = refused
+        return report
     try:
         stream = open_text(source, encoding)
-        reader = CsvReader(stream, resource_class.columns(), resource_class.required_columns, delimiter)
+        columns, required = resource_class.columns(), resource_class.required_columns
+        reader = CsvReader(stream, columns, required, delimiter)
+        shape = [(line, row) for line, row in reader if isinstance(row, Problem)]
+        if shape:
+            report.problems = [problem for _line, problem in shape]
+            return report
+        stream.seek(0)
+        reader = CsvReader(stream, columns, required, delimiter)
     except CsvFileError as exc:
         report.problems = exc.problems
         return report
     resource.delimiter = reader.delimiter
-    with transaction.atomic():
-        resource.import_file(reader, report, progress)
-        if report.problems or dry_run:
-            transaction.set_rollback(True)
+    try:
+        with transaction.atomic():
+            resource.import_file(reader, report, progress)
+            if report.problems or dry_run:
+                transaction.set_rollback(True)
+    except DatabaseError as exc:
+        if not is_concurrent_write(exc):
+            raise
+        report.problems.append(
+            Problem(
+                None,
+                "",
+                "",
+                _("Another import or edit changed the same records at the same time; nothing was written. Try again."),
+            )
+        )
     report.problems.sort(key=lambda p: (p.line or 0, p.column))
     report.created_related = resource.created_related
     return report
+
+
+def file_settings_problems(encoding: str | None, delimiter: str | None) -> list[Problem]:
+    """Problems with a declared encoding or delimiter (None or "" means: detect it)."""
+    problems = []
+    if encoding:
+        try:
+            known = codecs.lookup(encoding).name in {codecs.lookup(e).name for e in ENCODINGS}
+        except LookupError:
+            known = False
+        if not known:
+            problems.append(
+                Problem(
+                    None,
+                    "",
+                    encoding,
+                    _("Unknown encoding; use UTF-8 or Windows-1252 (cp1252), or let it be detected."),
+                )
+            )
+    if delimiter and delimiter not in DELIMITERS:
+        problems.append(
+            Problem(None, "", delimiter, _("Unknown delimiter; use a comma or a semicolon, or let it be detected."))
+        )
+    return problems
+
+
+#: PostgreSQL's codes for a write that lost a race: serialization failure, deadlock, unique and
+#: exclusion violations (another transaction committed the same key or room first).
+CONCURRENT_WRITE_CODES = {"40001", "40P01", "23505", "23P01"}
+
+
+def is_concurrent_write(exc: BaseException) -> bool:
+    cause = exc.__cause__ or exc
+    return getattr(cause, "sqlstate", None) in CONCURRENT_WRITE_CODES or getattr(cause, "pgcode", None) in (
+        CONCURRENT_WRITE_CODES
+    )
+
+
+def resolve_file_settings(data: bytes, encoding: str | None, delimiter: str | None) -> tuple[str, str]:
+    """The encoding and delimiter a file will be read with, fixed once (at the admin's check)
+    so that the confirm step reads it exactly as the preview did."""
+    binary = io.BytesIO(data)
+    encoding = encoding or detect_encoding(binary)
+    if codecs.lookup(encoding).name == "utf-8":
+        encoding = "utf-8-sig"
+    if not delimiter:
+        try:
+            first = io.TextIOWrapper(io.BytesIO(data), encoding=encoding, newline="").readline()
+        except UnicodeDecodeError:
+            first = ""
+        delimiter = sniff_delimiter(first)
+    return encoding, delimiter
 
 
 def write_csv(rows, stream, delimiter=","):

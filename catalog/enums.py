@@ -63,3 +63,13 @@ class PublicationStatus(models.TextChoices):
     PUBLISHED = "published", _("Published")
     SCHEDULED = "scheduled", _("Scheduled")
     DRAFT = "draft", _("Draft")
+
+
+class ImportState(models.TextChoices):
+    """Where an uploaded CSV file is on its way from the admin's upload to the database."""
+
+    CHECKING = "checking", _("Checking")
+    READY = "ready", _("Ready to import")
+    REFUSED = "refused", _("Refused")
+    IMPORTING = "importing", _("Importing")
+    IMPORTED = "imported", _("Imported")

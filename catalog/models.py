@@ -1,3 +1,6 @@
+import uuid
+
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import connections, models
@@ -5,6 +8,7 @@ from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
 from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -14,6 +18,7 @@ from .enums import (
     TOP_LEVEL_KINDS,
     ExternalSource,
     ImageKind,
+    ImportState,
     LocalizedTitleKind,
     TitleKind,
 )
@@ -602,3 +607,50 @@ class CollectionItem(models.Model):
 
     def __str__(self):
         return f"{self.collection_id}:{self.title_id}"
+
+
+class PendingImportQuerySet(models.QuerySet):
+    def expired(self, now=None):
+        """Uploads older than ``CSV_IMPORT_TTL`` that were never imported (or finished ones,
+        whose bytes are already gone): what ``purge_imports`` deletes."""
+        return self.filter(created__lt=(now or timezone.now()) - settings.CSV_IMPORT_TTL)
+
+
+class PendingImport(models.Model):
+    """An uploaded CSV file between its check (dry run) and its import, kept in the database:
+    never in public media, readable only through the admin by the user who uploaded it, for
+    the one resource it was checked against. Encoding and delimiter are the ones fixed at the
+    check; the Confirm step takes nothing else from the request."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    resource = fields.CharField(_("resource"), max_length=40)
+    file_name = fields.CharField(_("file name"), max_length=255, blank=True)
+    data = models.BinaryField(_("file"), blank=True)
+    size = models.PositiveBigIntegerField(_("size"), default=0)
+    lines = models.PositiveIntegerField(_("lines"), default=0)
+    encoding = fields.CharField(_("encoding"), max_length=20)
+    delimiter = fields.CharField(_("delimiter"), max_length=1)
+    state = fields.CharField(_("state"), max_length=10, choices=ImportState.choices, default=ImportState.CHECKING)
+    background = models.BooleanField(_("in the background"), default=False)
+    report = models.JSONField(_("report"), null=True, blank=True)
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    finished = models.DateTimeField(_("finished"), null=True, blank=True)
+
+    objects = PendingImportQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("pending CSV import")
+        verbose_name_plural = _("pending CSV imports")
+        ordering = ["-created"]
+        constraints = [
+            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="pending_import_state_valid"),
+            models.CheckConstraint(condition=Q(delimiter__in=[",", ";"]), name="pending_import_delimiter_valid"),
+        ]
+
+    def __str__(self):
+        return f"{self.resource}: {self.file_name} ({self.get_state_display()})"
+
+    @property
+    def is_expired(self) -> bool:
+        return self.created < timezone.now() - settings.CSV_IMPORT_TTL

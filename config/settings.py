@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "django_filters",
     "import_export",
     "axes",
+    "django_tasks_db",
     "catalog",
     "people",
     "screenings",
@@ -208,6 +209,28 @@ AXES_CLIENT_IP_CALLABLE = "config.security.client_ip"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "config.security.lockout_response"
 AXES_VERBOSE = False
+
+# CSV imports in the admin (docs/csv.md). An upload is checked (dry run) and kept in the
+# database table catalog.PendingImport until it is confirmed, for CSV_IMPORT_TTL at most
+# (`purge_imports` deletes older ones). A file of CSV_BACKGROUND_BYTES or more is checked and
+# imported by the task worker (`manage.py db_worker`, started by `make run`), with a progress
+# page, instead of inside the request.
+CSV_IMPORT_TTL = timedelta(hours=env_int("CSV_IMPORT_TTL_HOURS", 24))
+CSV_BACKGROUND_BYTES = env_int("CSV_BACKGROUND_BYTES", 2 * 1024 * 1024)
+
+# Django's tasks framework with a database-backed queue (django-tasks-db): no broker to run.
+TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+
+# Progress of background imports: written by the worker while its import transaction is
+# open (so not in that database), read by the progress page. Files on this machine (the worker
+# and the app server share the disk); several machines would point it at a shared cache.
+CACHES = {
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    "progress": {
+        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+        "LOCATION": os.environ.get("CSV_PROGRESS_DIR", str(BASE_DIR / ".progress")),
+    },
+}
 
 # Pages that list things show this many per page.
 PAGE_SIZE = 24
