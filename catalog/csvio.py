@@ -54,6 +54,11 @@ FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 SEPARATOR = "|"
 BLOCK = 1 << 20
 
+# A cell is as long as its text field allows: Python's default limit (131,072 characters) would
+# refuse on import a synopsis that the export wrote. The limit is per process; the reader
+# streams, so only one row is held in memory.
+csv.field_size_limit(2**31 - 1)
+
 
 class CsvFileError(Exception):
     """The file as a whole cannot be read (encoding, header)."""
@@ -159,16 +164,23 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def _looks_like_formula(value: str) -> bool:
+    """A formula once any apostrophes before it are taken away ("=x", "'=x", "''-x")."""
+    return value.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 def unformula(value: str) -> str:
-    """Undo the export's neutralisation: "'=SUM(A1)" → "=SUM(A1)"."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+    """Undo the export's neutralisation: "'=SUM(A1)" → "=SUM(A1)", "''-Quote" → "'-Quote"."""
+    if value.startswith("'") and _looks_like_formula(value[1:]):
         return value[1:]
     return value
 
 
 def neutralise(value):
-    """A cell a spreadsheet will not run: "=SUM(A1)" → "'=SUM(A1)"."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A cell a spreadsheet will not run: "=SUM(A1)" → "'=SUM(A1)". A value that already looks
+    neutralised ("'-Quote title") gets one more apostrophe, so that ``unformula`` gives it back
+    whole."""
+    if isinstance(value, str) and _looks_like_formula(value):
         return "'" + value
     return value
 
