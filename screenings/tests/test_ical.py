@@ -37,7 +37,7 @@ def dateutil_events(text: str) -> dict[str, tuple[datetime, datetime]]:
             current["uid"] = line[4:]
         elif match := LINE.match(line):
             name, tzid, stamp, utc = match.groups()
-            naive = datetime.strptime(stamp, "%Y%m%dT%H%M%S")
+            naive = datetime.strptime(stamp, "%Y%m%dT%H%M%S")  # noqa: DTZ007 (a TZID time, zone set below)
             if utc:
                 assert tzid is None
                 current[name] = naive.replace(tzinfo=UTC)
@@ -52,9 +52,7 @@ def dateutil_events(text: str) -> dict[str, tuple[datetime, datetime]]:
 
 def vobject_events(text: str) -> dict[str, tuple[datetime, datetime]]:
     calendar = vobject.readOne(text)
-    return {
-        str(e.uid.value): (e.dtstart.value, e.dtend.value) for e in calendar.contents.get("vevent", [])
-    }
+    return {str(e.uid.value): (e.dtstart.value, e.dtend.value) for e in calendar.contents.get("vevent", [])}
 
 
 def assert_calendar_holds_stored_instants(response):
@@ -136,7 +134,7 @@ def test_clock_change_screenings_read_back_by_independent_parsers(clock_changes,
 
 
 def test_repeated_local_times_are_written_in_utc(clock_changes, client):
-    fall_back, spring, paris, first = clock_changes
+    fall_back, spring, paris, _first = clock_changes
 
     text = "\n".join(unfold(client.get(f"/en/screenings/{fall_back.pk}.ics").content.decode()))
     assert "DTSTART:20271107T093000Z" in text
@@ -174,5 +172,5 @@ def test_a_time_with_tzid_is_never_a_repeated_local_time(clock_changes, client):
     text += client.get("/en/venues/paris-theatre.ics").content.decode()
     for line in unfold(text):
         if (match := LINE.match(line)) and match.group(2):
-            naive = datetime.strptime(match.group(3), "%Y%m%dT%H%M%S")
+            naive = datetime.strptime(match.group(3), "%Y%m%dT%H%M%S")  # noqa: DTZ007 (wall time)
             assert not is_ambiguous(naive, ZoneInfo(match.group(2))), line
