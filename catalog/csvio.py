@@ -61,6 +61,11 @@ PREVIEW_ROWS = 20
 SEPARATOR = "|"
 BLOCK = 1 << 20
 
+# A cell is as long as its text field allows: Python's default limit (131,072 characters) would
+# refuse on import a synopsis that the export wrote. The limit is per process; the reader
+# streams, so only one row is held in memory.
+csv.field_size_limit(2**31 - 1)
+
 
 class CsvFileError(Exception):
     """The file as a whole cannot be read (encoding, header)."""
@@ -142,20 +147,100 @@ def _binary(source) -> io.BufferedIOBase:
     raise TypeError(f"Cannot read CSV from {type(source).__name__}")
 
 
+#: Encodings a file may be declared in (codec names as ``codecs.lookup`` gives them).
+ENCODINGS = {"utf-8": "utf-8-sig", "utf-8-sig": "utf-8-sig", "cp1252": "cp1252", "utf-16": "utf-16"}
+#: Bytes that no Windows-1252 text holds: C0 controls other than tab and line ends, and the
+#: five bytes that Windows-1252 leaves undefined.
+NOT_CP1252 = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\x81\x8d\x8f\x90\x9d]")
+
+
+def _save_as() -> str:
+    return _("Save it as UTF-8 (or Windows-1252) and import it again.")
+
+
+def _file_problem(line, message) -> CsvFileError:
+    return CsvFileError([Problem(line, "", "", message)])
+
+
 def detect_encoding(binary) -> str:
-    """UTF-8 (BOM or not) when every byte decodes as UTF-8, else Windows-1252; read in blocks."""
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    start = binary.read(3)
-    encoding = "utf-8-sig" if start == codecs.BOM_UTF8 else "utf-8"
-    try:
-        decoder.decode(start.removeprefix(codecs.BOM_UTF8))
-        while block := binary.read(BLOCK):
-            decoder.decode(block)
-        decoder.decode(b"", final=True)
-    except UnicodeDecodeError:
-        encoding = "cp1252"
+    """UTF-8 (BOM or not) when every line decodes as UTF-8; Windows-1252 when no line does
+    but every line is plausible Windows-1252; UTF-16 when the file starts with its BOM.
+    Anything else (a file mixing UTF-8 and Windows-1252 rows, binary data, UTF-16 without a
+    BOM) raises CsvFileError naming the first offending line. Read line by line: memory does
+    not grow with the file."""
+    start = binary.read(4)
     binary.seek(0)
-    return encoding
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        return "utf-16"
+    utf8_line = cp1252_line = None
+    for number, line in enumerate(binary, start=1):
+        if b"\x00" in line:
+            binary.seek(0)
+            raise _file_problem(
+                number,
+                _("The file holds NUL bytes: it is UTF-16 without a byte order mark, or not text.") + " " + _save_as(),
+            )
+        if line.isascii():
+            continue
+        try:
+            line.decode("utf-8")
+        except UnicodeDecodeError:
+            if NOT_CP1252.search(line):
+                binary.seek(0)
+                raise _file_problem(
+                    number, _("This line is neither UTF-8 nor Windows-1252 text.") + " " + _save_as()
+                ) from None
+            cp1252_line = cp1252_line or number
+        else:
+            utf8_line = utf8_line or number
+        if utf8_line and cp1252_line:
+            binary.seek(0)
+            raise _file_problem(
+                max(utf8_line, cp1252_line),
+                _(
+                    "The file mixes encodings: line %(utf8)s is UTF-8, line %(cp1252)s is not (Windows-1252?). "
+                    "Reading it either way would garble accents (“CafÃ©”)."
+                )
+                % {"utf8": utf8_line, "cp1252": cp1252_line}
+                + " "
+                + _save_as(),
+            )
+    binary.seek(0)
+    if cp1252_line:
+        return "cp1252"
+    return "utf-8-sig" if start.startswith(codecs.BOM_UTF8) else "utf-8"
+
+
+def check_encoding(binary, encoding: str) -> None:
+    """Every line of the file decodes in the declared ``encoding``, else CsvFileError naming
+    the first line that does not."""
+    if encoding == "utf-16":
+        return
+    for number, line in enumerate(binary, start=1):
+        bad = encoding == "cp1252" and NOT_CP1252.search(line)
+        try:
+            line.decode(encoding)
+        except UnicodeDecodeError:
+            bad = True
+        if bad:
+            binary.seek(0)
+            raise _file_problem(
+                number,
+                _("This line is not readable as %(encoding)s.") % {"encoding": encoding} + " " + _save_as(),
+            )
+    binary.seek(0)
+
+
+def declared_encoding(encoding: str) -> str:
+    """The codec for a declared encoding ("UTF-8", "windows-1252"…); CsvFileError for any other
+    ("rot13" is a codec, not a text encoding a CSV file comes in)."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        name = ""
+    if name not in ENCODINGS:
+        raise _file_problem(None, _("Unknown encoding “%(e)s”: use utf-8 or cp1252 (Windows-1252).") % {"e": encoding})
+    return ENCODINGS[name]
 
 
 def open_text(source, encoding: str | None = None) -> io.TextIOBase:
@@ -164,12 +249,8 @@ def open_text(source, encoding: str | None = None) -> io.TextIOBase:
         return io.StringIO(source.removeprefix("\ufeff"), newline="")
     binary = _binary(source)
     if encoding:
-        try:
-            codecs.lookup(encoding)
-        except LookupError as exc:
-            raise CsvFileError([Problem(None, "", "", _("Unknown encoding “%(e)s”.") % {"e": encoding})]) from exc
-        if codecs.lookup(encoding).name == "utf-8":
-            encoding = "utf-8-sig"
+        encoding = declared_encoding(encoding)
+        check_encoding(binary, encoding)
     else:
         encoding = detect_encoding(binary)
     return io.TextIOWrapper(binary, encoding=encoding, newline="")
@@ -179,16 +260,23 @@ def sniff_delimiter(header_line: str) -> str:
     return ";" if header_line.count(";") > header_line.count(",") else ","
 
 
+def _looks_like_formula(value: str) -> bool:
+    """A formula once any apostrophes before it are taken away ("=x", "'=x", "''-x")."""
+    return value.lstrip("'").startswith(FORMULA_PREFIXES)
+
+
 def unformula(value: str) -> str:
-    """Undo the export's neutralisation: "'=SUM(A1)" → "=SUM(A1)"."""
-    if len(value) > 1 and value[0] == "'" and value[1] in FORMULA_PREFIXES:
+    """Undo the export's neutralisation: "'=SUM(A1)" → "=SUM(A1)", "''-Quote" → "'-Quote"."""
+    if value.startswith("'") and _looks_like_formula(value[1:]):
         return value[1:]
     return value
 
 
 def neutralise(value):
-    """A cell a spreadsheet will not run: "=SUM(A1)" → "'=SUM(A1)"."""
-    if isinstance(value, str) and value.startswith(FORMULA_PREFIXES):
+    """A cell a spreadsheet will not run: "=SUM(A1)" → "'=SUM(A1)". A value that already looks
+    neutralised ("'-Quote title") gets one more apostrophe, so that ``unformula`` gives it back
+    whole."""
+    if isinstance(value, str) and _looks_like_formula(value):
         return "'" + value
     return value
 
@@ -214,19 +302,7 @@ class CsvReader:
             raise CsvFileError([Problem(1, "", "", str(exc))]) from exc
         if not any(self.header):
             raise CsvFileError([Problem(None, "", "", _("The file is empty."))])
-        problems = []
-        for name in self.header:
-            if name not in columns:
-                problems.append(
-                    Problem(1, name, "", _("Unknown column (expected: %(columns)s).") % {"columns": ", ".join(columns)})
-                )
-        for name in required:
-            if name not in self.header:
-                problems.append(Problem(1, name, "", _("Required column missing.")))
-        for name in sorted({h for h in self.header if self.header.count(h) > 1}):
-            problems.append(Problem(1, name, "", _("Column given twice.")))
-        if problems:
-            raise CsvFileError(problems)
+        raise_header_problems(self.header, columns, required)
 
     def __iter__(self) -> Iterator[tuple[int, dict | Problem]]:
         header, width, start = self.header, len(self.header), 2
@@ -257,6 +333,41 @@ class CsvReader:
             yield start, Problem(start, "", "", _("Unreadable CSV: %(error)s") % {"error": exc})
         except UnicodeDecodeError as exc:
             yield start, _decode_problem(exc)
+
+
+def raise_header_problems(header: list[str], columns, required) -> None:
+    """Unknown, missing and repeated columns, in one pass over the header (a header of
+    100,000 columns is checked as fast as a short one). A header far wider than the resource's
+    columns is refused at once: its columns cannot all be known, and listing them all helps no one."""
+    known = set(columns)
+    if len(header) > 2 * len(known) + 10:
+        raise CsvFileError(
+            [
+                Problem(
+                    1,
+                    "",
+                    "",
+                    _(
+                        "The header has %(got)s columns; this file type has %(want)s (%(columns)s). "
+                        "Is the delimiter right?"
+                    )
+                    % {"got": f"{len(header):,}", "want": len(known), "columns": ", ".join(columns)},
+                )
+            ]
+        )
+    problems, seen, repeated = [], set(), set()
+    for name in header:
+        if name not in known:
+            problems.append(
+                Problem(1, name, "", _("Unknown column (expected: %(columns)s).") % {"columns": ", ".join(columns)})
+            )
+        if name in seen:
+            repeated.add(name)
+        seen.add(name)
+    problems += [Problem(1, name, "", _("Required column missing.")) for name in required if name not in seen]
+    problems += [Problem(1, name, "", _("Column given twice.")) for name in sorted(repeated)]
+    if problems:
+        raise CsvFileError(problems)
 
 
 def _decode_problem(exc) -> Problem:

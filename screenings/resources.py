@@ -8,6 +8,7 @@ offset ("2021-11-07T01:30-07:00"), and the export writes the offset for those ti
 """
 
 import re
+import uuid
 from datetime import datetime
 
 from django.core.exceptions import ValidationError
@@ -54,6 +55,26 @@ class DefaultTextWidget(TextWidget):
 
     def clean(self, value, row=None, **kwargs):
         return (value or "").strip() or self.default
+
+
+class UidWidget(TextWidget):
+    """The calendar UID (a UUID, "…@affiche" accepted): kept by a round trip so that calendar
+    subscribers see the same events; an empty cell keeps the stored one (or makes one)."""
+
+    def clean(self, value, row=None, **kwargs):
+        value = (value or "").strip().removesuffix("@affiche")
+        if not value:
+            return None
+        try:
+            return uuid.UUID(value)
+        except ValueError as exc:
+            raise ValueError(
+                _("Write the calendar UID as a UUID such as %(example)s, or leave it empty.")
+                % {"example": "0b0e5a4e-6a0f-4c5e-9d55-2f9c2f6f1a11"}
+            ) from exc
+
+    def render(self, value, obj=None, **kwargs):
+        return "" if value is None else str(value)
 
 
 # Venues ----------------------------------------------------------------------------
@@ -409,6 +430,7 @@ class ScreeningResource(AfficheResource):
     price = price("price")
     currency = text("currency")
     note = text("note")
+    uid = Field(attribute="uid", column_name="uid", widget=UidWidget(), saves_null_values=False)
 
     published_at = date_time("published_at")
 
@@ -434,6 +456,7 @@ class ScreeningResource(AfficheResource):
             "currency",
             "note",
             "published_at",
+            "uid",
         ]
         export_order = fields
 
