@@ -21,7 +21,7 @@ from catalog.models import Title
 
 from . import services
 from .enums import AmbiguousChoice
-from .localtime import fold_choice, make_local_aware
+from .localtime import WallTime, make_local_aware
 from .models import Screening, Venue, conflict_message
 from .services import lock_room, running_time, set_titles
 
@@ -39,14 +39,16 @@ class LocalDateTimeWidget(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
+        """A ``WallTime`` (or a datetime, naive, as the wall time) as [date, time, choice]."""
         if not value:
             return [None, None, ""]
-        naive, choice = value
-        return [naive.date(), naive.time(), choice]
+        if isinstance(value, datetime):
+            value = WallTime(value)
+        return [value.date, value.time.replace(second=0, microsecond=0), value.choice]
 
 
 class LocalDateTimeField(forms.MultiValueField):
-    """A wall-clock date and time, plus the fall-back choice; cleans to ``(naive, choice)``."""
+    """A wall-clock date and time, plus the fall-back choice; cleans to a ``WallTime``."""
 
     widget = LocalDateTimeWidget
 
@@ -63,14 +65,12 @@ class LocalDateTimeField(forms.MultiValueField):
             if data_list and (data_list[0] or data_list[1]):
                 raise ValidationError(_("Give both the date and the time."), code="incomplete")
             return None
-        return datetime.combine(data_list[0], data_list[1]), data_list[2] or ""
+        return WallTime(datetime.combine(data_list[0], data_list[1]), data_list[2] or "")
 
 
-def local_initial(value, zone) -> tuple | None:
-    if value is None:
-        return None
-    local = value.astimezone(zone)
-    return local.replace(tzinfo=None), fold_choice(local)
+def local_initial(value, zone) -> WallTime | None:
+    """What the form shows for the stored instant ``value``: its wall time in ``zone``."""
+    return WallTime.of(value, zone)
 
 
 class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
@@ -123,13 +123,13 @@ class LocalTimesForm(AfficheModelForm):
         if venue is None or starts is None:
             return cleaned
         try:
-            self.instance.starts_at = make_local_aware(starts[0], venue.timezone, starts[1])
+            self.instance.starts_at = make_local_aware(starts.naive, venue.timezone, starts.choice)
         except ValidationError as error:
             self.add_error("starts", error)
             return cleaned
         if ends is not None:
             try:
-                self.instance.ends_at = make_local_aware(ends[0], venue.timezone, ends[1])
+                self.instance.ends_at = make_local_aware(ends.naive, venue.timezone, ends.choice)
             except ValidationError as error:
                 self.add_error("ends", error)
                 return cleaned
