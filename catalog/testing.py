@@ -93,10 +93,14 @@ class _FormParser(HTMLParser):
             select, self.select = self.select, None
             if not select["name"] or select["off"]:
                 return
-            values = [o["text"].strip() if o["value"] is None else o["value"] for o in select["options"] if o["selected"]]
+            values = [
+                o["text"].strip() if o["value"] is None else o["value"] for o in select["options"] if o["selected"]
+            ]
             if not select["multiple"]:
                 options = select["options"]
-                first = options[:1] and [options[0]["text"].strip() if options[0]["value"] is None else options[0]["value"]]
+                first = options[:1] and [
+                    options[0]["text"].strip() if options[0]["value"] is None else options[0]["value"]
+                ]
                 values = values[-1:] or first
             self.entries += [(select["name"], value) for value in values]
         elif tag == "textarea" and self.textarea is not None:

@@ -136,7 +136,9 @@ def test_change_form_posted_back_unchanged_saves_and_changes_nothing(catalogue, 
     request = rf.get("/admin/")
     request.user = admin_user
     # Inlines read the edited record's id from the URL (a section list limited to its edition).
-    request.resolver_match = resolve(reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[0]))
+    request.resolver_match = resolve(
+        reverse(f"admin:{model._meta.app_label}_{model._meta.model_name}_change", args=[0])
+    )
     written = written_models(model_admin, request)
     pks = sample(model_admin, request)
     assert pks, f"no {model._meta.verbose_name} to round-trip: the demo or the generator should make one"

@@ -105,3 +105,66 @@ def test_widget_decompresses_a_wall_time_not_a_tuple():
 
     assert LocalDateTimeWidget().decompress(wall) == [wall.naive.date(), wall.naive.time(), "later"]
     assert tuple(wall) == (wall.naive, "later")
+
+
+@pytest.mark.django_db
+def test_screening_outside_its_edition_is_refused_with_a_link_to_widen_it(admin_client):
+    from .forms import screening_form_data
+
+    edition = EditionFactory()  # 1 to 10 November 2030
+    data = screening_form_data(VenueFactory(), [TitleFactory()], "2030-03-13", "20:00", ends=("2030-03-13", "22:00"))
+    data["edition"] = edition.pk
+
+    response = admin_client.post("/admin/screenings/screening/add/", data)
+
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors["starts"]
+    assert error.startswith("This screening starts on 2030-03-13, outside ")
+    assert f'<a href="/admin/screenings/edition/{edition.pk}/change/">Widen the edition</a>' in error
+    assert not Screening.objects.exists()
+
+
+@pytest.mark.django_db
+def test_screening_outside_its_edition_is_refused_by_the_write_path():
+    from django.core.exceptions import ValidationError
+
+    from screenings.services import save_screening
+
+    edition = EditionFactory()
+    screening = Screening(
+        edition=edition,
+        venue=VenueFactory(),
+        starts_at=datetime(2030, 3, 13, 20, tzinfo=LA),
+        ends_at=datetime(2030, 3, 13, 22, tzinfo=LA),
+    )
+
+    with pytest.raises(ValidationError) as refused:
+        save_screening(screening, [TitleFactory()])
+
+    assert "outside" in refused.value.message_dict["starts_at"][0]
+    assert f"/admin/screenings/edition/{edition.pk}/change/" in refused.value.message_dict["starts_at"][0]
+
+
+@pytest.mark.django_db
+def test_edition_page_row_without_a_title_is_refused(admin_client):
+    edition = EditionFactory()
+    venue = VenueFactory()
+    url = f"/admin/screenings/edition/{edition.pk}/change/"
+    data = browser_form_data(admin_client.get(url).content, "edition_form", ("_save", "Save"))
+    data.update(
+        {
+            "screenings-0-venue": [str(venue.pk)],
+            "screenings-0-starts_0": ["2030-11-05"],
+            "screenings-0-starts_1": ["10:00"],
+            "screenings-0-ends_0": ["2030-11-05"],
+            "screenings-0-ends_1": ["12:00"],
+            "screenings-0-label_en": ["Overlap A"],
+        }
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    (formset,) = [i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is Screening]
+    assert formset.forms[0].errors["programme"] == ["Choose at least one title shown."]
+    assert not Screening.objects.exists()
