@@ -1,6 +1,7 @@
 """Test helpers the apps share for pages built from catalog.extensions sections."""
 
 import io
+from html.parser import HTMLParser
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -37,3 +38,97 @@ def export(name: str) -> str:
 def csv_of(header: str, *rows: str, delimiter=",") -> str:
     """A CSV file's text from its header and rows (CRLF line ends, as exports write them)."""
     return "\r\n".join([header.replace(",", delimiter), *rows]) + "\r\n"
+
+
+class _FormParser(HTMLParser):
+    """Collects what a browser submits from one ``<form>`` (HTML's "constructing the entry list")."""
+
+    SKIPPED_INPUTS = {"submit", "button", "image", "reset", "file"}
+
+    def __init__(self, form_id: str | None):
+        super().__init__(convert_charrefs=True)
+        self.form_id = form_id
+        self.depth = 0  # > 0 inside the wanted form
+        self.done = False
+        self.entries: list[tuple[str, str]] = []
+        self.select: dict | None = None
+        self.option: dict | None = None
+        self.textarea: dict | None = None
+
+    def handle_starttag(self, tag, attrs):
+        attrs = dict(attrs)
+        if tag == "form":
+            wanted = attrs.get("id") == self.form_id if self.form_id else not self.done
+            if self.depth or wanted:
+                self.depth += 1
+            return
+        if not self.depth:
+            return
+        disabled = "disabled" in attrs
+        if tag == "input":
+            kind = (attrs.get("type") or "text").lower()
+            name = attrs.get("name")
+            if not name or disabled or kind in self.SKIPPED_INPUTS:
+                return
+            if kind in {"checkbox", "radio"}:
+                if "checked" in attrs:
+                    self.entries.append((name, attrs.get("value") or "on"))
+                return
+            self.entries.append((name, attrs.get("value") or ""))
+        elif tag == "select":
+            self.select = {"name": attrs.get("name"), "multiple": "multiple" in attrs, "options": [], "off": disabled}
+        elif tag == "option" and self.select is not None:
+            self.option = {"value": attrs.get("value"), "text": "", "selected": "selected" in attrs}
+            self.select["options"].append(self.option)
+        elif tag == "textarea":
+            self.textarea = {"name": attrs.get("name"), "text": "", "off": disabled}
+
+    def handle_endtag(self, tag):
+        if tag == "form" and self.depth:
+            self.depth -= 1
+            self.done = self.done or not self.depth
+        elif tag == "option":
+            self.option = None
+        elif tag == "select" and self.select is not None:
+            select, self.select = self.select, None
+            if not select["name"] or select["off"]:
+                return
+            values = [
+                o["text"].strip() if o["value"] is None else o["value"] for o in select["options"] if o["selected"]
+            ]
+            if not select["multiple"]:
+                options = select["options"]
+                first = options[:1] and [
+                    options[0]["text"].strip() if options[0]["value"] is None else options[0]["value"]
+                ]
+                values = values[-1:] or first
+            self.entries += [(select["name"], value) for value in values]
+        elif tag == "textarea" and self.textarea is not None:
+            area, self.textarea = self.textarea, None
+            if area["name"] and not area["off"]:
+                text = area["text"][1:] if area["text"].startswith("\n") else area["text"]
+                self.entries.append((area["name"], text.replace("\r\n", "\n")))
+
+    def handle_data(self, data):
+        if self.option is not None:
+            self.option["text"] += data
+        elif self.textarea is not None:
+            self.textarea["text"] += data
+
+
+def browser_form_data(html: str | bytes, form_id: str | None = None, submit: tuple[str, str] | None = None) -> dict:
+    """What a browser posts from the form ``form_id`` (the first form when None) of ``html``,
+    untouched: inputs with their ``value``, checked boxes, the selected options of each select
+    (the first option of a single select when none is), textareas, nothing disabled. Read from
+    the rendered page, not from the form object, so a widget that renders a wrong value is
+    posted back wrong, as a person would. ``{name: [values]}``, as ``Client.post`` takes it."""
+    if isinstance(html, bytes):
+        html = html.decode()
+    parser = _FormParser(form_id)
+    parser.feed(html)
+    data: dict[str, list[str]] = {}
+    for name, value in parser.entries:
+        data.setdefault(name, []).append(value)
+    if submit:
+        data[submit[0]] = [submit[1]]
+    return data

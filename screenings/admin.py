@@ -73,13 +73,13 @@ class SectionInline(AfficheTabularInline):
 
 
 class ScreeningInline(AfficheTabularInline):
-    """The edition's schedule, times in each venue's zone; titles are chosen on the screening page."""
+    """The edition's schedule, times in each venue's zone, with each screening's titles."""
 
     model = Screening
     form = EditionScreeningForm
     formset = EditionScreeningFormSet  # the rows of one save go through services.save_screenings
     extra = 1
-    fields = ["venue", "starts", "ends", "section", "label_en", "status"]
+    fields = ["programme", "venue", "starts", "ends", "section", "label_en", "status"]
     autocomplete_fields = ["venue"]
     show_change_link = True
     ordering = ["starts_at"]

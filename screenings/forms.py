@@ -14,6 +14,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import AfficheModelForm
@@ -21,7 +22,7 @@ from catalog.models import Title
 
 from . import services
 from .enums import AmbiguousChoice
-from .localtime import fold_choice, make_local_aware
+from .localtime import WallTime, make_local_aware
 from .models import Screening, Venue, conflict_message
 from .services import lock_room, running_time, set_titles
 
@@ -39,14 +40,16 @@ class LocalDateTimeWidget(forms.MultiWidget):
         super().__init__(widgets, attrs)
 
     def decompress(self, value):
+        """A ``WallTime`` (or a datetime, naive, as the wall time) as [date, time, choice]."""
         if not value:
             return [None, None, ""]
-        naive, choice = value
-        return [naive.date(), naive.time(), choice]
+        if isinstance(value, datetime):
+            value = WallTime(value)
+        return [value.date, value.time.replace(second=0, microsecond=0), value.choice]
 
 
 class LocalDateTimeField(forms.MultiValueField):
-    """A wall-clock date and time, plus the fall-back choice; cleans to ``(naive, choice)``."""
+    """A wall-clock date and time, plus the fall-back choice; cleans to a ``WallTime``."""
 
     widget = LocalDateTimeWidget
 
@@ -63,14 +66,12 @@ class LocalDateTimeField(forms.MultiValueField):
             if data_list and (data_list[0] or data_list[1]):
                 raise ValidationError(_("Give both the date and the time."), code="incomplete")
             return None
-        return datetime.combine(data_list[0], data_list[1]), data_list[2] or ""
+        return WallTime(datetime.combine(data_list[0], data_list[1]), data_list[2] or "")
 
 
-def local_initial(value, zone) -> tuple | None:
-    if value is None:
-        return None
-    local = value.astimezone(zone)
-    return local.replace(tzinfo=None), fold_choice(local)
+def local_initial(value, zone) -> WallTime | None:
+    """What the form shows for the stored instant ``value``: its wall time in ``zone``."""
+    return WallTime.of(value, zone)
 
 
 class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
@@ -116,6 +117,36 @@ class LocalTimesForm(AfficheModelForm):
     def programme_titles(self):
         return list(self.instance.titles.all()) if self.instance.pk else []
 
+    #: The model's time fields and the form's split fields that enter them.
+    TIME_FIELDS = {"starts_at": "starts", "ends_at": "ends"}
+
+    def _update_errors(self, errors):
+        """The model speaks of ``starts_at``/``ends_at``; the form shows them as ``starts``/``ends``
+        (a start outside the edition links to the edition's page to widen it)."""
+        if hasattr(errors, "error_dict"):
+            renamed = {}
+            for name, messages in errors.error_dict.items():
+                target = self.TIME_FIELDS.get(name, name)
+                renamed.setdefault(target, []).extend(self._with_links(messages))
+            errors = ValidationError(renamed)
+        super()._update_errors(errors)
+
+    @staticmethod
+    def _with_links(messages):
+        linked = []
+        for error in messages:
+            params = error.params or {}
+            if error.code == "outside_edition" and "edition_url" in params:
+                text = str(error.message) % {**params, "url": ""}
+                error = ValidationError(
+                    format_html(
+                        '{} <a href="{}">{}</a>', text.rstrip(": "), params["edition_url"], _("Widen the edition")
+                    ),
+                    code=error.code,
+                )
+            linked.append(error)
+        return linked
+
     def clean(self):
         cleaned = super().clean()
         venue: Venue | None = cleaned.get("venue")
@@ -123,13 +154,13 @@ class LocalTimesForm(AfficheModelForm):
         if venue is None or starts is None:
             return cleaned
         try:
-            self.instance.starts_at = make_local_aware(starts[0], venue.timezone, starts[1])
+            self.instance.starts_at = make_local_aware(starts.naive, venue.timezone, starts.choice)
         except ValidationError as error:
             self.add_error("starts", error)
             return cleaned
         if ends is not None:
             try:
-                self.instance.ends_at = make_local_aware(ends[0], venue.timezone, ends[1])
+                self.instance.ends_at = make_local_aware(ends.naive, venue.timezone, ends.choice)
             except ValidationError as error:
                 self.add_error("ends", error)
                 return cleaned
@@ -148,14 +179,35 @@ class LocalTimesForm(AfficheModelForm):
         return cleaned
 
 
-class ScreeningForm(LocalTimesForm):
-    programme = OrderedTitlesField(
+def programme_field() -> OrderedTitlesField:
+    """The titles of a screening, at least one, in running order (autocomplete)."""
+    return OrderedTitlesField(
         label=_("Titles shown, in order"),
         queryset=Title.objects.select_related("parent__parent"),
         widget=OrderedAutocompleteSelectMultiple(Screening._meta.get_field("titles"), admin.site),
         help_text=_("One film, or several episodes shown together (pick them in running order)."),
+        error_messages={"required": _("Choose at least one title shown.")},
     )
 
+
+class ProgrammeFormMixin(forms.Form):
+    """The programme field, filled with the saved programme in order."""
+
+    programme = programme_field()
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.initial.setdefault(
+                "programme",
+                list(self.instance.screening_titles.order_by("order", "pk").values_list("title_id", flat=True)),
+            )
+
+    def programme_titles(self):
+        return self.cleaned_data.get("programme") or []
+
+
+class ScreeningForm(ProgrammeFormMixin, LocalTimesForm):
     class Meta:
         model = Screening
         fields = [
@@ -175,24 +227,13 @@ class ScreeningForm(LocalTimesForm):
             "currency",
         ]
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        if self.instance.pk:
-            self.initial.setdefault(
-                "programme",
-                list(self.instance.screening_titles.order_by("order", "pk").values_list("title_id", flat=True)),
-            )
-
-    def programme_titles(self):
-        return self.cleaned_data.get("programme") or []
-
     def _save_m2m(self):
         super()._save_m2m()
         set_titles(self.instance, self.cleaned_data.get("programme") or [])
 
 
-class EditionScreeningForm(LocalTimesForm):
-    """A row of an edition's schedule; titles are edited on the screening's own page."""
+class EditionScreeningForm(ProgrammeFormMixin, LocalTimesForm):
+    """A row of an edition's schedule, with its titles (a screening needs at least one)."""
 
     class Meta:
         model = Screening
@@ -221,7 +262,10 @@ class EditionScreeningFormSet(BaseInlineFormSet):
         if commit:
             for screening in self.deleted_objects:
                 screening.delete()
-            services.save_screenings([services.Booking(screening) for screening in instances])
+            titles = {id(form.instance): form.cleaned_data.get("programme") for form in self.forms if form.cleaned_data}
+            services.save_screenings(
+                [services.Booking(screening, titles.get(id(screening))) for screening in instances]
+            )
             self.save_m2m()
         return instances
 

@@ -127,7 +127,8 @@ def generate(run: Run):
                 if edition or step < 1:
                     gap = datetime.timedelta(minutes=minutes + 30)
                 else:
-                    gap = datetime.timedelta(days=step * rng.uniform(0.5, 1.5))
+                    # Whole minutes, as a person enters them (the admin form has no seconds).
+                    gap = datetime.timedelta(minutes=round(step * rng.uniform(0.5, 1.5) * 24 * 60))
                 local = (local + gap).astimezone(zone)
                 if local.hour >= 23 or local.hour < 9:
                     local = (local + datetime.timedelta(days=1)).replace(hour=10, minute=0)

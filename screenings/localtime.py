@@ -3,7 +3,8 @@ change) and showing them per language ("Wednesday, November 3, 2021, 9:00 am" /
 "mercredi 3 novembre 2021, 09:00"). Every datetime stored is aware (UTC in the database)."""
 
 import re
-from datetime import date, datetime, timedelta
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time
@@ -113,6 +114,38 @@ def make_local_aware(naive: datetime, zone: str, choice: str = "") -> datetime:
 
 def to_local(value: datetime, zone: str) -> datetime:
     return value.astimezone(ZoneInfo(zone))
+
+
+@dataclass(frozen=True)
+class WallTime:
+    """A wall-clock time in a venue's zone as a form holds it: the naive date and time, and
+    which of the two when the clocks go back (``AmbiguousChoice``, else "").
+
+    Deliberately not a tuple: a form widget treats a tuple as the values of its sub-widgets
+    (the date box would get the datetime and the time box the choice), so the split widget
+    decompresses this into date, time and choice. It still unpacks: ``naive, choice = wall``."""
+
+    naive: datetime
+    choice: str = ""
+
+    def __iter__(self):
+        return iter((self.naive, self.choice))
+
+    @property
+    def date(self) -> date:
+        return self.naive.date()
+
+    @property
+    def time(self) -> time:
+        return self.naive.time()
+
+    @classmethod
+    def of(cls, value: datetime | None, zone: ZoneInfo) -> "WallTime | None":
+        """The wall time in ``zone`` of the instant ``value`` (None for None)."""
+        if value is None:
+            return None
+        local = value.astimezone(zone)
+        return cls(local.replace(tzinfo=None), fold_choice(local))
 
 
 def fold_choice(local: datetime) -> str:

@@ -427,7 +427,38 @@ class Screening(Publishable, VersionedModel):
             raise ValidationError({"currency": _("Give the currency of the price.")})
         if self.section_id and self.section.edition_id != self.edition_id:
             raise ValidationError({"section": _("This section belongs to another festival edition.")})
+        self.check_within_edition()
         self.check_room_is_free()
+
+    def check_within_edition(self):
+        """The venue-local day of the start falls within the edition's first and last day; the
+        message says where to widen the edition (code ``outside_edition``, params ``edition_url``)."""
+        if not (self.edition_id and self.starts_at and self.venue_id):
+            return
+        edition = self.edition
+        day = self.starts_at.astimezone(self.venue.zone).date()
+        if edition.starts_on <= day <= edition.ends_on:
+            return
+        url = reverse("admin:screenings_edition_change", args=[edition.pk])
+        raise ValidationError(
+            {
+                "starts_at": ValidationError(
+                    _(
+                        "This screening starts on %(day)s, outside %(edition)s (%(first)s to %(last)s). Choose a "
+                        "day within the edition, or first widen the edition's dates: %(url)s"
+                    ),
+                    code="outside_edition",
+                    params={
+                        "day": day.isoformat(),
+                        "edition": str(edition),
+                        "first": edition.starts_on.isoformat(),
+                        "last": edition.ends_on.isoformat(),
+                        "url": url,
+                        "edition_url": url,
+                    },
+                )
+            }
+        )
 
     def check_room_is_free(self):
         """Raises a ValidationError naming the first screening that this one would overlap."""

@@ -103,7 +103,12 @@ def test_admin_form_rejects_gap_and_asks_on_fall_back():
 
     # Editing it again shows the same wall time and the same choice.
     again = ScreeningForm(instance=screening)
-    assert again.initial["starts"] == (datetime(2021, 11, 7, 1, 30), AmbiguousChoice.LATER)
+    assert tuple(again.initial["starts"]) == (datetime(2021, 11, 7, 1, 30), AmbiguousChoice.LATER)
+    # ... and renders them so: date, time and choice each in its own box (not the tuple split in two).
+    html = str(again["starts"])
+    assert 'name="starts_0" value="2021-11-07"' in html
+    assert 'name="starts_1" value="01:30"' in html
+    assert '<option value="later" selected>' in html
 
 
 @pytest.mark.django_db

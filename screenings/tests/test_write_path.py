@@ -69,9 +69,11 @@ def post_edition_with_rows(client, edition, *rows):
     data = form_data(client.get(url))
     prefix = "screenings"
     first = int(data[f"{prefix}-TOTAL_FORMS"]) - 1  # the empty extra row
+    title = TitleFactory()  # a screening needs at least one title, on the edition page too
     for index, (venue, start, end, label) in enumerate(rows, start=first):
         data.update(
             {
+                f"{prefix}-{index}-programme": [str(title.pk)],
                 f"{prefix}-{index}-venue": str(venue.pk),
                 f"{prefix}-{index}-starts_0": start[0],
                 f"{prefix}-{index}-starts_1": start[1],

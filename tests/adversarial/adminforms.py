@@ -21,6 +21,8 @@ def _field_values(form) -> dict:
             for index, part in enumerate(parts):
                 data[f"{bound.html_name}_{index}"] = "" if part is None else str(part)
             continue
+        if isinstance(widget, forms.SelectMultiple) and not value:
+            continue  # a browser posts nothing for a multiple select with nothing chosen
         if value is None:
             data[bound.html_name] = ""
         elif isinstance(value, list | tuple):
