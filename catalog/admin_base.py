@@ -18,6 +18,11 @@ One small class per concern:
   what they chose, like a PROTECT foreign key.
 - CSV Import and Export buttons (``catalog.csvadmin.CsvAdminMixin``): opt in with
   ``csv_resource = "<resource name>"``; an admin without it has neither the buttons nor their URLs.
+- ``AuditFormMixin`` / ``AuditAdminMixin``: the History entry of every save (the record's
+  fields and each inline row, values before → after, ``catalog.audit``), and of every admin
+  action: an action runs as a user who holds one of its declared ``permissions`` (an action
+  that declares none needs the change permission), and the records it changed get an entry
+  naming the action.
 - ``OptionalAutocompleteMixin`` (opt in, not composed below): ``optional_autocomplete_fields``
   autocomplete relations to a model that another app may register (the organisations).
 
@@ -27,10 +32,13 @@ Every admin and inline must use a form derived from ``AfficheModelForm``: ``mana
 reports one that does not (``catalog.E001``).
 """
 
+import dataclasses
+import functools
 import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
 from django.core import checks
 from django.db import models
@@ -38,6 +46,7 @@ from django.utils.html import format_html
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
 
+from . import audit
 from .csvadmin import CsvAdminMixin
 from .images import ImageUploadField
 from .safetext import has_bidi_controls
@@ -192,6 +201,61 @@ class DeleteProtectionAdminMixin:
         return to_delete, model_count, perms_needed, protected
 
 
+# Audit trail ------------------------------------------------------------------------------------
+
+
+class AuditFormMixin:
+    """The form side: the record's values as loaded, to compare with what the save stores."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.audit_before = audit.form_values(self, before=True)
+
+
+class AuditAdminMixin:
+    """The admin side: History entries with values for forms, inlines and actions."""
+
+    def construct_change_message(self, request, form, formsets, add=False):
+        """The record's entry (values before → after, inline rows as Django names them, with
+        their values); inline rows that have an admin of their own (a credit, a screening, an
+        offer, a room) also get an entry in their own History, in one query."""
+        parts, inline_entries = audit.form_message(form, formsets, add, self.admin_site)
+        audit.record_many(request.user, inline_entries)
+        return parts
+
+    def get_action(self, action, action_location=ActionLocation.CHANGE_LIST):
+        found = super().get_action(action, action_location)
+        if found is None:
+            return None
+        return dataclasses.replace(found, func=_audited(found.func, found.description))
+
+    def get_actions(self, request, action_location=ActionLocation.CHANGE_LIST):
+        # The admin site's own actions ("delete selected") do not pass through get_action().
+        actions = super().get_actions(request, action_location=action_location)
+        return {
+            name: dataclasses.replace(action, func=_audited(action.func, action.description))
+            for name, action in actions.items()
+        }
+
+
+def _audited(func, description):
+    """``func`` (an admin action) that also writes a History entry, with values, on each
+    selected record it changed; declared permissions kept (none declared: change)."""
+    if getattr(func, "audited", False):
+        return func
+
+    @functools.wraps(func)
+    def action(modeladmin, request, queryset):
+        before = audit.snapshot(queryset)
+        response = func(modeladmin, request, queryset)
+        audit.record_snapshot_changes(request.user, queryset.model, before, audit.via_action(description))
+        return response
+
+    action.audited = True
+    action.allowed_permissions = tuple(getattr(func, "allowed_permissions", ("change",)))
+    return action
+
+
 # Autocomplete of another app's models ----------------------------------------------------------
 
 
@@ -214,7 +278,7 @@ class OptionalAutocompleteMixin:
 # Composed once ---------------------------------------------------------------------------------
 
 
-class AfficheModelForm(VersionCheckFormMixin, PlainTextFormMixin, forms.ModelForm):
+class AfficheModelForm(AuditFormMixin, VersionCheckFormMixin, PlainTextFormMixin, forms.ModelForm):
     """The form of every admin and inline; a custom admin form derives from it."""
 
     def _post_clean(self):
@@ -247,7 +311,9 @@ class AfficheAdminMixin(VersionCheckAdminMixin, ImageFieldsAdminMixin):
         return errors
 
 
-class AfficheModelAdmin(DeleteProtectionAdminMixin, AfficheAdminMixin, CsvAdminMixin, admin.ModelAdmin):
+class AfficheModelAdmin(
+    AuditAdminMixin, DeleteProtectionAdminMixin, AfficheAdminMixin, CsvAdminMixin, admin.ModelAdmin
+):
     """The base of every ModelAdmin. Set ``csv_resource`` for Import/Export CSV buttons."""
 
 

@@ -197,11 +197,13 @@ catalogue_generators: Registry[DataStep] = Registry("parts of generate_catalog")
 @dataclass(frozen=True)
 class RolePermissions:
     """What each staff role may do on one app's models: ``{role: actions}``, actions among
-    add, change, delete, view, export (catalog.roles)."""
+    add, change, delete, view, export (catalog.roles); ``models`` overrides it for some models,
+    ``{role: {model name: actions}}`` (a Programmer adds titles but changes none)."""
 
     name: str  # the app label
     actions: dict[str, tuple[str, ...]] = field(default_factory=dict)
     order: int = 50
+    models: dict[str, dict[str, tuple[str, ...]]] = field(default_factory=dict)
 
 
 role_permissions: Registry[RolePermissions] = Registry("staff roles' permissions per app")
@@ -224,10 +226,13 @@ def section(registry: Registry[Section], template: str, *, name: str = "", **opt
     return decorate
 
 
-def register_data(app_label: str, *, order: int, csv=(), demo=None, generate=None, sizes=None, roles=None):
+def register_data(
+    app_label: str, *, order: int, csv=(), demo=None, generate=None, sizes=None, roles=None, model_roles=None
+):
     """One app's data parts at once: its CSV resources (``[(name, Resource), …]``, imported in
-    this order), its demo loader, its generator with its reference ``sizes``, and ``{role:
-    actions}``. ``order`` places the app among the others (dependencies first)."""
+    this order), its demo loader, its generator with its reference ``sizes``, ``{role:
+    actions}`` and, for models that differ, ``model_roles`` ``{role: {model name: actions}}``.
+    ``order`` places the app among the others (dependencies first)."""
     for position, (name, resource) in enumerate(csv):
         csv_resources.register(CsvResource(name, resource, order=order + position))
     if demo is not None:
@@ -235,4 +240,4 @@ def register_data(app_label: str, *, order: int, csv=(), demo=None, generate=Non
     if generate is not None:
         catalogue_generators.register(DataStep(app_label, generate, order=order, sizes=sizes or {}))
     if roles is not None:
-        role_permissions.register(RolePermissions(app_label, roles, order=order))
+        role_permissions.register(RolePermissions(app_label, roles, order=order, models=model_roles or {}))

@@ -6,9 +6,15 @@ after every ``migrate`` (``catalog.apps``) and by ``python manage.py setup_roles
 permissions are set exactly: a permission added to a role by hand in the admin is removed on
 the next run, so that this file stays the one description of the roles (docs/security.md).
 
+An app registers ``{role: actions}`` for all its models and, where one model differs,
+``{role: {model name: actions}}`` (``RolePermissions.models``): Programmers add titles, people,
+organisations and credits (so that they can programme a new film) without changing or deleting
+existing ones.
+
 CSV import needs a model's add and change permissions; export needs view plus the model's
-``export_<model>`` permission (``catalog.csvadmin``). Export permissions are looked up by
-codename, so a model without one (yet) is simply skipped.
+``export_<model>`` permission (``catalog.csvadmin``). Export is reading: every role exports what
+it reads (``READ``). Export permissions are looked up by codename, so a model without one (yet)
+is simply skipped.
 """
 
 from django.apps import apps
@@ -20,7 +26,10 @@ from . import extensions
 EDITOR, PROGRAMMER, VIEWER = "Editor", "Programmer", "Viewer"
 ROLE_NAMES = (EDITOR, PROGRAMMER, VIEWER)
 ALL_ACTIONS = ("add", "change", "delete", "view", "export")
-READ = ("view",)
+#: Reading: seeing a record and exporting it as CSV (docs/security.md).
+READ = ("view", "export")
+#: Reading, and adding new records (never changing or deleting existing ones).
+ADD = ("add", *READ)
 
 # Reference data seeded by migrations (ISO codes): read-only for every role.
 REFERENCE_MODELS = {"catalog.country", "catalog.language"}
@@ -35,15 +44,28 @@ def roles() -> dict[str, dict[str, tuple[str, ...]]]:
     }
 
 
+def model_actions(role: str, model) -> tuple[str, ...]:
+    """What ``role`` may do with ``model`` (a model class): its app's actions, or the model's
+    own where the app registered them; reference data is read-only for everyone."""
+    opts = model._meta
+    if f"{opts.app_label}.{opts.model_name}" in REFERENCE_MODELS:
+        return ("view",)
+    if opts.app_label not in extensions.role_permissions:
+        return ()
+    entry = extensions.role_permissions[opts.app_label]
+    per_model = entry.models.get(role, {})
+    if opts.model_name in per_model:
+        return tuple(per_model[opts.model_name])
+    return tuple(entry.actions.get(role, ()))
+
+
 def role_permissions(role: str):
     """The permissions ``role`` holds, as a queryset (one query when evaluated)."""
     wanted = Q(pk__in=[])
-    for app_label, actions in roles()[role].items():
-        for model in apps.get_app_config(app_label).get_models():
-            key = f"{app_label}.{model._meta.model_name}"
-            allowed = READ if key in REFERENCE_MODELS else actions
-            codenames = [f"{action}_{model._meta.model_name}" for action in allowed]
-            wanted |= Q(content_type__app_label=app_label, codename__in=codenames)
+    for entry in extensions.role_permissions:
+        for model in apps.get_app_config(entry.name).get_models():
+            codenames = [f"{action}_{model._meta.model_name}" for action in model_actions(role, model)]
+            wanted |= Q(content_type__app_label=entry.name, codename__in=codenames)
     return Permission.objects.filter(wanted)
 
 

@@ -113,10 +113,9 @@ class MergeAdminMixin:
         return TemplateResponse(request, "admin/people/merge_confirm.html", context)
 
     def changelist_view(self, request, extra_context=None):
-        extra_context = {
-            **(extra_context or {}),
-            "duplicates_url": reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_duplicates"),
-        }
+        # The link is shown to those who may open the page (duplicates_view's own rule).
+        url = reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_duplicates")
+        extra_context = {**(extra_context or {}), "duplicates_url": url if self.has_change_permission(request) else ""}
         return super().changelist_view(request, extra_context)
 
 

@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from catalog import extensions
-from catalog.roles import ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
+from catalog.roles import ADD, ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
 from catalog.text import search_terms
 
 SEARCH_LIMIT = 20
@@ -56,6 +56,23 @@ def can_paste_credits(request) -> bool:
 
 #: What each staff role may do with this app's records (catalog.roles).
 ROLES = {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}
+#: A Programmer adds the people, organisations and credits of a film they programme (with the
+#: parts of their add pages), and changes or deletes no existing one.
+MODEL_ROLES = {
+    PROGRAMMER: dict.fromkeys(
+        [
+            "person",
+            "personalias",
+            "personrelation",
+            "personportrait",
+            "organization",
+            "organizationalias",
+            "organizationlogo",
+            "credit",
+        ],
+        ADD,
+    )
+}
 
 
 def register():
@@ -76,4 +93,4 @@ def register():
     extensions.public_pages.register(extensions.PublicPage("people:person_list", order=10))
     csv = [("people", PersonResource), ("organizations", OrganizationResource), ("credits", CreditResource)]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"people": 100_000, "credits": 1_000_000}}
-    extensions.register_data("people", order=20, csv=csv, roles=ROLES, **parts)
+    extensions.register_data("people", order=20, csv=csv, roles=ROLES, model_roles=MODEL_ROLES, **parts)

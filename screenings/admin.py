@@ -210,7 +210,9 @@ class ScreeningAdmin(PublishableAdminMixin, OptionalAutocompleteMixin, AfficheMo
 
     # Actions ----------------------------------------------------------------------------
 
-    @admin.action(description=_("Cancel the selected screenings (they stay listed, marked cancelled)"))
+    @admin.action(
+        description=_("Cancel the selected screenings (they stay listed, marked cancelled)"), permissions=["change"]
+    )
     def cancel_action(self, request, queryset):
         count = 0
         try:
@@ -226,7 +228,7 @@ class ScreeningAdmin(PublishableAdminMixin, OptionalAutocompleteMixin, AfficheMo
             ngettext("%(count)d screening cancelled.", "%(count)d screenings cancelled.", count) % {"count": count},
         )
 
-    @admin.action(description=_("Duplicate the selected screenings to another date or room"))
+    @admin.action(description=_("Duplicate the selected screenings to another date or room"), permissions=["add"])
     def duplicate_action(self, request, queryset):
         form = DuplicateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
@@ -245,7 +247,7 @@ class ScreeningAdmin(PublishableAdminMixin, OptionalAutocompleteMixin, AfficheMo
                 return None
         return self._action_page(request, queryset, form, "duplicate_action", _("Duplicate screenings"))
 
-    @admin.action(description=_("Postpone the selected screening (the first start is kept)"))
+    @admin.action(description=_("Postpone the selected screening (the first start is kept)"), permissions=["change"])
     def postpone_action(self, request, queryset):
         if queryset.count() != 1:
             self.message_user(request, _("Postpone one screening at a time."), messages.WARNING)

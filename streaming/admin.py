@@ -211,6 +211,11 @@ class OfferAdmin(PublishableAdminMixin, AfficheModelAdmin):
     def window_status(self, obj):
         return status_of(obj, today()).label
 
+    def changelist_view(self, request, extra_context=None):
+        # The tool's link is shown to those who may use it (batch_release_view's own rule).
+        url = reverse("admin:streaming_offer_batch_release") if self.has_add_permission(request) else ""
+        return super().changelist_view(request, {**(extra_context or {}), "batch_release_url": url})
+
     def get_urls(self):
         return [
             path(

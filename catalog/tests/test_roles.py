@@ -28,19 +28,22 @@ def test_editor_edits_catalogue_people_and_streaming_and_reads_screenings():
     assert not {p for p in perms if p[0] not in ("catalog", "people", "screenings", "streaming")}
 
 
-def test_programmer_edits_screenings_and_reads_the_rest():
+def test_programmer_edits_screenings_adds_titles_and_people_and_reads_the_rest():
     perms = codenames(PROGRAMMER)
 
     assert {("screenings", "add_venue"), ("screenings", "change_edition"), ("screenings", "delete_screening")} <= perms
     assert {("catalog", "view_title"), ("people", "view_person"), ("streaming", "view_offer")} <= perms
-    assert not {p for p in perms if p[0] != "screenings" and not p[1].startswith("view_")}
+    assert {("catalog", "add_title"), ("people", "add_person"), ("people", "add_organization")} <= perms
+    assert ("people", "add_credit") in perms
+    assert not {p for p in perms if p[0] != "screenings" and p[1].startswith(("change_", "delete_"))}
+    assert not {p for p in perms if p[0] == "streaming" and not p[1].startswith(("view_", "export_"))}
 
 
 def test_viewer_only_reads():
     perms = codenames(VIEWER)
 
-    assert ("catalog", "view_title") in perms
-    assert {codename.split("_")[0] for _app, codename in perms} == {"view"}
+    assert {("catalog", "view_title"), ("catalog", "export_title")} <= perms
+    assert {codename.split("_")[0] for _app, codename in perms} == {"view", "export"}  # export is reading
 
 
 def test_setup_roles_is_idempotent_and_puts_back_what_was_changed_by_hand():

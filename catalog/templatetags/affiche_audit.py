@@ -1,0 +1,63 @@
+"""``{% audit_details entry %}``: the values before → after and the path of a History entry
+(catalog.audit), below Django's own sentence on the History page."""
+
+from django import template
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext as _
+
+from catalog import audit
+
+register = template.Library()
+
+
+def _translated(text: str) -> str:
+    """Labels and choices are stored untranslated (as Django stores its own labels)."""
+    translated = _(text)
+    if translated == text and text[:1].isupper():
+        lowered = _(text[:1].lower() + text[1:])
+        if lowered != text[:1].lower() + text[1:]:
+            return lowered[:1].upper() + lowered[1:]
+    return translated
+
+
+def _rows(rows):
+    shown = []
+    for label, before, after, *choice in rows:
+        if choice and choice[0]:
+            before, after = _(before) if before else before, _(after) if after else after
+        shown.append((_translated(label), before, after))
+    return shown
+
+
+def via_text(where: dict) -> str:
+    kind, name = where.get("kind", ""), where.get("name", "")
+    if kind == "action":
+        return _("By the action “%(name)s”.") % {"name": _(name)}
+    if kind == "import":
+        return _("By the CSV import of %(name)s.") % {"name": name}
+    if kind == "inline":
+        return _("On the page of %(name)s.") % {"name": name}
+    return _("By %(name)s.") % {"name": _(name)}
+
+
+def report_url(where: dict) -> str:
+    if where.get("kind") != "import" or not where.get("entry") or not where.get("url_name"):
+        return ""
+    try:
+        return reverse(where["url_name"], args=[where["entry"]])
+    except NoReverseMatch:
+        return ""
+
+
+@register.inclusion_tag("admin/includes/audit_details.html")
+def audit_details(entry):
+    found = audit.details(entry)
+    if found is None:
+        return {"details": None}
+    return {
+        "details": found,
+        "values": _rows(found.values),
+        "related": [(_translated(name), obj, _rows(rows)) for name, obj, rows in found.related],
+        "via_text": via_text(found.via) if found.via else "",
+        "report_url": report_url(found.via) if found.via else "",
+    }
