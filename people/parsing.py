@@ -61,21 +61,159 @@ AMBIGUOUS_LABELS = {"distribution": ("actor", "distributor")}
 #: Words that say a name is an organisation's ("Les Films du Losange", "Opéra national de
 #: Paris"), compared as ``normalize``d words.
 COMPANY_WORDS = frozenset(
-    """
-    films film filmproduktion productions production producciones produzioni produktion prod prods pictures
-    picture studio studios entertainment media medias distribution distributions cinema cinemas cine tv
-    television channel group groupe company compagnie cie ballet opera orchestra orchestre philharmonie
-    philharmonic theatre theater festival foundation fondation association institute institut centre center
-    ministry ministere region departement commission council conseil city ville sa sas sarl ltd llc inc
-    gmbh bv corp plc srl spa ag records music musique arts label network networks agency agence connect
-    society societe club ensemble fund fonds bank banque university universite ecole school museum musee
-    broadcasting radio france international world global canal arte national nationale office bureau
-    collective collectif factory house lab labs works audiovisuel audiovisual animation cooperative the
-    culture communication danse dance
-    """.split()
+    [
+        "films",
+        "film",
+        "filmproduktion",
+        "productions",
+        "production",
+        "producciones",
+        "produzioni",
+        "produktion",
+        "prod",
+        "prods",
+        "pictures",
+        "picture",
+        "studio",
+        "studios",
+        "entertainment",
+        "media",
+        "medias",
+        "distribution",
+        "distributions",
+        "cinema",
+        "cinemas",
+        "cine",
+        "tv",
+        "television",
+        "channel",
+        "group",
+        "groupe",
+        "company",
+        "compagnie",
+        "cie",
+        "ballet",
+        "opera",
+        "orchestra",
+        "orchestre",
+        "philharmonie",
+        "philharmonic",
+        "theatre",
+        "theater",
+        "festival",
+        "foundation",
+        "fondation",
+        "association",
+        "institute",
+        "institut",
+        "centre",
+        "center",
+        "ministry",
+        "ministere",
+        "region",
+        "departement",
+        "commission",
+        "council",
+        "conseil",
+        "city",
+        "ville",
+        "sa",
+        "sas",
+        "sarl",
+        "ltd",
+        "llc",
+        "inc",
+        "gmbh",
+        "bv",
+        "corp",
+        "plc",
+        "srl",
+        "spa",
+        "ag",
+        "records",
+        "music",
+        "musique",
+        "arts",
+        "label",
+        "network",
+        "networks",
+        "agency",
+        "agence",
+        "connect",
+        "society",
+        "societe",
+        "club",
+        "ensemble",
+        "fund",
+        "fonds",
+        "bank",
+        "banque",
+        "university",
+        "universite",
+        "ecole",
+        "school",
+        "museum",
+        "musee",
+        "broadcasting",
+        "radio",
+        "france",
+        "international",
+        "world",
+        "global",
+        "canal",
+        "arte",
+        "national",
+        "nationale",
+        "office",
+        "bureau",
+        "collective",
+        "collectif",
+        "factory",
+        "house",
+        "lab",
+        "labs",
+        "works",
+        "audiovisuel",
+        "audiovisual",
+        "animation",
+        "cooperative",
+        "the",
+        "culture",
+        "communication",
+        "danse",
+        "dance",
+    ]
 )
 #: Lower-case words inside people's names ("Hortense de Gromard", "Gert Van Berckelaer").
-NAME_PARTICLES = frozenset("de du des d van von der den le la di da del della dos das do ter ten bin ben el al y e".split())
+NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "du",
+        "des",
+        "d",
+        "van",
+        "von",
+        "der",
+        "den",
+        "le",
+        "la",
+        "di",
+        "da",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "do",
+        "ter",
+        "ten",
+        "bin",
+        "ben",
+        "el",
+        "al",
+        "y",
+        "e",
+    ]
+)
 
 _BULLET = re.compile(r"^[\s•·▪●◦*\-–—]+")
 _GLUED = re.compile(r"(?<=[a-zà-öø-ÿ])(?=[A-ZÀ-ÖØ-Þ])")
@@ -495,14 +633,20 @@ def _kind(row: Row, people, organizations) -> str:
     if organizations.get(row.name):
         return CreditTarget.ORGANIZATION
     if looks_like_person(row.name):
-        kind, message = CreditTarget.PERSON, _(
-            "“%(name)s” is new: guessed to be a person (“%(role)s” can be a person or an organisation). "
-            "Check it, or create the record first."
+        kind, message = (
+            CreditTarget.PERSON,
+            _(
+                "“%(name)s” is new: guessed to be a person (“%(role)s” can be a person or an organisation). "
+                "Check it, or create the record first."
+            ),
         )
     else:
-        kind, message = CreditTarget.ORGANIZATION, _(
-            "“%(name)s” is new: guessed to be an organisation (“%(role)s” can be a person or an organisation). "
-            "Check it, or create the record first."
+        kind, message = (
+            CreditTarget.ORGANIZATION,
+            _(
+                "“%(name)s” is new: guessed to be an organisation (“%(role)s” can be a person or an organisation). "
+                "Check it, or create the record first."
+            ),
         )
     row.warnings.append(message % {"name": row.name, "role": row.role.name})
     return kind

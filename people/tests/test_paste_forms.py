@@ -5,8 +5,8 @@ French cast sense of "Distribution", and warnings for what the parser had to gue
 import pytest
 
 from catalog.tests.factories import TitleFactory
-from people.models import Credit, Organization, Person
 from people import parsing
+from people.models import Credit, Organization, Person
 from people.parsing import parse, preview
 from people.services import save_pasted_credits
 from people.tests.factories import OrganizationFactory, PersonFactory
@@ -121,8 +121,10 @@ def test_paste_person_like_name_as_new_organisation_warns():
 
     assert [r.kind for r in rows] == ["organization", "organization"]
     assert rows[0].warnings == [
-        "“Sandrine Bonnaire (Mona)” would become a new organisation but looks like a person's name: "
-        "check the label (a cast line needs its own label, e.g. “Avec”)."
+        (
+            "“Sandrine Bonnaire (Mona)” would become a new organisation but looks like a person's name: "
+            "check the label (a cast line needs its own label, e.g. “Avec”)."
+        )
     ]
     assert rows[1].warnings == []
 
@@ -138,12 +140,16 @@ def test_paste_either_role_guesses_organisation_or_person_for_a_new_name_with_a_
 
     assert [(r.name, r.kind) for r in rows] == [("Opéra national de Paris", "organization"), ("Jean Dupont", "person")]
     assert rows[0].warnings == [
-        "“Opéra national de Paris” is new: guessed to be an organisation (“Producer” can be a person or an "
-        "organisation). Check it, or create the record first."
+        (
+            "“Opéra national de Paris” is new: guessed to be an organisation (“Producer” can be a person or an "
+            "organisation). Check it, or create the record first."
+        )
     ]
     assert rows[1].warnings == [
-        "“Jean Dupont” is new: guessed to be a person (“Producer” can be a person or an organisation). "
-        "Check it, or create the record first."
+        (
+            "“Jean Dupont” is new: guessed to be a person (“Producer” can be a person or an organisation). "
+            "Check it, or create the record first."
+        )
     ]
 
 
@@ -161,8 +167,10 @@ def test_paste_colonless_label_under_a_heading_warns_that_it_was_read_as_a_label
 
     assert credits(rows) == [("ensemble", "Intercontemporain", "")]
     assert warnings(rows) == [
-        "Read “Ensemble” as a new label (no colon). If this line is a name under “Partners”, "
-        "write it as “Partners: Ensemble Intercontemporain”."
+        (
+            "Read “Ensemble” as a new label (no colon). If this line is a name under “Partners”, "
+            "write it as “Partners: Ensemble Intercontemporain”."
+        )
     ]
 
 
