@@ -288,6 +288,7 @@ class CreditAdmin(AfficheModelAdmin):
             "rows": rows,
             "credit_count": sum(1 for r in rows if r.is_credit),
             "has_problems": any(r.problems for r in rows),
+            "warning_count": sum(len(r.warnings) for r in rows),
         }
         return TemplateResponse(request, "admin/people/paste_credits.html", context)
 
