@@ -16,6 +16,11 @@ SCHEMA_TYPES = {
 }
 
 
+def country_reference(country) -> dict:
+    """schema.org Country: its English name, the ISO 3166 code as ``identifier``."""
+    return {"@type": "Country", "name": country.name_en, "identifier": country.code}
+
+
 def title_reference(title, request) -> dict:
     return {
         "@type": SCHEMA_TYPES[title.kind],
@@ -39,9 +44,9 @@ def title_jsonld(title, request, children=(), sections=None) -> dict:
     genres = [g.name_en for g in title.genres.all()]
     if genres:
         data["genre"] = genres
-    countries = [c.code for c in title.countries.all()]
+    countries = [country_reference(c) for c in title.countries.all()]
     if countries:
-        data["countryOfOrigin"] = [{"@type": "Country", "name": code} for code in countries]
+        data["countryOfOrigin"] = countries
     if title.runtime_minutes and title.kind not in (TitleKind.SERIES, TitleKind.SEASON):
         data["duration"] = f"PT{title.runtime_minutes}M"
     ratings = [r.value for r in title.ratings.all()]
@@ -97,3 +102,21 @@ def website_jsonld(request) -> dict:
             "query-input": "required name=search_term_string",
         },
     }
+
+
+def item_list(objects, request, page_type="") -> dict:
+    """A list page's records as a schema.org ItemList (in a ``page_type`` such as
+    SearchResultsPage when given): position, name and address of each."""
+    items = [
+        {
+            "@type": "ListItem",
+            "position": position,
+            "name": obj.display_title() if hasattr(obj, "display_title") else str(obj),
+            "url": request.build_absolute_uri(obj.get_absolute_url()),
+        }
+        for position, obj in enumerate(objects, start=1)
+    ]
+    data = {"@type": "ItemList", "numberOfItems": len(items), "itemListElement": items}
+    if page_type:
+        return {"@context": "https://schema.org", "@type": page_type, "mainEntity": data}
+    return {"@context": "https://schema.org", **data}

@@ -5,6 +5,7 @@ joins them under one sitemap index, so that a large catalogue is split into page
 ``PublicSitemap.limit`` addresses (``sitemap-titles.xml?p=2``…).
 """
 
+from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.urls import reverse
 
@@ -20,6 +21,17 @@ class PublicSitemap(Sitemap):
     x_default = True
     #: Addresses per sitemap page (each item counts once per language).
     limit = 10_000
+
+    def get_urls(self, page=1, site=None, protocol=None):
+        """As Django's, but ``x-default`` is the default language's address (the one the pages
+        announce), not the unprefixed address that redirects to it."""
+        urls = super().get_urls(page, site, protocol)
+        for url in urls:
+            by_language = {a["lang_code"]: a["location"] for a in url.get("alternates", [])}
+            for alternate in url.get("alternates", []):
+                if alternate["lang_code"] == "x-default":
+                    alternate["location"] = by_language[settings.LANGUAGE_CODE]
+        return urls
 
 
 class ModelSitemap(PublicSitemap):

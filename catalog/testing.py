@@ -132,3 +132,53 @@ def browser_form_data(html: str | bytes, form_id: str | None = None, submit: tup
     if submit:
         data[submit[0]] = [submit[1]]
     return data
+
+
+def url_patterns(resolver=None, prefix="", namespace=""):
+    """(route, name) of every public URL pattern of the URL conf, the admin and static files
+    aside: new pages are found without editing a list."""
+    from django.urls import URLResolver, get_resolver
+
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.app_name == "admin":
+                continue
+            inner = (
+                f"{namespace}:{pattern.namespace}"
+                if namespace and pattern.namespace
+                else pattern.namespace or namespace
+            )
+            yield from url_patterns(pattern, prefix + str(pattern.pattern), inner)
+        elif pattern.name:
+            yield prefix + str(pattern.pattern), f"{namespace}:{pattern.name}" if namespace else pattern.name
+
+
+def public_urls(client, extra_kwargs=(), skip=("set_language",)) -> dict[str, str]:
+    """One working address per named public URL pattern: patterns without parameters as they
+    are; the others filled with the parameters of a record's own page (the first record of each
+    model with ``get_absolute_url``) or with ``extra_kwargs``, keeping the first that answers 200.
+    A pattern that nothing fills is missing from the result (tests assert there is none)."""
+    from django.apps import apps
+    from django.urls import NoReverseMatch, resolve, reverse
+
+    candidates = [*extra_kwargs]
+    for model in apps.get_models():
+        if hasattr(model, "get_absolute_url") and (obj := model._default_manager.order_by("pk").first()):
+            try:
+                candidates.append(resolve(obj.get_absolute_url()).kwargs)
+            except Exception:  # noqa: S112 - a model whose page is not public
+                continue
+    found = {}
+    for _route, name in url_patterns():
+        if name in skip:
+            continue
+        for kwargs in [{}, *candidates]:
+            try:
+                url = reverse(name, kwargs=kwargs)
+            except NoReverseMatch:
+                continue
+            if client.get(url).status_code == 200:
+                found[name] = url
+                break
+    return found

@@ -1,5 +1,7 @@
 """schema.org JSON-LD: Person and Organization pages, and the credits part of a work."""
 
+from catalog.jsonld import country_reference
+
 
 def _ref(record, request) -> dict:
     from .models import Person
@@ -46,7 +48,7 @@ def person_jsonld(person, request) -> dict:
     if person.death_date:
         data["deathDate"] = person.death_date.isoformat()
     if person.nationality_id:
-        data["nationality"] = {"@type": "Country", "name": person.nationality_id}
+        data["nationality"] = country_reference(person.nationality)
     same_as = []
     if person.imdb_id:
         same_as.append(f"https://www.imdb.com/name/{person.imdb_id}/")

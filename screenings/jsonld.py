@@ -93,8 +93,15 @@ def festival(edition, screenings, request) -> dict:
         "startDate": edition.starts_on.isoformat(),
         "endDate": edition.ends_on.isoformat(),
     }
-    if edition.display_city:
-        data["location"] = {"@type": "Place", "name": edition.display_city}
+    venues = {s.venue_id: s.venue for s in screenings}
+    if len(venues) == 1:
+        data["location"] = place(next(iter(venues.values())))
+    elif edition.display_city:
+        data["location"] = {
+            "@type": "Place",
+            "name": edition.display_city,
+            "address": {"@type": "PostalAddress", "addressLocality": edition.display_city},
+        }
     if edition.festival.organizer_id:
         data["organizer"] = {"@type": "Organization", "name": edition.festival.organizer.name}
     data["subEvent"] = [screening_event(s, request, with_context=False) for s in screenings]

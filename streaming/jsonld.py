@@ -2,10 +2,18 @@
 platform page's Service with its plans as offers."""
 
 from catalog.enums import TitleKind
-from catalog.jsonld import SCHEMA_TYPES
+from catalog.jsonld import SCHEMA_TYPES, country_reference
 
-from .enums import BillingPeriod, OfferType
+from .availability import status_of
+from .enums import Availability, BillingPeriod, OfferType
+from .models import today
 
+#: schema.org ItemAvailability of an offer, from its window.
+AVAILABILITY = {
+    Availability.AVAILABLE: "https://schema.org/InStock",
+    Availability.COMING: "https://schema.org/PreOrder",
+    Availability.ENDED: "https://schema.org/Discontinued",
+}
 BILLING_DURATIONS = {BillingPeriod.MONTH: "P1M", BillingPeriod.YEAR: "P1Y"}
 #: schema.org's businessFunction-like wording for each type, kept as ``category``.
 OFFER_CATEGORIES = {
@@ -35,7 +43,7 @@ def offer_jsonld(offer, request, title=None) -> dict:
     data = {
         "@type": "Offer",
         "category": OFFER_CATEGORIES.get(offer.offer_type, offer.offer_type),
-        "eligibleRegion": {"@type": "Country", "name": offer.country_id},
+        "eligibleRegion": country_reference(offer.country),
         "seller": {
             "@type": "Organization",
             "name": offer.platform.name,
@@ -45,6 +53,15 @@ def offer_jsonld(offer, request, title=None) -> dict:
     if offer.price is not None:
         data["price"] = f"{offer.price:.2f}"
         data["priceCurrency"] = offer.currency
+    elif offer.offer_type == OfferType.SUBSCRIPTION and (plan := offer.platform.cheapest_plan()) and plan.currency:
+        # Included in a subscription: the plan's price, per period (schema.org UnitPriceSpecification).
+        data["priceSpecification"] = {
+            "@type": "UnitPriceSpecification",
+            "price": f"{plan.price:.2f}",
+            "priceCurrency": plan.currency,
+            "billingDuration": BILLING_DURATIONS.get(plan.period, "P1M"),
+        }
+    data["availability"] = AVAILABILITY[status_of(offer, today())]
     if offer.available_from:
         data["availabilityStarts"] = offer.available_from.isoformat()
     if offer.available_until:
@@ -89,9 +106,9 @@ def platform_jsonld(platform, request) -> dict:
         data["sameAs"] = platform.website
     if platform.operator:
         data["provider"] = {"@type": "Organization", "name": platform.operator.name}
-    countries = [c.code for c in platform.countries.all()]
+    countries = [country_reference(c) for c in platform.countries.all()]
     if countries:
-        data["areaServed"] = [{"@type": "Country", "name": code} for code in countries]
+        data["areaServed"] = countries
     offers = []
     for plan in platform.plans.all():
         offer = {"@type": "Offer", "name": plan.name, "category": plan.kind}

@@ -1,6 +1,7 @@
 import json
 
 from django import template
+from django.conf import settings
 from django.template.loader import get_template
 from django.urls import translate_url
 from django.utils.html import format_html
@@ -13,9 +14,10 @@ _JSON_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
 
 @register.simple_tag(takes_context=True)
 def alternate_url(context, language):
-    """This page's address in ``language``, query string kept."""
+    """This page's address in ``language`` (the site's default language when empty), query
+    string kept."""
     request = context["request"]
-    return translate_url(request.get_full_path(), language)
+    return translate_url(request.get_full_path(), language or settings.LANGUAGE_CODE)
 
 
 @register.simple_tag
@@ -86,3 +88,11 @@ def capture(parser, token):
     nodelist = parser.parse(("endcapture",))
     parser.delete_first_token()
     return CaptureNode(nodelist, bits[2])
+
+
+@register.simple_tag(takes_context=True)
+def item_list_jsonld(context, objects, page_type=""):
+    """``{% item_list_jsonld titles %}``: a list page's JSON-LD (catalog.jsonld.item_list)."""
+    from catalog.jsonld import item_list
+
+    return jsonld(item_list(objects, context["request"], page_type))

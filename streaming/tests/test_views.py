@@ -127,7 +127,7 @@ def test_episode_page_gets_its_season_broadcast(client, demo):
     offers = jsonld(response)["offers"]
     assert offers[0]["category"] == "broadcast"
     assert offers[0]["availabilityStarts"] == "2021-09-07"
-    assert offers[0]["eligibleRegion"] == {"@type": "Country", "name": "FR"}
+    assert offers[0]["eligibleRegion"] == {"@type": "Country", "name": "France", "identifier": "FR"}
 
 
 def test_episode_jsonld_offer(client, demo):
