@@ -66,10 +66,12 @@ test: lint check-migrations test-sqlite test-postgres test-browser
 
 test-sqlite: venv
 	@echo "== pytest on SQLite"
+	@bash .ci/java.sh
 	@DATABASE_URL= $(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) -q
 
 test-postgres: venv
 	@echo "== pytest on PostgreSQL"
+	@bash .ci/java.sh
 	@if bash .ci/postgres.sh; then \
 	  DATABASE_URL=$(PG_URL) $(PYTEST) -m "not browser" -n $(PYTEST_WORKERS) -q; \
 	else \

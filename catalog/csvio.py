@@ -174,7 +174,7 @@ def detect_encoding(binary) -> str:
         return "utf-16"
     utf8_line = cp1252_line = None
     for number, line in enumerate(binary, start=1):
-        if b"\x00" in line:
+        if line.count(b"\x00") * 4 > len(line):  # UTF-16 or binary; a stray NUL is a cell's problem
             binary.seek(0)
             raise _file_problem(
                 number,
@@ -239,7 +239,10 @@ def declared_encoding(encoding: str) -> str:
     except LookupError:
         name = ""
     if name not in ENCODINGS:
-        raise _file_problem(None, _("Unknown encoding “%(e)s”: use utf-8 or cp1252 (Windows-1252).") % {"e": encoding})
+        raise _file_problem(
+            None,
+            _("Unknown encoding “%(e)s”: use UTF-8 or Windows-1252 (cp1252), or let it be detected.") % {"e": encoding},
+        )
     return ENCODINGS[name]
 
 
@@ -1172,18 +1175,9 @@ def file_settings_problems(encoding: str | None, delimiter: str | None) -> list[
     problems = []
     if encoding:
         try:
-            known = codecs.lookup(encoding).name in {codecs.lookup(e).name for e in ENCODINGS}
-        except LookupError:
-            known = False
-        if not known:
-            problems.append(
-                Problem(
-                    None,
-                    "",
-                    encoding,
-                    _("Unknown encoding; use UTF-8 or Windows-1252 (cp1252), or let it be detected."),
-                )
-            )
+            declared_encoding(encoding)
+        except CsvFileError as exc:
+            problems += exc.problems
     if delimiter and delimiter not in DELIMITERS:
         problems.append(
             Problem(None, "", delimiter, _("Unknown delimiter; use a comma or a semicolon, or let it be detected."))

@@ -3,7 +3,8 @@
 from catalog.jsonld import country_reference
 
 
-def _ref(record, request) -> dict:
+def reference(record, request) -> dict:
+    """A person or organisation as schema.org names it elsewhere: type, name and its page."""
     from .models import Person
 
     data = {
@@ -28,7 +29,7 @@ def title_parts(credits, request) -> dict:
         if key in seen:
             continue
         seen.add(key)
-        ref = _ref(credited, request)
+        ref = reference(credited, request)
         if credit.role.is_cast and credit.character_name:
             ref = {"@type": "PerformanceRole", prop: ref, "characterName": credit.character_name}
         parts.setdefault(prop, []).append(ref)
@@ -36,7 +37,7 @@ def title_parts(credits, request) -> dict:
 
 
 def person_jsonld(person, request) -> dict:
-    data = {"@context": "https://schema.org", **_ref(person, request)}
+    data = {"@context": "https://schema.org", **reference(person, request)}
     bio, _language = person.biography()
     if bio:
         data["description"] = bio
@@ -58,15 +59,15 @@ def person_jsonld(person, request) -> dict:
         data["sameAs"] = same_as
     for relation in person.relations.all():
         prop = {"child_of": "parent", "spouse_of": "spouse", "sibling_of": "sibling"}.get(relation.kind, "relatedTo")
-        data.setdefault(prop, []).append(_ref(relation.other, request))
+        data.setdefault(prop, []).append(reference(relation.other, request))
     for relation in person.relations_to.all():
         prop = {"child_of": "children", "spouse_of": "spouse", "sibling_of": "sibling"}.get(relation.kind, "relatedTo")
-        data.setdefault(prop, []).append(_ref(relation.person, request))
+        data.setdefault(prop, []).append(reference(relation.person, request))
     return data
 
 
 def organization_jsonld(organization, request) -> dict:
-    data = {"@context": "https://schema.org", **_ref(organization, request)}
+    data = {"@context": "https://schema.org", **reference(organization, request)}
     history, _language = organization.history()
     if history:
         data["description"] = history

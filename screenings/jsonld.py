@@ -1,6 +1,7 @@
 """schema.org JSON-LD for screenings (ScreeningEvent) and festival editions (Festival)."""
 
 from catalog.jsonld import title_reference
+from people.jsonld import reference
 
 from .enums import ScreeningStatus
 
@@ -59,7 +60,7 @@ def screening_event(screening, request, with_context=True) -> dict:
         data["inLanguage"] = screening.language_id
     if screening.subtitle_language_id:
         data["subtitleLanguage"] = screening.subtitle_language_id
-    partners = [{"@type": "Organization", "name": o.name} for o in screening.partners.all()]
+    partners = [reference(o, request) for o in screening.partners.all()]
     if partners:
         data["sponsor"] = partners
     if screening.ticket_url or screening.price is not None:
@@ -76,12 +77,29 @@ def screening_event(screening, request, with_context=True) -> dict:
         )
         data["offers"] = offer
     if screening.edition_id:
+        edition = screening.edition
         data["superEvent"] = {
             "@type": "Festival",
-            "name": str(screening.edition),
-            "url": request.build_absolute_uri(screening.edition.get_absolute_url()),
+            "name": str(edition),
+            "url": request.build_absolute_uri(edition.get_absolute_url()),
+            "startDate": edition.starts_on.isoformat(),
+            "endDate": edition.ends_on.isoformat(),
+            "location": edition_location(edition, [screening.venue]),
         }
     return data
+
+
+def edition_location(edition, venues):
+    """Where a festival takes place: its one venue, else its city, else each of its venues."""
+    if len(venues) == 1:
+        return place(venues[0])
+    if edition.display_city:
+        return {
+            "@type": "Place",
+            "name": edition.display_city,
+            "address": {"@type": "PostalAddress", "addressLocality": edition.display_city},
+        }
+    return [place(v) for v in venues] or None
 
 
 def festival(edition, screenings, request) -> dict:
@@ -93,17 +111,11 @@ def festival(edition, screenings, request) -> dict:
         "startDate": edition.starts_on.isoformat(),
         "endDate": edition.ends_on.isoformat(),
     }
-    venues = {s.venue_id: s.venue for s in screenings}
-    if len(venues) == 1:
-        data["location"] = place(next(iter(venues.values())))
-    elif edition.display_city:
-        data["location"] = {
-            "@type": "Place",
-            "name": edition.display_city,
-            "address": {"@type": "PostalAddress", "addressLocality": edition.display_city},
-        }
+    venues = list({s.venue_id: s.venue for s in screenings}.values())
+    if location := edition_location(edition, venues):
+        data["location"] = location
     if edition.festival.organizer_id:
-        data["organizer"] = {"@type": "Organization", "name": edition.festival.organizer.name}
+        data["organizer"] = reference(edition.festival.organizer, request)
     data["subEvent"] = [screening_event(s, request, with_context=False) for s in screenings]
     return data
 

@@ -3,6 +3,7 @@ platform page's Service with its plans as offers."""
 
 from catalog.enums import TitleKind
 from catalog.jsonld import SCHEMA_TYPES, country_reference
+from people.jsonld import reference
 
 from .availability import status_of
 from .enums import Availability, BillingPeriod, OfferType
@@ -105,13 +106,19 @@ def platform_jsonld(platform, request) -> dict:
     if platform.website:
         data["sameAs"] = platform.website
     if platform.operator:
-        data["provider"] = {"@type": "Organization", "name": platform.operator.name}
+        data["provider"] = reference(platform.operator, request)
     countries = [country_reference(c) for c in platform.countries.all()]
     if countries:
         data["areaServed"] = countries
     offers = []
     for plan in platform.plans.all():
-        offer = {"@type": "Offer", "name": plan.name, "category": plan.kind}
+        # A plan the platform lists is one it sells now (plans it stopped are deleted).
+        offer = {
+            "@type": "Offer",
+            "name": plan.name,
+            "category": plan.kind,
+            "availability": "https://schema.org/InStock",
+        }
         if plan.price is not None:
             offer["price"] = f"{plan.price:.2f}"
             offer["priceCurrency"] = plan.currency

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from catalog.csvcommands import import_file
-from catalog.csvio import CsvFileError, declared_encoding, resource_names
+from catalog.csvio import resource_names
 
 
 class Command(BaseCommand):
@@ -19,11 +19,6 @@ class Command(BaseCommand):
         parser.add_argument("--delimiter", choices=[",", ";"], help="default: detected from the header")
 
     def handle(self, resource, file, dry_run, encoding, delimiter, **options):
-        if encoding:
-            try:
-                declared_encoding(encoding)
-            except CsvFileError as exc:
-                raise CommandError(str(exc)) from exc
         if file == "-":
             with tempfile.NamedTemporaryFile(suffix=".csv") as copy:
                 copy.write(sys.stdin.buffer.read())
