@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from .enums import PublicationStatus
+from .publishing import now as publishing_now
 from .versioning import versioned_update
 
 
@@ -32,16 +33,12 @@ class PublicationStatusFilter(admin.SimpleListFilter):
 @admin.action(description=_("Publish now"), permissions=["change"])
 def publish_now(modeladmin, request, queryset):
     """Drafts and scheduled records among the selection become public now; each gets a History
-    entry with the date before and after."""
-    now = timezone.now()
+    entry with the date before and after, written by the audit every admin action passes
+    through (catalog.admin_base)."""
+    now = publishing_now()
     waiting = list(queryset.exclude(published_at__lte=now))
     if waiting:
         versioned_update(queryset.model._default_manager.filter(pk__in=[o.pk for o in waiting]), published_at=now)
-    for obj in waiting:
-        before = date_format(timezone.localtime(obj.published_at), "DATETIME_FORMAT") if obj.published_at else "—"
-        after = date_format(timezone.localtime(now), "DATETIME_FORMAT")
-        label = obj._meta.get_field("published_at").verbose_name
-        modeladmin.log_change(request, obj, f"{label}: {before} → {after}")
     modeladmin.message_user(
         request,
         ngettext("%(count)d record published.", "%(count)d records published.", len(waiting)) % {"count": len(waiting)},

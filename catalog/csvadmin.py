@@ -171,6 +171,8 @@ class CsvAdminMixin:
             else "",
             "csv_export_formats": [(key, f.label) for key, f in EXPORT_FORMATS.items() if key != "csv"],
         }
+        if extra_context["csv_import_url"] or extra_context["csv_export_url"]:
+            extra_context["csv_format_url"] = reverse(f"admin:{self._url_name('format')}")
         return super().changelist_view(request, extra_context)
 
     def import_csv_view(self, request):

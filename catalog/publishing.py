@@ -21,6 +21,12 @@ from django.utils.translation import gettext_lazy as _
 from .enums import PublicationStatus
 
 
+def now() -> datetime.datetime:
+    """The current time to the second: what the admin's date and time inputs show and post back,
+    so that saving an unchanged form changes nothing."""
+    return timezone.now().replace(microsecond=0)
+
+
 def status_of(published_at: datetime.datetime | None, now: datetime.datetime | None = None) -> PublicationStatus:
     if published_at is None:
         return PublicationStatus.DRAFT
@@ -57,7 +63,7 @@ class Publishable(models.Model):
         _("published"),
         null=True,
         blank=True,
-        default=timezone.now,
+        default=now,
         db_index=True,
         help_text=_(
             "Empty: a draft, seen by staff only (preview). A future date and time: announced then. A past one: public."
