@@ -1,11 +1,13 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.db.models import Case, Value, When
 from django.views.generic import DetailView, ListView
 
 from catalog.pagination import BoundedPaginationMixin
 from catalog.views import SlugIexactMixin
 
+from .enums import OrganizationKind
 from .jsonld import organization_jsonld, person_jsonld
 from .models import Credit, Organization, Person
 from .rollup import filmography
@@ -46,6 +48,36 @@ class PersonDetailView(SlugIexactMixin, DetailView):
             Credit.objects.published().filter(person=person).for_filmography(names=False)
         )
         context["jsonld"] = person_jsonld(person, self.request)
+        return context
+
+
+class OrganizationListView(BoundedPaginationMixin, ListView):
+    """Organisations grouped by kind (in the order of the kinds), by name within a kind;
+    ``?kind=`` shows one kind (an unknown kind: all)."""
+
+    template_name = "people/organization_list.html"
+    context_object_name = "organizations"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        kinds = OrganizationKind.values
+        self.kind = self.request.GET.get("kind", "")
+        organizations = Organization.objects.select_related("country").order_by(
+            Case(*[When(kind=kind, then=Value(i)) for i, kind in enumerate(kinds)], default=Value(len(kinds))),
+            "name",
+            "pk",
+        )
+        if self.kind in kinds:
+            return organizations.filter(kind=self.kind)
+        self.kind = ""
+        return organizations
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        used = set(Organization.objects.values_list("kind", flat=True).distinct())
+        context["kinds"] = [(value, label) for value, label in OrganizationKind.choices if value in used]
+        context["kind"] = self.kind
+        context["query_without_page"] = urlencode({"kind": self.kind}) if self.kind else ""
         return context
 
 

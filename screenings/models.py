@@ -209,6 +209,19 @@ class Edition(Publishable, VersionedModel):
     def display_city(self) -> str:
         return self.city or self.festival.city
 
+    def state_on(self, day) -> str:
+        """"Over", "On now" or "Coming" on ``day`` (the visitor's date: an edition's days are
+        dates, not instants)."""
+        if self.ends_on < day:
+            return _("Over")
+        if self.starts_on <= day:
+            return _("On now")
+        return _("Coming")
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
 
 class Section(LocalizedNameMixin, models.Model):
     """A strand of an edition ("TV series", "Classics"), with a colour for the schedule."""
