@@ -27,6 +27,7 @@ from .language import LocalizedNameMixin, current_language, in_language, localiz
 from .publishing import Publishable, PublishableQuerySet
 from .text import normalize, search_terms
 from .textsearch import FTS_MATCH
+from .typography import colon
 from .versioning import VersionedModel, versioned_update
 
 
@@ -383,7 +384,7 @@ class Title(Publishable, VersionedModel):
             own = node.localized_title(language) if localized else node.original_title
             if node.kind == TitleKind.EPISODE:
                 label = node.label_without_series()
-                parts.append(f"{label}: {own}" if own else label)
+                parts.append(f"{label}{colon(language)}{own}" if own else label)
             else:
                 parts.append(own or node.label_without_series())
             node = node.parent

@@ -210,7 +210,7 @@ class Edition(Publishable, VersionedModel):
         return self.city or self.festival.city
 
     def state_on(self, day) -> str:
-        """"Over", "On now" or "Coming" on ``day`` (the visitor's date: an edition's days are
+        """ "Over", "On now" or "Coming" on ``day`` (the visitor's date: an edition's days are
         dates, not instants)."""
         if self.ends_on < day:
             return _("Over")

@@ -107,11 +107,7 @@ class VenueListView(BoundedPaginationMixin, ListView):
     paginate_by = settings.PAGE_SIZE
 
     def get_queryset(self):
-        return (
-            Venue.objects.filter(parent=None)
-            .select_related("country")
-            .order_by("city", "name", "pk")
-        )
+        return Venue.objects.filter(parent=None).select_related("country").order_by("city", "name", "pk")
 
 
 class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
