@@ -17,16 +17,18 @@ from .models import (
     Department,
     Organization,
     OrganizationAlias,
+    OrganizationFormerSlug,
     OrganizationLogo,
     Person,
     PersonAlias,
+    PersonFormerSlug,
     PersonPortrait,
     PersonRelation,
     Role,
     RoleLabel,
 )
 from .parsing import preview
-from .services import MergeError, PasteError, merge, merge_counts, save_pasted_credits
+from .services import MergeError, PasteError, merge, merge_choices, merge_counts, save_pasted_credits
 
 
 class NameSearchMixin:
@@ -85,23 +87,42 @@ class MergeAdminMixin:
         return TemplateResponse(request, "admin/people/duplicates.html", context)
 
     def merge_view(self, request, keep, other):
+        """Field-by-field confirmation: for every field whose values differ, keep this record's
+        value or take the other's (``people.services.merge_choices``); then merge."""
         if not (self.has_change_permission(request) and self.has_delete_permission(request)):
             raise PermissionDenied
         kept = get_object_or_404(self.model, pk=keep)
         removed = get_object_or_404(self.model, pk=other)
+        choices = merge_choices(kept, removed)
+        chosen = {c.name: ("take" if c.kept == "" else "keep") for c in choices}
+        missing = []
         if request.method == "POST":
-            try:
-                summary = merge(kept, removed)
-            except MergeError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
+            posted = {c.name: request.POST.get(f"choice_{c.name}") for c in choices}
+            missing = [c for c in choices if posted[c.name] not in ("keep", "take")]
+            chosen |= {name: value for name, value in posted.items() if value in ("keep", "take")}
+            if missing:
                 self.message_user(
                     request,
-                    _("Merged into %(name)s: %(credits)s credit(s), %(aliases)s alias(es) moved.")
-                    % {"name": kept.name, "credits": summary.credits, "aliases": summary.aliases},
-                    messages.SUCCESS,
+                    _("Choose which value to keep for: %(fields)s.") % {"fields": ", ".join(c.label for c in missing)},
+                    messages.ERROR,
                 )
-                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[kept.pk]))
+            else:
+                try:
+                    summary = merge(
+                        kept, removed, take=[n for n, v in chosen.items() if v == "take"], user=request.user
+                    )
+                except MergeError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("Merged into %(name)s: %(credits)s credit(s), %(aliases)s alias(es) moved.")
+                        % {"name": kept.name, "credits": summary.credits, "aliases": summary.aliases},
+                        messages.SUCCESS,
+                    )
+                    return redirect(
+                        reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[kept.pk])
+                    )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
@@ -109,6 +130,7 @@ class MergeAdminMixin:
             "kept": kept,
             "removed": removed,
             "counts": merge_counts(removed),
+            "choices": [(c, chosen[c.name], c in missing) for c in choices],
         }
         return TemplateResponse(request, "admin/people/merge_confirm.html", context)
 
@@ -127,6 +149,19 @@ class PersonAliasInline(AfficheTabularInline):
 class OrganizationAliasInline(AfficheTabularInline):
     model = OrganizationAlias
     extra = 0
+
+
+class PersonFormerSlugInline(AfficheTabularInline):
+    """Former addresses (after a slug change or a merge): each redirects to the record;
+    delete one to free it."""
+
+    model = PersonFormerSlug
+    extra = 0
+    fields = ["slug"]
+
+
+class OrganizationFormerSlugInline(PersonFormerSlugInline):
+    model = OrganizationFormerSlug
 
 
 class PersonRelationInline(AfficheTabularInline):
@@ -158,7 +193,7 @@ class PersonAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, AfficheMod
     paginator = AdminPaginator
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["nationality"]
-    inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline]
+    inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline, PersonFormerSlugInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
     fieldsets = [
         (None, {"fields": ["name", "sort_name", "slug"]}),
@@ -178,7 +213,7 @@ class OrganizationAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, Affi
     paginator = AdminPaginator
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
-    inlines = [OrganizationAliasInline, OrganizationLogoInline]
+    inlines = [OrganizationAliasInline, OrganizationLogoInline, OrganizationFormerSlugInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
 
 
