@@ -1,17 +1,19 @@
+from django import forms
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from catalog.admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
+from catalog.admin_base import AfficheModelAdmin, AfficheModelForm, AfficheStackedInline, AfficheTabularInline
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
 
-from .matching import duplicates
+from .matching import duplicates, match_names
 from .models import (
     Credit,
     Department,
@@ -55,6 +57,44 @@ class CreditCountMixin:
     @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
     def credit_count(self, obj):
         return obj.num_credits
+
+
+class SimilarNameForm(AfficheModelForm):
+    """Adding a person or an organisation whose name is already a record's name or alias
+    (accents, case and punctuation aside, ``people.matching``) is a likely duplicate: the form
+    links to the existing record(s) and saves only once "Save anyway" is ticked."""
+
+    confirm_similar = forms.BooleanField(
+        label=gettext_lazy("Save anyway: it is not the same"), required=False, widget=forms.HiddenInput
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if self.instance.pk is not None or not name or cleaned.get("confirm_similar"):
+            return cleaned
+        model = self._meta.model
+        similar = match_names(model, [name])[name]
+        if similar:
+            self.fields["confirm_similar"].widget = forms.CheckboxInput()
+            links = format_html_join(
+                ", ",
+                '<a href="{}" target="_blank">{}</a>',
+                [(reverse(f"admin:people_{model._meta.model_name}_change", args=[r.pk]), r.name) for r in similar],
+            )
+            self.add_error(
+                "name",
+                forms.ValidationError(
+                    format_html(
+                        "{} {} {}",
+                        _("A record with a similar name already exists:"),
+                        links,
+                        _("— if it is the same, open it instead; otherwise tick “Save anyway” and save again."),
+                    ),
+                    code="similar",
+                ),
+            )
+        return cleaned
 
 
 class MergeAdminMixin:
@@ -195,8 +235,9 @@ class PersonAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, AfficheMod
     autocomplete_fields = ["nationality"]
     inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline, PersonFormerSlugInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
+    form = SimilarNameForm
     fieldsets = [
-        (None, {"fields": ["name", "sort_name", "slug"]}),
+        (None, {"fields": ["name", "confirm_similar", "sort_name", "slug"]}),
         (gettext_lazy("Life"), {"fields": [("birth_date", "death_date"), "nationality"]}),
         (gettext_lazy("Biography"), {"fields": ["bio_en", "bio_fr", "bio_source"]}),
         (gettext_lazy("Elsewhere"), {"fields": [("imdb_id", "wikidata_id")]}),
@@ -215,6 +256,7 @@ class OrganizationAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, Affi
     autocomplete_fields = ["country"]
     inlines = [OrganizationAliasInline, OrganizationLogoInline, OrganizationFormerSlugInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
+    form = SimilarNameForm
 
 
 @admin.register(Department)

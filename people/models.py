@@ -116,7 +116,13 @@ class Person(KeepsFormerSlugs, NameKeyMixin, VersionedModel):
         permissions = [("export_person", _("Can export people as CSV"))]
         ordering = ["sort_name", "name"]
         constraints = [
-            models.UniqueConstraint(Lower("slug"), name="person_slug_unique"),
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="person_slug_unique",
+                violation_error_message=_(
+                    "Another person already has this slug (the end of the web address): choose another one, e.g. with a number. If it is the same person, merge the two records from “Likely duplicates”."
+                ),
+            ),
             models.CheckConstraint(
                 condition=models.Q(death_date__isnull=True)
                 | models.Q(birth_date__isnull=True)
@@ -184,7 +190,15 @@ class Organization(KeepsFormerSlugs, NameKeyMixin, VersionedModel):
         verbose_name_plural = _("organisations")
         permissions = [("export_organization", _("Can export organisations as CSV"))]
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="organization_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="organization_slug_unique",
+                violation_error_message=_(
+                    "Another organisation already has this slug (the end of the web address): choose another one, e.g. with a number. If it is the same organisation, merge the two records from “Likely duplicates”."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -223,8 +237,13 @@ class Alias(NameKeyMixin, models.Model):
 
     name = fields.CharField(_("name"), max_length=200)
     name_key = fields.CharField(max_length=200, editable=False, db_index=True, default="")
-    seen_in = fields.CharField(
-        _("seen in"), max_length=300, blank=True, help_text=_("Where this spelling is used: a site, a press kit.")
+    seen_in = fields.internal(
+        fields.CharField(
+            _("seen in"),
+            max_length=300,
+            blank=True,
+            help_text=_("Where this spelling is used: a site, a press kit (staff only)."),
+        )
     )
 
     class Meta:
@@ -241,7 +260,13 @@ class PersonAlias(Alias):
     class Meta(Alias.Meta):
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="person_alias_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="person_alias_unique",
+                violation_error_message=_("This person already has this alias."),
+            )
+        ]
 
 
 class OrganizationAlias(Alias):
@@ -252,7 +277,13 @@ class OrganizationAlias(Alias):
     class Meta(Alias.Meta):
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="organization_alias_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="organization_alias_unique",
+                violation_error_message=_("This organisation already has this alias."),
+            )
+        ]
 
 
 class FormerSlug(models.Model):
@@ -315,7 +346,11 @@ class PersonRelation(models.Model):
         verbose_name_plural = _("relations")
         ordering = ["kind", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind", "other"], name="person_relation_unique"),
+            models.UniqueConstraint(
+                fields=["person", "kind", "other"],
+                name="person_relation_unique",
+                violation_error_message=_("This relation is already recorded."),
+            ),
             models.CheckConstraint(
                 condition=~Q(person=models.F("other")),
                 name="person_relation_not_self",
@@ -339,7 +374,13 @@ class Department(LocalizedNameMixin, VersionedModel):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["order", "name_en"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="department_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="department_slug_unique",
+                violation_error_message=_("Another department already has this slug: choose another one."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -387,7 +428,13 @@ class Role(LocalizedNameMixin, VersionedModel):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         ordering = ["department__order", "order", "name_en"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="role_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="role_slug_unique",
+                violation_error_message=_("Another role already has this slug: choose another one."),
+            )
+        ]
 
     def __str__(self):
         return self.name

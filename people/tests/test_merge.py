@@ -15,7 +15,7 @@ from django.db import models
 from catalog.testing import browser_form_data
 from people.models import Credit, Organization, Person, PersonAlias, PersonFormerSlug
 from people.services import MergeError, merge, mergeable_fields, reverse_relations
-from people.tests.factories import CreditFactory, OrganizationFactory, PersonFactory, role
+from people.tests.factories import CreditFactory, OrganizationFactory, PersonAliasFactory, PersonFactory, role
 
 pytestmark = pytest.mark.django_db
 
@@ -228,3 +228,33 @@ def test_merged_name_is_a_public_alias_without_internal_note(client):
     assert "agnes-varda-2" not in page
     assert "merged record" not in page
     assert list(PersonAlias.objects.values_list("name", "seen_in")) == [("Agnes Varda", "")]
+
+
+@pytest.mark.parametrize("model_factory", [PersonFactory, OrganizationFactory])
+def test_adding_a_near_duplicate_warns_with_a_link_then_saves_when_confirmed(admin_client, model_factory):
+    model = model_factory._meta.model
+    existing = model_factory(name="Agnès Varda", slug="agnes-varda")
+    url = f"/admin/people/{model._meta.model_name}/add/"
+    form_id = f"{model._meta.model_name}_form"
+    data = browser_form_data(admin_client.get(url).content, form_id, submit=("_save", "Save"))
+    data |= {"name": ["AGNES VARDA"], "slug": ["agnes-varda-2"]}
+
+    page = admin_client.post(url, data).content.decode()
+
+    assert "A record with a similar name already exists:" in page
+    assert f'href="/admin/people/{model._meta.model_name}/{existing.pk}/change/"' in page
+    assert model.objects.count() == 1
+    again = browser_form_data(page, form_id, submit=("_save", "Save")) | {"confirm_similar": ["on"]}
+    assert admin_client.post(url, again).status_code == 302
+    assert model.objects.count() == 2
+
+
+def test_an_alias_counts_as_a_similar_name(admin_client):
+    PersonAliasFactory(owner=PersonFactory(name="Nils Tavernier"), name="Niels Tavernier")
+    url = "/admin/people/person/add/"
+    data = browser_form_data(admin_client.get(url).content, "person_form", submit=("_save", "Save"))
+    data |= {"name": ["Niels Tavernier"], "slug": ["niels-tavernier"]}
+
+    page = admin_client.post(url, data).content.decode()
+
+    assert ">Nils Tavernier</a>" in page
