@@ -97,6 +97,15 @@ class SimilarNameForm(AfficheModelForm):
         return cleaned
 
 
+#: The merge page's counts (``merge_counts``), in words.
+COUNT_LABELS = {
+    "credits": gettext_lazy("credits"),
+    "aliases": gettext_lazy("aliases"),
+    "relations": gettext_lazy("relations"),
+    "affiliations": gettext_lazy("affiliations (credits for these companies)"),
+}
+
+
 class MergeAdminMixin:
     """ "Likely duplicates" page and a two-step merge (counts, then confirm)."""
 
@@ -169,7 +178,7 @@ class MergeAdminMixin:
             "title": _("Merge %(other)s into %(keep)s") % {"other": removed.name, "keep": kept.name},
             "kept": kept,
             "removed": removed,
-            "counts": merge_counts(removed),
+            "counts": {COUNT_LABELS.get(what, what): n for what, n in merge_counts(removed).items()},
             "choices": [(c, chosen[c.name], c in missing) for c in choices],
         }
         return TemplateResponse(request, "admin/people/merge_confirm.html", context)

@@ -258,3 +258,15 @@ def test_an_alias_counts_as_a_similar_name(admin_client):
     page = admin_client.post(url, data).content.decode()
 
     assert ">Nils Tavernier</a>" in page
+
+
+def test_merge_page_counts_in_words_in_both_languages(admin_client):
+    keep, other = OrganizationFactory(), OrganizationFactory()
+    CreditFactory().affiliations.add(other)
+    url = f"/admin/people/organization/merge/{keep.pk}/{other.pk}/"
+
+    assert "<li>affiliations (credits for these companies): 1</li>" in admin_client.get(url).content.decode()
+    french = admin_client.get(url, headers={"accept-language": "fr"}).content.decode()
+    assert (
+        "<li>affiliations (génériques pour ces sociétés) : 1</li>" in french or "génériques pour ces sociétés" in french
+    )
