@@ -2,6 +2,7 @@ from urllib.parse import urlencode
 
 from django.conf import settings
 from django.db.models import Case, Value, When
+from django.http import Http404, HttpResponsePermanentRedirect
 from django.views.generic import DetailView, ListView
 
 from catalog.pagination import BoundedPaginationMixin
@@ -9,7 +10,7 @@ from catalog.views import SlugIexactMixin
 
 from .enums import OrganizationKind
 from .jsonld import organization_jsonld, person_jsonld
-from .models import Credit, Organization, Person
+from .models import Credit, Organization, OrganizationFormerSlug, Person, PersonFormerSlug
 from .rollup import filmography
 
 
@@ -33,9 +34,28 @@ class PersonListView(BoundedPaginationMixin, ListView):
         return context
 
 
-class PersonDetailView(SlugIexactMixin, DetailView):
+class FormerSlugRedirectMixin:
+    """An address a record had before (a slug change, a merged duplicate) answers 301 to the
+    record's page in the same language; a slug in use always wins over a former one."""
+
+    former_model = None
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            former = self.former_model.objects.filter(slug__iexact=kwargs["slug"]).select_related("owner").first()
+            if former is None:
+                raise
+            url = former.owner.get_absolute_url()
+            query = request.META.get("QUERY_STRING", "")
+            return HttpResponsePermanentRedirect(f"{url}?{query}" if query else url)
+
+
+class PersonDetailView(FormerSlugRedirectMixin, SlugIexactMixin, DetailView):
     template_name = "people/person_detail.html"
     context_object_name = "person"
+    former_model = PersonFormerSlug
 
     def get_queryset(self):
         return Person.objects.for_detail()
@@ -81,9 +101,10 @@ class OrganizationListView(BoundedPaginationMixin, ListView):
         return context
 
 
-class OrganizationDetailView(SlugIexactMixin, DetailView):
+class OrganizationDetailView(FormerSlugRedirectMixin, SlugIexactMixin, DetailView):
     template_name = "people/organization_detail.html"
     context_object_name = "organization"
+    former_model = OrganizationFormerSlug
 
     def get_queryset(self):
         return Organization.objects.for_detail()
