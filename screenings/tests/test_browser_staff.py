@@ -97,17 +97,26 @@ def test_editor_changes_only_the_section_of_a_saved_screening_and_of_an_edition_
     assert (other.section, times(other), times(screening)) == (series, before[1], before[0])
 
 
-def test_stale_save_keeps_the_colleagues_change(browser, live_server, admin_user, schedule):
-    _edition, screening, _other, series, _episodes = schedule
+@pytest.fixture
+def two_browsers(browser, live_server, admin_user):
+    """Two browsers, logged in: mine (admin) and my colleague Camille's."""
     get_user_model().objects.create_superuser("camille", "c@example.org", "password", first_name="Camille")
-    url = f"/admin/screenings/screening/{screening.pk}/change/"
-    mine, theirs = (
+    contexts = [
         browser.new_context(base_url=live_server.url, locale="en-GB", viewport={"width": 1280, "height": 900})
         for _ in range(2)
-    )
-    me, colleague = mine.new_page(), theirs.new_page()
+    ]
+    me, colleague = (context.new_page() for context in contexts)
     log_in(me, admin_user.username, "password")
     log_in(colleague, "camille", "password")
+    yield me, colleague
+    for context in contexts:
+        context.close()
+
+
+def test_stale_save_keeps_the_colleagues_change(two_browsers, schedule):
+    _edition, screening, _other, series, _episodes = schedule
+    me, colleague = two_browsers
+    url = f"/admin/screenings/screening/{screening.pk}/change/"
     me.goto(url)
     colleague.goto(url)
 
@@ -130,8 +139,33 @@ def test_stale_save_keeps_the_colleagues_change(browser, live_server, admin_user
     expect(me.locator(".messagelist")).to_contain_text("was changed successfully")
     screening.refresh_from_db()
     assert (screening.section, screening.label_en) == (series, "Opening night")
-    mine.close()
-    theirs.close()
+
+
+def test_stale_edition_page_keeps_the_row_a_colleague_changed(two_browsers, schedule):
+    edition, screening, other, series, _episodes = schedule
+    me, colleague = two_browsers
+    me.goto(f"/admin/screenings/edition/{edition.pk}/change/")
+    colleague.goto(f"/admin/screenings/screening/{screening.pk}/change/")
+    pick(colleague, colleague, "section", "TV Series")
+    save(colleague)
+    expect(colleague.locator(".messagelist")).to_contain_text("was changed successfully")
+
+    prefix = me.locator(f"input[name^='screenings-'][name$='-id'][value='{other.pk}']").get_attribute("name")
+    me.locator(f"input[name='{prefix.removesuffix('-id')}-label_en']").fill("Closing night")
+    save(me)
+
+    changed = me.locator(f"input[name^='screenings-'][name$='-id'][value='{screening.pk}']").get_attribute("name")
+    changed = changed.removesuffix("-id")
+    expect(me.locator(f"#{changed} .field-section .errorlist")).to_have_text(
+        "Changed by Camille since you opened the form: now «TV Series»; their value is now in the box."
+    )
+    expect(me.locator(f"select[name='{changed}-section']")).to_have_value(str(series.pk))
+    save(me)
+
+    expect(me.locator(".messagelist")).to_contain_text("was changed successfully")
+    screening.refresh_from_db()
+    other.refresh_from_db()
+    assert (screening.section, other.label_en) == (series, "Closing night")
 
 
 def add_row(page, title, room, start, end):
