@@ -110,7 +110,8 @@ class VersionCheckFormMixin(forms.Form):
       it; saving again means "mine wins" for that field.
 
     A form field whose value needs words of its own in that note defines
-    ``display_value(value)``; one whose many values are ordered sets ``ordered = True``."""
+    ``display_value(value)``; one whose many values are ordered sets ``ordered = True``; one
+    that is not a value of the record (a "save anyway" box) sets ``tracked = False``."""
 
     loaded_version = _LoadedVersionField(widget=forms.HiddenInput, required=False)
     loaded_digest = _LoadedDigestField(widget=forms.HiddenInput, required=False)
@@ -133,7 +134,11 @@ class VersionCheckFormMixin(forms.Form):
         """The fields the user edits: the form's own and its model fields (not an inline
         formset's row id, delete box or parent link, nor the version check's)."""
         base = type(self).base_fields
-        return [name for name in self.fields if name in base and name not in VERSION_FIELDS]
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in base and name not in VERSION_FIELDS and getattr(field, "tracked", True)
+        ]
 
     def _digest(self, name, value) -> str:
         return value_digest(value, ordered=getattr(self.fields[name], "ordered", False))

@@ -67,6 +67,7 @@ class SimilarNameForm(AfficheModelForm):
     confirm_similar = forms.BooleanField(
         label=gettext_lazy("Save anyway: it is not the same"), required=False, widget=forms.HiddenInput
     )
+    confirm_similar.tracked = False  # a decision about this save, not a value of the record
 
     def clean(self):
         cleaned = super().clean()
