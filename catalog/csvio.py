@@ -50,6 +50,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 
 from . import extensions
+from .snapshot import private_copy_for_check
 from .text import normalize
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -1226,7 +1227,8 @@ def run_import(
         return report
     resource.delimiter = reader.delimiter
     try:
-        with transaction.atomic():
+        # On SQLite, a check runs on a private copy: other writers never wait for it.
+        with private_copy_for_check(dry_run), transaction.atomic():
             resource.import_file(reader, report, progress)
             if resource.created_records:
                 resource.created_related = resource.created_in_use()
