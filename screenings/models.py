@@ -610,12 +610,19 @@ class ScreeningTitle(models.Model):
         return f"{self.screening_id}:{self.title_id}"
 
 
-def conflict_message(conflict: Screening, titles=None) -> str:
-    """The overlap message, naming ``conflict``: a booked screening, or one of the same save
-    not stored yet (its programme is then ``titles``)."""
+def conflict_message(conflict: Screening, titles=None, line=None) -> str:
+    """The overlap message, naming ``conflict``: a booked screening, one of the same save not
+    stored yet (its programme is then ``titles``), or one that an earlier ``line`` of the same
+    CSV file wrote (its id means nothing to the person: the file is written all or nothing)."""
     from django.utils.translation import gettext
 
-    if conflict.pk is None:
+    if line is not None:
+        name = conflict.label_en or conflict.programme_title(localized=False)
+        template = gettext(
+            "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (line %(line)s of this "
+            "file). Choose another time or room."
+        )
+    elif conflict.pk is None:
         name = conflict.label_en or programme_name(titles or [], localized=False)
         template = gettext(
             "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (another screening of this "
@@ -633,4 +640,5 @@ def conflict_message(conflict: Screening, titles=None) -> str:
         "end": f"{time_label(conflict.local_end)} {conflict.local_end.tzname()}",
         "other": name or gettext("untitled screening"),
         "pk": conflict.pk,
+        "line": line,
     }
