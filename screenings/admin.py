@@ -33,7 +33,7 @@ class RoomInline(AfficheTabularInline):
 class VenueAdmin(AfficheModelAdmin):
     csv_resource = "venues"
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
-    list_filter = ["country", "timezone"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter), "timezone"]
     list_select_related = ["parent", "country"]
     search_fields = ["name", "slug", "city", "parent__name"]
     autocomplete_fields = ["parent", "country"]
