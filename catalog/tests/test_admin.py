@@ -78,3 +78,39 @@ def test_deleting_a_series_with_seasons_is_refused(admin_client):
     response = admin_client.get(reverse("admin:catalog_title_delete", args=[season.parent.pk]))
 
     assert "would require deleting the following protected related objects" in response.content.decode()
+
+
+def autocomplete(client, term: str, model: str = "title", field: str = "original_language") -> list[str]:
+    """The labels the admin's autocomplete offers for ``term`` in ``model.field``, in order."""
+    response = client.get(
+        reverse("admin:autocomplete"), {"term": term, "app_label": "catalog", "model_name": model, "field_name": field}
+    )
+    assert response.status_code == 200
+    return [row["text"] for row in response.json()["results"]]
+
+
+def test_language_autocomplete_lists_the_exact_name_first_then_the_names_that_begin_with_it(admin_client, iso_codes):
+    offered = autocomplete(admin_client, "French")
+
+    assert offered[0] == "French"
+    assert offered.index("Cajun French") > max(i for i, name in enumerate(offered) if name.startswith("French"))
+
+
+@pytest.mark.parametrize("model", ["country", "language"])
+def test_every_country_and_language_comes_first_when_its_name_or_code_is_typed(admin_client, iso_codes, model):
+    from django.apps import apps
+    from django.contrib import admin
+    from django.test import RequestFactory
+
+    model = apps.get_model("catalog", model)
+    model_admin = admin.site.get_model_admin(model)
+    request = RequestFactory().get("/")
+    wrong = []
+    for record in model.objects.all():
+        for term in (record.name_en, record.code):
+            found, _dupes = model_admin.get_search_results(request, model_admin.model.objects.all(), term)
+            first = found.first()
+            if term.lower() not in (first.name_en.lower(), first.code.lower()):
+                wrong.append((term, first.name_en))
+
+    assert wrong == []
