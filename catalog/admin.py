@@ -166,10 +166,11 @@ class TitleAdmin(PublishableAdminMixin, AfficheModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Original and localized titles through the title search (its text index: accents and
-        case aside), or the exact slug; never a LIKE over joined localized titles."""
+        case aside), with their series and season ("couloirs episode 1"), or the exact slug;
+        never a LIKE over joined localized titles."""
         if not search_term.strip():
             return queryset, False
-        found = Q(pk__in=Title.objects.search(search_term).values("pk"))
+        found = Q(pk__in=Title.objects.search_with_series(search_term).values("pk"))
         if "-" in search_term:  # looks like a slug: an OR here would defeat the text index otherwise
             found |= Q(slug__iexact=search_term.strip())
         return queryset.filter(found), False

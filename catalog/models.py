@@ -112,6 +112,16 @@ def title_and_below(title, *others):
     return ids.union(children, grandchildren, all=True)
 
 
+#: Words of a query that introduce a season's or an episode's number ("episode 1", "saison 2"),
+#: as ``normalize`` writes them.
+NUMBER_WORDS = {
+    "episode": TitleKind.EPISODE,
+    "ep": TitleKind.EPISODE,
+    "season": TitleKind.SEASON,
+    "saison": TitleKind.SEASON,
+}
+
+
 class TitleQuerySet(PublishableQuerySet):
     def top_level(self):
         """Works that stand alone: films, series, recordings (no seasons or episodes)."""
@@ -129,6 +139,34 @@ class TitleQuerySet(PublishableQuerySet):
             else:
                 self = self.filter(search_text__contains=term)
         return self
+
+    def search_with_series(self, query: str):
+        """Titles that ``query`` names, with their series and season if need be: every word is
+        in the title's names, its season's or its series', or is a number ("episode 2",
+        "season 1", "saison 1 épisode 2", or a bare number: the title's or its season's), and one
+        of them at least belongs to the title itself. "couloirs episode 1" finds episode 1 of
+        "Dans les couloirs de l'Opéra"; "The Opera" finds the series, not its seasons. Each word
+        is looked up through the text index (``search``), then two ``parent`` links by theirs."""
+        words = search_terms(query)
+        found, own_any = self, Q()
+        index = 0
+        while index < len(words):
+            word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
+            if word in NUMBER_WORDS and following.isdigit() and len(following) < 6:
+                kind, number = NUMBER_WORDS[word], int(following)
+                own = Q(kind=kind, number=number)
+                here = own | Q(parent__kind=kind, parent__number=number) if kind == TitleKind.SEASON else own
+                index += 2
+            else:
+                matching = Title.objects.search(word).values("pk")
+                own = Q(pk__in=matching)
+                here = own | Q(parent__in=matching) | Q(parent__parent__in=matching)
+                if word.isdigit() and len(word) < 6:
+                    own |= Q(number=int(word))
+                    here |= own | Q(parent__number=int(word))
+                index += 1
+            found, own_any = found.filter(here), own_any | own
+        return found.filter(own_any) if words else found
 
     def with_child_count(self):
         """Annotates ``num_children`` and ``num_seasons`` with correlated subqueries

@@ -1,6 +1,7 @@
 import pytest
 from django.urls import reverse
 
+from catalog.enums import TitleKind
 from catalog.models import Title
 
 from .factories import EpisodeFactory, LocalizedTitleFactory, SeasonFactory
@@ -114,3 +115,29 @@ def test_every_country_and_language_comes_first_when_its_name_or_code_is_typed(a
                 wrong.append((term, first.name_en))
 
     assert wrong == []
+
+
+def test_every_episode_is_found_in_the_title_autocomplete_by_its_series_season_and_number(admin_client, demo):
+    """Choosing titles (offers, collections, screenings…): "couloirs episode 1" finds episode 1 of
+    "Dans les couloirs de l'Opéra" (issue 14.10), for every episode of the demo, with its season
+    when it has one; its siblings are not offered."""
+    episodes = Title.objects.filter(kind=TitleKind.EPISODE).select_related("parent__parent")
+    assert episodes.count() >= 4
+    wrong = []
+    for episode in episodes:
+        series = episode.root()
+        season = f"season {episode.parent.number} " if episode.parent.kind == TitleKind.SEASON else ""
+        last_word = series.original_title.split()[-1]
+        term = f"{last_word} {season}episode {episode.number}"
+        offered = autocomplete(admin_client, term, model="collectionitem", field="title")
+        siblings = {str(t) for t in episode.parent.children.exclude(pk=episode.pk)}
+        if str(episode) not in offered or siblings & set(offered):
+            wrong.append((term, offered))
+
+    assert wrong == []
+
+
+def test_a_series_name_finds_the_series_not_each_of_its_seasons_and_episodes(admin_client, demo):
+    offered = autocomplete(admin_client, "couloirs", model="collectionitem", field="title")
+
+    assert offered == ["Dans les couloirs de l’Opéra"]
