@@ -24,6 +24,7 @@ class RoomInline(AfficheTabularInline):
     fk_name = "parent"
     extra = 1
     fields = ["name", "slug", "capacity"]
+    prepopulated_fields = {"slug": ["name"]}
     verbose_name = _("room")
     verbose_name_plural = _("rooms")
     show_change_link = True
