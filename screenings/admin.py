@@ -14,7 +14,14 @@ from catalog.pagination import AdminPaginator
 
 from . import services
 from .enums import When
-from .forms import DuplicateForm, EditionScreeningForm, EditionScreeningFormSet, PostponeForm, ScreeningForm
+from .forms import (
+    DuplicateForm,
+    EditionScreeningForm,
+    EditionScreeningFormSet,
+    PostponeForm,
+    ScreeningForm,
+    TimeZoneInput,
+)
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
@@ -42,6 +49,11 @@ class VenueAdmin(AfficheModelAdmin):
     inlines = [RoomInline]
     ordering = ["name", "pk"]
     fields = ["name", "slug", "parent", "address", "city", "country", "timezone", "capacity", "website", "note"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            kwargs["widget"] = TimeZoneInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_rooms=Count("rooms"))

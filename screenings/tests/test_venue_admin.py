@@ -63,3 +63,30 @@ def test_a_slug_taken_by_another_venue_is_refused_with_a_way_out(admin_client):
     assert errors == [
         "“salle-1” is already the address of Salle 1. Choose another, or leave it empty to have one made from the name."
     ]
+
+
+def test_the_time_zone_is_chosen_from_the_list_of_iana_zones(admin_client):
+    import re
+    from zoneinfo import available_timezones
+
+    html = admin_client.get(ADD).content.decode()
+    box = re.search(r'<input[^>]*name="timezone"[^>]*>', html).group(0)
+    list_id = re.search(r'list="([^"]+)"', box).group(1)
+    datalist = re.search(rf'<datalist id="{list_id}">(.*?)</datalist>', html, re.S).group(1)
+    offered = re.findall(r'<option value="([^"]+)">', datalist)
+
+    assert offered == sorted(offered)
+    assert {"Europe/Paris", "America/Los_Angeles", "UTC"} <= set(offered)
+    assert set(offered) <= available_timezones()
+    assert not {"PST8PDT", "EST", "GMT"} & set(offered)  # no abbreviations: they know no DST
+
+
+@pytest.mark.parametrize("typed", ["PST", "+02:00", "Europe/Pariss", "paris"])
+def test_a_time_zone_not_in_the_list_is_refused_with_an_example(admin_client, typed):
+    response = admin_client.post(ADD, venue_form(admin_client, name="Le Balzac", slug="", timezone=typed))
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["timezone"] == [
+        f"“{typed}” is not an IANA time zone; write it like “Europe/Paris” or “America/Los_Angeles”."
+    ]
+    assert not Venue.objects.exists()
