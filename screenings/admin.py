@@ -97,6 +97,9 @@ class ScreeningInline(AfficheTabularInline):
     show_change_link = True
     ordering = ["starts_at"]
 
+    class Media:
+        css = {"all": ["screenings/admin.css"]}  # the schedule fits the page (issue 14.10)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("venue__parent", "section")
 
@@ -105,6 +108,16 @@ class ScreeningInline(AfficheTabularInline):
             edition_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Section.objects.filter(edition_id=edition_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "section" and formfield is not None:
+            # The sections are edited on this same page, just above: no add/change/view links.
+            formfield.widget = getattr(formfield.widget, "widget", formfield.widget)
+        if db_field.name == "venue" and formfield is not None:
+            # Add a room from here, change it on its own page: two links fit the schedule's width.
+            formfield.widget.can_delete_related = formfield.widget.can_view_related = False
+        return formfield
 
 
 @admin.register(Edition)
