@@ -112,3 +112,34 @@ def test_an_episode_is_found_by_its_series_and_number_when_choosing_titles(admin
     options = admin_page.locator(".select2-results__option")
     expect(options.first).to_contain_text("Dans les couloirs de l’Opéra – Episode 1")
     assert "Episode 2" not in " ".join(options.all_inner_texts())
+
+
+def test_every_custom_admin_page_shows_the_admin_breadcrumbs_bar(admin_page, demo):
+    from tests.test_roles_matrix import custom_urls
+
+    bar_colour = "rgb(38, 75, 93)"  # Django's --breadcrumbs-bg: the bar is styled, not bare links
+    wrong, shown = [], []
+    for _model_admin, name, address in custom_urls():
+        head = admin_page.request.get(address)  # the tab's session, without opening downloads
+        if head.status != 200 or "html" not in head.headers.get("content-type", ""):
+            continue  # a download (CSV template, export)
+        admin_page.goto(address)
+        bar = admin_page.locator("nav[aria-label='Breadcrumbs'] ol.breadcrumbs")
+        # "Home › Catalogue", spaced as on Django's pages (items apart, not "Home ›Catalogue").
+        gap = "e => { const [a, b] = e.querySelectorAll('li'); return b.getBoundingClientRect().left - a.getBoundingClientRect().right }"
+        if (
+            bar.count() != 1
+            or bar.evaluate("e => getComputedStyle(e).backgroundColor") != bar_colour
+            or bar.evaluate(gap) < 2
+        ):
+            wrong.append(name)
+        shown.append(name)
+        if name == "catalog_title_import_csv":
+            for width in WIDTHS.values():
+                admin_page.set_viewport_size({"width": width, "height": 900})
+                screenshot(admin_page, "csv-import")
+            admin_page.set_viewport_size({"width": WIDTHS["desktop"], "height": 900})
+
+    assert "catalog_title_import_csv" in shown
+    assert len(shown) >= 8
+    assert wrong == []
