@@ -160,7 +160,14 @@ class TitleQuerySet(PublishableQuerySet):
             else:
                 matching = Title.objects.search(word).values("pk")
                 own = Q(pk__in=matching)
-                here = own | Q(parent__in=matching) | Q(parent__parent__in=matching)
+                # The titles named and their seasons and episodes: a UNION of index lookups
+                # (as ``title_and_below``), not an OR over joins that would read every title.
+                below = matching.union(
+                    Title.objects.filter(parent__in=matching).values("pk"),
+                    Title.objects.filter(parent__parent__in=matching).values("pk"),
+                    all=True,
+                )
+                here = Q(pk__in=below)
                 if word.isdigit() and len(word) < 6:
                     own |= Q(number=int(word))
                     here |= own | Q(parent__number=int(word))
