@@ -148,7 +148,7 @@ class TitleQuerySet(PublishableQuerySet):
         "Dans les couloirs de l'Opéra"; "The Opera" finds the series, not its seasons. Each word
         is looked up through the text index (``search``), then two ``parent`` links by theirs."""
         words = search_terms(query)
-        found, own_any = self, Q()
+        pairs = []  # per word (or "episode 2"): (it names the title itself, it names its lineage)
         index = 0
         while index < len(words):
             word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
@@ -172,8 +172,13 @@ class TitleQuerySet(PublishableQuerySet):
                     own |= Q(number=int(word))
                     here |= own | Q(parent__number=int(word))
                 index += 1
+            pairs.append((own, here))
+        if len(pairs) == 1:  # one word: the title itself ("The Opera": the series, not its parts)
+            return self.filter(pairs[0][0])
+        found, own_any = self, Q()
+        for own, here in pairs:
             found, own_any = found.filter(here), own_any | own
-        return found.filter(own_any) if words else found
+        return found.filter(own_any) if pairs else found
 
     def with_child_count(self):
         """Annotates ``num_children`` and ``num_seasons`` with correlated subqueries

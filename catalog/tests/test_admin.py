@@ -141,3 +141,29 @@ def test_a_series_name_finds_the_series_not_each_of_its_seasons_and_episodes(adm
     offered = autocomplete(admin_client, "couloirs", model="collectionitem", field="title")
 
     assert offered == ["Dans les couloirs de l’Opéra"]
+
+
+@pytest.mark.parametrize(
+    ("term", "expected"),
+    [
+        ("bureau saison 2 épisode 3", {(2, 3)}),
+        ("Le Bureau season 2 ep 3", {(2, 3)}),
+        ("bureau 2 3", {(2, 3)}),
+        ("bureau episode 3 renaissance", {(1, 3), (2, 3)}),
+        ("légendes saison 1", {(1, None)}),
+    ],
+)
+def test_an_episode_is_found_by_series_season_and_number_in_either_language(admin_client, term, expected):
+    from .factories import SeriesFactory
+
+    series = SeriesFactory(original_title="Le Bureau des légendes")
+    found = {}
+    for season_number in (1, 2):
+        season = found[(season_number, None)] = SeasonFactory(parent=series, number=season_number)
+        for n in (1, 2, 3):
+            title = "Renaissance" if n == 3 else ""
+            found[(season_number, n)] = EpisodeFactory(parent=season, number=n, original_title=title)
+
+    offered = autocomplete(admin_client, term, model="collectionitem", field="title")
+
+    assert set(offered) == {str(found[key]) for key in expected}
