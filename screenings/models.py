@@ -121,26 +121,30 @@ class Venue(VersionedModel):
             self.country_id = self.country_id or parent.country_id
 
     def fill_slug(self):
-        """An empty slug is made from the name, a room's from its venue's slug and its own name
-        ("melville-theatre-salle-1"), so that "Salle 1" of every venue has its own; -2, -3…
-        are added if it is taken all the same."""
-        if self.slug:
-            return
+        """An empty slug is made from the name (``free_slug``)."""
+        if not self.slug:
+            self.slug = self.free_slug()
+
+    def free_slug(self) -> str:
+        """A slug no other venue has, from the name; a room's from its venue's slug and its own
+        name ("melville-theatre-salle-1"), so that "Salle 1" of every venue has its own; -2,
+        -3… are added if it is taken all the same."""
         name = f"{self.parent.slug} {self.name}" if self.parent_id else self.name
         others = Venue.objects.exclude(pk=self.pk) if self.pk else Venue.objects.all()
-        self.slug = unique_slug(name, lambda slug: others.filter(slug__iexact=slug).exists())
+        return unique_slug(name, lambda slug: others.filter(slug__iexact=slug).exists())
 
     def clean(self):
         super().clean()
-        taken = Venue.objects.filter(slug__iexact=self.slug).exclude(pk=self.pk).select_related("parent").first()
-        if self.slug and taken is not None:
+        others = Venue.objects.exclude(pk=self.pk) if self.pk else Venue.objects.all()
+        taken = others.filter(slug__iexact=self.slug).select_related("parent").first() if self.slug else None
+        if taken is not None:
             raise ValidationError(
                 {
                     "slug": _(
-                        "“%(slug)s” is already the address of %(other)s. Choose another, or leave it empty "
-                        "to have one made from the name."
+                        "“%(slug)s” is already the address of %(other)s. Choose another, such as "
+                        "“%(free)s”, or leave it empty to have one made from the name."
                     )
-                    % {"slug": self.slug, "other": taken}
+                    % {"slug": self.slug, "other": taken, "free": self.free_slug()}
                 }
             )
         if self.parent_id:

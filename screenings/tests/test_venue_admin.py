@@ -54,15 +54,25 @@ def test_the_room_slug_is_prefilled_from_its_name_in_the_venue_form(admin_client
 
 
 def test_a_slug_taken_by_another_venue_is_refused_with_a_way_out(admin_client):
-    VenueFactory(name="Salle 1", slug="salle-1")
+    balzac = VenueFactory(name="Le Balzac", slug="le-balzac")
+    VenueFactory(name="Salle 1", slug="salle-1", parent=VenueFactory(name="Grand Lake", slug="grand-lake"))
+    url = f"/admin/screenings/venue/{balzac.pk}/change/"
 
-    response = admin_client.post(ADD, venue_form(admin_client, name="Salle 1", slug="salle-1", timezone="Europe/Paris"))
+    # The room row's slug as the browser prefilled it from the name.
+    data = venue_form(admin_client, url, **{"rooms-0-name": "Salle 1", "rooms-0-slug": "salle-1"})
+    response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    errors = response.context["adminform"].form.errors["slug"]
-    assert errors == [
-        "“salle-1” is already the address of Salle 1. Choose another, or leave it empty to have one made from the name."
+    (rooms,) = [i.formset for i in response.context["inline_admin_formsets"]]
+    assert rooms.forms[0].errors["slug"] == [
+        (
+            "“salle-1” is already the address of Grand Lake – Salle 1. Choose another, such as "
+            "“le-balzac-salle-1”, or leave it empty to have one made from the name."
+        )
     ]
+    data["rooms-0-slug"] = [""]
+    assert admin_client.post(url, data).status_code == 302
+    assert balzac.rooms.get().slug == "le-balzac-salle-1"
 
 
 def test_the_time_zone_is_chosen_from_the_list_of_iana_zones(admin_client):
