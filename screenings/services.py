@@ -85,7 +85,8 @@ def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
 def save_screenings(bookings: list[Booking], *, validated: bool = False) -> list[Screening]:
     """Validates and saves every booking's screening with its titles and links, all or none.
 
-    The one write path of screenings. An empty ``ends_at`` is the start plus the titles'
+    The one write path of screenings. A screening shows at least one title (a new one needs
+    them; ``titles=[]`` is refused on every path: forms, the edition page, actions, CSV). An empty ``ends_at`` is the start plus the titles'
     summed runtimes. The rooms are locked, then each screening is validated (``full_clean``:
     its fields, and the room against the database) and the set against itself; a
     ValidationError names the conflicting screening. ``validated``: the caller has just run
@@ -94,6 +95,8 @@ def save_screenings(bookings: list[Booking], *, validated: bool = False) -> list
     bookings = list(bookings)
     for booking in bookings:
         screening = booking.screening
+        if booking.titles == [] or (booking.titles is None and screening.pk is None):
+            raise ValidationError({"titles": _("Choose at least one title shown.")}, code="no_title")
         if screening.starts_at and not screening.ends_at:
             titles = booking.titles
             if titles is None:

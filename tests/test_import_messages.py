@@ -209,10 +209,12 @@ def test_overlap_in_a_file_names_the_earlier_line_not_an_id(iso_codes, dry_run):
     """The id of a screening that an earlier line wrote means nothing: the import is all or
     nothing, so that record is never kept."""
     VenueFactory(slug="melville", name="Melville", timezone="America/Los_Angeles")
+    TitleFactory(slug="gala", original_title="Gala")
     screenings = header("screenings")
+    shown = {"venue": "melville", "titles": "gala"}
     rows = [
-        row("screenings", venue="melville", starts_at="2030-11-03T19:30", ends_at="2030-11-03T21:00", label="Gala"),
-        row("screenings", venue="melville", starts_at="2030-11-03T20:30", ends_at="2030-11-03T22:00", label="Late"),
+        row("screenings", **shown, starts_at="2030-11-03T19:30", ends_at="2030-11-03T21:00", label="Gala"),
+        row("screenings", **shown, starts_at="2030-11-03T20:30", ends_at="2030-11-03T22:00", label="Late"),
     ]
 
     report = run_import("screenings", csv_of(screenings, *rows).encode(), dry_run=dry_run)

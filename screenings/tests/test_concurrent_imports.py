@@ -18,14 +18,14 @@ from catalog.testing import csv_of, sqlite_file_database
 from screenings import services
 from screenings.models import Screening
 
-from .factories import VenueFactory
+from .factories import TitleFactory, VenueFactory
 
 ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
 
 
 def screenings_file(label, start, end) -> bytes:
     columns = get_resource("screenings").columns()
-    cells = {"venue": "melville", "starts_at": start, "ends_at": end, "label": label}
+    cells = {"venue": "melville", "titles": "gala", "starts_at": start, "ends_at": end, "label": label}
     return csv_of(",".join(columns), ",".join(cells.get(c, "") for c in columns)).encode()
 
 
@@ -75,6 +75,7 @@ def assert_one_won_and_the_other_was_told(reports):
 @pytest.mark.parametrize("check_in_python", [True, False], ids=["room-lock", "constraint-only"])
 def test_postgres_two_concurrent_imports_of_overlapping_screenings(check_in_python, monkeypatch, iso_codes):
     VenueFactory(slug="melville", name="Melville", timezone="America/Los_Angeles")
+    TitleFactory(slug="gala", original_title="Gala")
     barrier = threading.Barrier(2)
     lock_room = services.lock_room
 
@@ -96,6 +97,7 @@ def test_postgres_two_concurrent_imports_of_overlapping_screenings(check_in_pyth
 @pytest.mark.django_db(transaction=True)
 def test_sqlite_two_concurrent_imports_of_overlapping_screenings(iso_codes, tmp_path):
     VenueFactory(slug="melville", name="Melville", timezone="America/Los_Angeles")
+    TitleFactory(slug="gala", original_title="Gala")
 
     with sqlite_file_database(tmp_path):
         assert_one_won_and_the_other_was_told(import_both_at_once())

@@ -19,12 +19,23 @@ SCREENINGS = (
 )
 
 
+def test_a_screening_without_a_title_is_refused_with_its_line_and_column(theatre):
+    """Issue 14, defect 9, on the CSV path too: a screening shows at least one title."""
+    report = run_import("screenings", csv_of(SCREENINGS, screening_row(titles="")).encode())
+
+    assert [(p.line, p.column, p.message) for p in report.problems] == [
+        (2, "titles", "Choose at least one title shown.")
+    ]
+    assert not Screening.objects.exists()
+
+
 def utc(*args):
     return datetime(*args, tzinfo=UTC)
 
 
 @pytest.fixture
 def theatre(iso_codes):
+    TitleFactory(slug="gala", original_title="Gala")  # what the rows of screening_row() show
     return VenueFactory(slug="melville", name="Melville", timezone="America/Los_Angeles")
 
 
@@ -38,7 +49,7 @@ def screening_row(start="2030-11-03T19:30", end="2030-11-03T21:00", venue="melvi
         "venue": venue,
         "starts_at": start,
         "ends_at": end,
-        "titles": "",
+        "titles": "gala",
         "label": "Gala",
         "festival": "",
         "premiere": "",
@@ -244,7 +255,7 @@ def test_screenings_french_excel_file_semicolons_cp1252_and_decimal_comma(theatr
                 "melville",
                 "2030-11-03 19:30",
                 "2030-11-03 21:00",
-                "",
+                "gala",
                 "L’Œuvre – soirée d’ouverture",
                 "colcoa-2030",
                 "",

@@ -247,7 +247,9 @@ def test_save_screenings_refuses_two_of_one_save_naming_the_programme_when_no_la
     film = TitleFactory(original_title="La Haine")
     bookings = [
         services.Booking(untitled, [film]),
-        services.Booking(Screening(venue=room, starts_at=at(7, 11), ends_at=at(7, 13), label_en="Noon"), []),
+        services.Booking(
+            Screening(venue=room, starts_at=at(7, 11), ends_at=at(7, 13), label_en="Noon"), [TitleFactory()]
+        ),
     ]
 
     with pytest.raises(ValidationError) as error:
@@ -264,9 +266,10 @@ def test_save_screenings_refuses_two_of_one_save_naming_the_programme_when_no_la
 
 @pytest.mark.django_db
 def test_save_screenings_a_cancelled_one_of_the_set_does_not_block(room):
+    film = TitleFactory()
     bookings = [
-        services.Booking(Screening(venue=room, starts_at=at(7, 10), ends_at=at(7, 12), status="cancelled"), []),
-        services.Booking(Screening(venue=room, starts_at=at(7, 11), ends_at=at(7, 13)), []),
+        services.Booking(Screening(venue=room, starts_at=at(7, 10), ends_at=at(7, 12), status="cancelled"), [film]),
+        services.Booking(Screening(venue=room, starts_at=at(7, 11), ends_at=at(7, 13)), [film]),
     ]
 
     services.save_screenings(bookings)
