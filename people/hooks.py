@@ -35,10 +35,12 @@ def credits(request, title, children):
     return {"credits": found, "departments": title_rollup(title, found)}
 
 
-@extensions.section(extensions.search_sections, "people/includes/search_results.html", order=10, queries=2)
+@extensions.section(extensions.search_sections, "people/includes/search_results.html", order=10, queries=6)
 def people(request, q):
-    """People and organisations matching ``q`` (name or alias): two queries."""
-    from .models import Organization, Person
+    """People and organisations matching ``q`` (name or alias), and the characters people play
+    ("Ariane Labed as Zoé Monin in The Opera"): two queries, one for the characters and one per
+    level of title their names are read for (at most three), whatever the number found."""
+    from .models import Credit, Organization, Person
 
     if not search_terms(q):
         return {"searched": False}
@@ -46,7 +48,19 @@ def people(request, q):
         "searched": True,
         "people": list(Person.objects.search(q).for_listing()[:SEARCH_LIMIT]),
         "organizations": list(Organization.objects.search(q).for_listing()[:SEARCH_LIMIT]),
+        "characters": characters_played(Credit.objects.characters(q)[: SEARCH_LIMIT * 3]),
     }
+
+
+def characters_played(credits) -> list[dict]:
+    """One row per person, character and work: the seasons of a series where the same actor
+    plays the same character make one "… as Zoé Monin in The Opera"."""
+    rows = {}
+    for credit in credits:
+        work = credit.title.root()
+        key = (credit.person_id, credit.character_key, work.pk)
+        rows.setdefault(key, {"person": credit.person, "character": credit.character_name, "title": work})
+    return list(rows.values())[:SEARCH_LIMIT]
 
 
 def can_paste_credits(request) -> bool:
