@@ -344,3 +344,22 @@ def test_home_with_a_collection_of_posters_query_count_is_constant(client, djang
 
     assert response.text.count('class="poster-tile"') == n
     assert '<span class="poster-tile-name">Work 0</span>' in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_favicon_and_the_icons_every_page_links_exist(client, language):
+    """/favicon.ico is what browsers ask for by default; the pages' icon links name real files."""
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO header
+    html = client.get(f"/{language}/").content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+    assert "/favicon.ico" in icons
+    assert any(href.endswith(".svg") for href in icons)
+    for href in icons:
+        if href.startswith("/static/"):
+            assert finders.find(href.removeprefix("/static/")), href
