@@ -253,6 +253,43 @@ def test_screening_list_filters(demo, client):
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "said", "heading"),
+    [
+        ("en", "No screening is announced for now.", "Latest past screenings"),
+        ("fr", "Aucune séance n’est annoncée pour le moment.", "Dernières séances passées"),
+    ],
+)
+def test_screening_list_with_nothing_upcoming_says_so_and_shows_the_latest_past(demo, client, language, said, heading):
+    response = client.get(f"/{language}/screenings/")
+    text = response.content.decode()
+
+    assert said in text
+    assert heading in text
+    assert rows(text) == 5  # the demo's five 2021 screenings, latest first
+    assert f'href="/{language}/festivals/"' in text
+    assert ">0 screenings<" not in text
+    assert ">0 séance<" not in text
+    # A filter that finds nothing still says so, without past screenings in its place.
+    filtered = client.get(f"/{language}/screenings/?venue=melville-theatre").content.decode()
+    assert rows(filtered) == 0
+    assert said not in filtered
+
+
+@pytest.mark.parametrize("typed", ["The Opera", "l’opéra", "OPERA", "Dans les couloirs", "l-opera"])
+def test_screening_list_title_filter_searches_titles_by_name(demo, client, typed):
+    """The title filter takes words of a title in any language (not a page address); a series
+    finds its seasons' and episodes' screenings."""
+    response = client.get("/en/screenings/", {"when": "all", "title": typed})
+
+    assert response.context["paginator"].count == (5 if "couloirs" not in typed else 0)
+    assert "page address" not in response.content.decode()
+
+
+def test_screening_list_title_filter_with_no_such_title_finds_nothing(demo, client):
+    assert client.get("/en/screenings/?when=all&title=nosuchtitle").context["paginator"].count == 0
+
+
 def test_festival_slug_redirects_to_latest_edition(colcoa, client):
     response = client.get("/en/festivals/colcoa/")
 
