@@ -306,3 +306,23 @@ def test_search_finds_venues_and_festivals(demo, client):
 def test_home_links_to_latest_edition_when_nothing_is_upcoming(demo, client):
     text = client.get("/en/").content.decode()
     assert "See the schedule of COLCOA French Film Festival 2021" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "screenings_heading", "streaming_heading"),
+    [
+        ("en", "Latest past screenings", "Available now on streaming"),
+        ("fr", "Dernières séances passées", "Disponible en streaming"),
+    ],
+)
+def test_home_side_sections_show_what_the_demo_has(demo, client, language, screenings_heading, streaming_heading):
+    """Today nothing of the demo is upcoming, new or announced: the home page shows its latest
+    screenings and what can be watched now rather than three empty sections."""
+    text = client.get(f"/{language}/").content.decode()
+
+    assert screenings_heading in text
+    assert rows(text) == 5
+    assert streaming_heading in text
+    assert "/titles/dans-les-couloirs-de-l-opera/" in text.split(streaming_heading, 1)[1]
+    for empty in ("Nothing has arrived on a platform", "No release is announced yet", "Rien n’est arrivé"):
+        assert empty not in text
