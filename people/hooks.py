@@ -63,6 +63,27 @@ def characters_played(credits) -> list[dict]:
     return list(rows.values())[:SEARCH_LIMIT]
 
 
+def first_credits(titles) -> dict[int, str]:
+    """ "Choreography: Michel Fokine": each title's first credited person (department, role and
+    billing order), to tell apart two titles of one name (catalog.distinctions). One query."""
+    from catalog.typography import colon
+
+    from .models import Credit
+
+    found = {}
+    credits = (
+        Credit.objects.filter(title__in=[t.pk for t in titles], person__isnull=False)
+        .select_related("person", "role")
+        .order_by("title_id", "role__department__order", "role__order", "order", "pk")
+    )
+    for credit in credits:
+        found.setdefault(credit.title_id, f"{credit.role.name}{colon()}{credit.name}")
+    return found
+
+
+extensions.title_distinctions.register(extensions.TitleDistinction("first-credit", first_credits, order=10))
+
+
 def can_paste_credits(request) -> bool:
     """The paste view's own rule (people.admin ``CreditAdmin.paste_view``)."""
     return request.user.has_perm("people.add_credit")

@@ -363,3 +363,20 @@ def test_favicon_and_the_icons_every_page_links_exist(client, language):
     for href in icons:
         if href.startswith("/static/"):
             assert finders.find(href.removeprefix("/static/")), href
+
+
+def test_titles_of_one_name_in_the_list_show_what_tells_them_apart(client):
+    from catalog import extensions
+    from catalog.tests.factories import TitleFactory
+
+    TitleFactory(original_title="Giselle", year=1969)
+    TitleFactory(original_title="Giselle", year=2019)
+    TitleFactory(original_title="Coppélia", year=2019)
+
+    with extensions.title_distinctions.override():
+        html = client.get("/en/titles/").content.decode()
+
+    assert re.search(r'card-title">Giselle</span>\s*<span class="card-context">1969</span>', html)
+    assert re.search(r'card-title">Giselle</span>\s*<span class="card-context">2019</span>', html)
+    assert re.search(r'card-title">Coppélia</span>\s*<', html)
+    assert not re.search(r'card-title">Coppélia</span>\s*<span class="card-context">', html)

@@ -189,3 +189,17 @@ def test_character_search_query_count_is_constant(client, n):
     assert added == 6
     assert added <= extensions.search_sections["people"].queries
     assert text(client.get("/en/search/?q=diane")).count(" as Diane ") == n
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_titles_of_one_name_are_told_apart_by_their_first_credit(client, demo, language):
+    """Numeridanse suggests two "Yvette Chauviré" films (same kind, no year): the list and the
+    related titles name each one's choreographer, so that they are not two identical cards."""
+    listing = text(client.get(f"/{language}/titles/", {"q": "yvette chauvire"}))
+    related = text(client.get(f"/{language}/titles/tout-pres-des-etoiles/"))
+
+    for page in (listing, related):
+        assert "Michel Fokine" in page
+        assert "Yvette Chauviré Yvette Chauviré" not in page.replace("(", "").replace(")", "")
+    assert listing.count("Yvette Chauviré") >= 3  # two names, one choreographer
+    assert "Le cygne (" not in related  # a title without a namesake gets no addition
