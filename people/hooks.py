@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import extensions
 from catalog.roles import ADD, ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
-from catalog.text import search_terms
+from catalog.text import normalize, search_terms
 
 SEARCH_LIMIT = 20
 
@@ -58,7 +58,7 @@ def characters_played(credits) -> list[dict]:
     rows = {}
     for credit in credits:
         work = credit.title.root()
-        key = (credit.person_id, credit.character_key, work.pk)
+        key = (credit.person_id, normalize(credit.character_name), work.pk)
         rows.setdefault(key, {"person": credit.person, "character": credit.character_name, "title": work})
     return list(rows.values())[:SEARCH_LIMIT]
 

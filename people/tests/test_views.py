@@ -147,7 +147,8 @@ def the_opera():
     series = SeriesFactory(original_title="L’Opéra", slug="l-opera")
     LocalizedTitleFactory(title=series, text="The Opera")
     ariane = PersonFactory(name="Ariane Labed", slug="ariane-labed")
-    for number, character, full in ((1, "Zoé", "Zoé Monin"), (2, "Zoe", "Zoé Monin")):
+    # As the demo: season 1 names "Zoé Monin" in full, season 2 "Zoe" with the full name aside.
+    for number, character, full in ((1, "Zoé Monin", ""), (2, "Zoe", "Zoé Monin")):
         season = SeasonFactory(parent=series, number=number)
         CreditFactory(title=season, person=ariane, role=role("actor"), character=character, character_full_name=full)
     return series
