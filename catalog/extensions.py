@@ -128,6 +128,20 @@ title_filters: Registry[TitleFilter] = Registry("filters of the title list")
 
 
 @dataclass(frozen=True)
+class TitleDistinction:
+    """Tells apart titles a list shows under one name ("Yvette Chauviré" twice):
+    ``describe(titles)`` returns {title pk: short text}, e.g. "Choreography: Michel Fokine", for
+    the titles given, in at most one query (``catalog.distinctions``)."""
+
+    name: str
+    describe: Callable[[list], dict[int, str]]
+    order: int = 100
+
+
+title_distinctions: Registry[TitleDistinction] = Registry("what tells apart titles of one name in a list")
+
+
+@dataclass(frozen=True)
 class PublicPage:
     """A list page of another app that the sitemap names (a URL name)."""
 

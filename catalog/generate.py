@@ -20,7 +20,7 @@ from django.db.models.functions import Lower
 
 from .enums import LocalizedTitleKind, TitleKind
 from .models import Country, Genre, Language, LocalizedTitle, Title
-from .text import normalize, unique_slug
+from .text import normalize, sort_key, unique_slug
 
 #: Each model is written this many rows at a time (bounded memory, few round trips).
 BATCH_SIZE = 2000
@@ -219,7 +219,7 @@ def generate(run: Run):
                 runtime_minutes=runtime,
                 episode_count=episodes if seasons and seasons[0] < 0 else None,
                 synopsis_en=f"A {kind} made in {year}." if rng.random() < 0.5 else "",
-                sort_title=normalize(original)[:300],
+                sort_title=sort_key(original)[:300],
                 search_text=" | ".join(normalize(n) for n in names),
             )
 
@@ -248,7 +248,7 @@ def generate(run: Run):
                     runtime_minutes=run.title_runtimes[parent_index],
                     search_text=normalize(original),
                 )
-                title.sort_title = normalize(original or title.label_without_series())[:300]  # as Title.save
+                title.sort_title = sort_key(original or title.label_without_series())[:300]  # as Title.save
                 yield title
 
     season_plan, miniseries_plan = [], []

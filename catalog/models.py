@@ -25,7 +25,7 @@ from .enums import (
 from .images import ImageRecord
 from .language import LocalizedNameMixin, current_language, in_language, localized
 from .publishing import Publishable, PublishableQuerySet
-from .text import normalize, search_terms
+from .text import normalize, search_terms, sort_key
 from .textsearch import FTS_MATCH
 from .typography import colon
 from .versioning import VersionedModel, versioned_update
@@ -412,7 +412,8 @@ class Title(Publishable, VersionedModel):
         self.search_text = self.compute_search_text()
 
     def compute_sort_title(self) -> str:
-        return normalize(self.original_title or self.label_without_series())[:300]
+        """The list's sort key: the original title, its leading article aside ("L'Opéra" under O)."""
+        return sort_key(self.original_title or self.label_without_series())[:300]
 
     def compute_search_text(self, names=None) -> str:
         """The normalised original and localized names; ``names`` saves the query."""

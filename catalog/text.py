@@ -35,6 +35,19 @@ def _normalize(text: str) -> str:
     return _NON_WORD.sub(" ", stripped.casefold()).strip()
 
 
+#: Leading articles that a title list sets aside when it sorts ("L'Opéra" and "The Opera" under
+#: O), in normalised form: English and French, elided "l'" included.
+LEADING_ARTICLES = ("the", "a", "an", "le", "la", "les", "l", "un", "une")
+
+
+def sort_key(text: str | None) -> str:
+    """``normalize(text)`` without one leading article: "L’Opéra" → "opera", "The Rite…" →
+    "rite…"; a title that is only an article ("A") keeps it."""
+    key = normalize(text)
+    first, _space, rest = key.partition(" ")
+    return rest if rest and first in LEADING_ARTICLES else key
+
+
 def search_terms(query: str | None, limit: int = 8) -> list[str]:
     """The normalised words of a visitor's query, at most ``limit`` of them."""
     return normalize(query).split()[:limit]

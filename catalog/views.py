@@ -6,6 +6,7 @@ from django.views.generic import DetailView, TemplateView
 from django_filters.views import FilterView
 
 from . import extensions
+from .distinctions import distinctions
 from .filters import TitleFilter
 from .jsonld import title_jsonld, website_jsonld
 from .models import Collection, Title
@@ -32,7 +33,8 @@ class HomeView(TemplateView):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
         titles = Title.objects.published(now)
-        context["recent_titles"] = titles.top_level().for_listing().order_by("-created", "-pk")[:8]
+        context["recent_titles"] = recent = list(titles.top_level().for_listing().order_by("-created", "-pk")[:8])
+        context["distinctions"] = distinctions(recent)
         # The collections' published titles are shown as posters: their images come in one more query.
         context["collections"] = Collection.objects.filter(is_published=True).prefetch_related(
             Prefetch("titles", queryset=titles.prefetch_related("localized_titles", "images"))
@@ -65,6 +67,7 @@ class TitleListView(BoundedPaginationMixin, FilterView):
         params = self.request.GET.copy()
         params.pop("page", None)
         context["query_without_page"] = params.urlencode()
+        context["distinctions"] = distinctions(context["titles"])
         return context
 
 
@@ -83,6 +86,8 @@ class TitleDetailView(PreviewMixin, SlugIexactMixin, DetailView):
         context["children"] = children = list(title.children_for_page())
         context["previous"], context["next"] = title.siblings_around()
         context["synopsis"], context["synopsis_language"] = title.synopsis()
+        context["related"] = related = list(title.related.all())
+        context["distinctions"] = distinctions(related)
         sections = extensions.build_sections(extensions.title_sections, self.request, title=title, children=children)
         context["sections"] = sections
         context["jsonld"] = title_jsonld(title, self.request, children, sections)
@@ -102,6 +107,7 @@ class SearchView(TemplateView):
         context["titles"] = (
             list(Title.objects.published().search(query).for_listing()[: self.limit]) if query.strip() else []
         )
+        context["distinctions"] = distinctions(context["titles"])
         if query:
             context["sections"] = extensions.build_sections(extensions.search_sections, self.request, q=query)
         return context

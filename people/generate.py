@@ -133,7 +133,14 @@ def credits(run: Run, person_ids, organization_ids):
                 role, person, character = rng.choice(pools[series])
                 if ("p", person, role) not in seen:
                     seen.add(("p", person, role))
-                    yield Credit(title_id=title_id, person_id=person, role_id=role, character=character, order=order)
+                    yield Credit(
+                        title_id=title_id,
+                        person_id=person,
+                        role_id=role,
+                        character=character,
+                        character_key=normalize(character),
+                        order=order,
+                    )
                 continue
             if n_companies and rng.random() < 0.06:
                 role, _target, _cast = rng.choice(company_roles)
@@ -151,4 +158,11 @@ def credits(run: Run, person_ids, organization_ids):
             if key not in seen:
                 seen.add(key)
                 character = f"{rng.choice(FIRST_NAMES)}" if is_cast else ""
-                yield Credit(title_id=title_id, person_id=person, role_id=role, character=character, order=order)
+                yield Credit(
+                    title_id=title_id,
+                    person_id=person,
+                    role_id=role,
+                    character=character,
+                    character_key=normalize(character),
+                    order=order,
+                )

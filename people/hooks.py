@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from catalog import extensions
 from catalog.roles import ADD, ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
-from catalog.text import search_terms
+from catalog.text import normalize, search_terms
 
 SEARCH_LIMIT = 20
 
@@ -35,10 +35,12 @@ def credits(request, title, children):
     return {"credits": found, "departments": title_rollup(title, found)}
 
 
-@extensions.section(extensions.search_sections, "people/includes/search_results.html", order=10, queries=2)
+@extensions.section(extensions.search_sections, "people/includes/search_results.html", order=10, queries=6)
 def people(request, q):
-    """People and organisations matching ``q`` (name or alias): two queries."""
-    from .models import Organization, Person
+    """People and organisations matching ``q`` (name or alias), and the characters people play
+    ("Ariane Labed as Zoé Monin in The Opera"): two queries, one for the characters and one per
+    level of title their names are read for (at most three), whatever the number found."""
+    from .models import Credit, Organization, Person
 
     if not search_terms(q):
         return {"searched": False}
@@ -46,7 +48,40 @@ def people(request, q):
         "searched": True,
         "people": list(Person.objects.search(q).for_listing()[:SEARCH_LIMIT]),
         "organizations": list(Organization.objects.search(q).for_listing()[:SEARCH_LIMIT]),
+        "characters": characters_played(Credit.objects.characters(q)[: SEARCH_LIMIT * 3]),
     }
+
+
+def characters_played(credits) -> list[dict]:
+    """One row per person, character and work: the seasons of a series where the same actor
+    plays the same character make one "… as Zoé Monin in The Opera"."""
+    rows = {}
+    for credit in credits:
+        work = credit.title.root()
+        key = (credit.person_id, normalize(credit.character_name), work.pk)
+        rows.setdefault(key, {"person": credit.person, "character": credit.character_name, "title": work})
+    return list(rows.values())[:SEARCH_LIMIT]
+
+
+def first_credits(titles) -> dict[int, str]:
+    """ "Choreography: Michel Fokine": each title's first credited person (department, role and
+    billing order), to tell apart two titles of one name (catalog.distinctions). One query."""
+    from catalog.typography import colon
+
+    from .models import Credit
+
+    found = {}
+    credits = (
+        Credit.objects.filter(title__in=[t.pk for t in titles], person__isnull=False)
+        .select_related("person", "role")
+        .order_by("title_id", "role__department__order", "role__order", "order", "pk")
+    )
+    for credit in credits:
+        found.setdefault(credit.title_id, f"{credit.role.name}{colon()}{credit.name}")
+    return found
+
+
+extensions.title_distinctions.register(extensions.TitleDistinction("first-credit", first_credits, order=10))
 
 
 def can_paste_credits(request) -> bool:

@@ -474,6 +474,24 @@ class RoleLabel(NameKeyMixin, models.Model):
 
 
 class CreditQuerySet(models.QuerySet):
+    def characters(self, query: str):
+        """Credits of people whose character's name (short or full) contains every word of
+        ``query``, accents and case aside, on public titles; person and title with its
+        parents joined, their names prefetched: 1 query, plus 1 per title level found."""
+        terms = search_terms(query)
+        if not terms:
+            return self.none()
+        found = self.published().filter(person__isnull=False).exclude(character_key="")
+        for term in terms:
+            found = found.filter(character_key__contains=term)
+        return (
+            found.select_related("person", "title__parent__parent")
+            .prefetch_related(
+                "title__localized_titles", "title__parent__localized_titles", "title__parent__parent__localized_titles"
+            )
+            .order_by("person__name_key", "title__sort_title", "title__number", "pk")
+        )
+
     def published(self, now=None):
         """Credits on titles the public may see (catalog.publishing): a draft title appears in
         no filmography and rolls up on no series page."""
@@ -535,6 +553,9 @@ class Credit(VersionedModel):
         blank=True,
         help_text=_("When the source gives a short form: “Zoé Monin” for “Zoe”. Used to group seasons."),
     )
+    #: ``normalize`` of both character names, for the site search ("zoe monin zoe"); kept by
+    #: ``save`` and by the bulk writers that call ``fill_character_key`` (CSV, generator).
+    character_key = models.CharField(max_length=401, blank=True, default="", editable=False)
     credited_as = fields.CharField(
         _("credited as"), max_length=200, blank=True, help_text=_("The name on this work when it differs.")
     )
@@ -581,6 +602,15 @@ class Credit(VersionedModel):
 
     def __str__(self):
         return f"{self.name} – {self.role} – {self.title}"
+
+    def fill_character_key(self):
+        self.character_key = normalize(
+            " ".join(dict.fromkeys(n for n in (self.character_full_name, self.character) if n))
+        )
+
+    def save(self, *args, **kwargs):
+        self.fill_character_key()
+        super().save(*args, **kwargs)
 
     @property
     def credited(self):

@@ -403,6 +403,7 @@ class RoleWidget(widgets.ForeignKeyWidget):
 class CreditResource(AfficheResource):
     required_columns = ("title", "role")
     bulk = True
+    derived_fields = ("character_key",)
     related_columns = {"affiliations": ManyToManyColumn("affiliations", Organization, "slug")}
     export_filters = {
         "title": ("title__slug__iexact", "title__parent__slug__iexact", "title__parent__parent__slug__iexact")
@@ -450,6 +451,10 @@ class CreditResource(AfficheResource):
         )
         self.fields["role"] = Field(attribute="role", column_name="role", widget=self.role_widget)
         self.columns_by_attribute |= {"person": "person", "organization": "organization", "role": "role"}
+
+    def before_write(self, items):
+        for item in items:
+            item.instance.fill_character_key()
 
     def get_export_queryset(self):
         return super().get_export_queryset().select_related("title", "person", "organization", "role").order_by("pk")

@@ -5,6 +5,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from catalog.models import Title
+from catalog.text import search_terms
 
 from .enums import When
 from .models import Edition, Screening, ScreeningTitle, Venue
@@ -31,12 +32,10 @@ class ScreeningFilter(django_filters.FilterSet):
         field_name="edition",
         empty_label=_("Any festival"),
     )
-    title = django_filters.ModelChoiceFilter(
-        label=_("Title (page address)"),
-        queryset=lambda request: Title.objects.published(),
-        to_field_name="slug",
+    title = django_filters.CharFilter(
+        label=_("Title"),
         method="filter_title",
-        widget=forms.TextInput(attrs={"placeholder": "l-opera"}),
+        help_text=_("Part of the title in any language; a series finds its seasons and episodes."),
     )
 
     class Meta:
@@ -50,7 +49,15 @@ class ScreeningFilter(django_filters.FilterSet):
         return qs.filter(Q(venue=value) | Q(venue__parent=value))
 
     def filter_title(self, qs, name, value):
-        return qs.for_title(value)
+        """Screenings of a published title whose name contains every word of ``value`` (accents
+        and case aside, as the title search), or of a season or episode of one."""
+        if not search_terms(value):
+            return qs
+        named = Title.objects.published().search(value).values("pk")
+        shown = ScreeningTitle.objects.filter(
+            Q(title__in=named) | Q(title__parent__in=named) | Q(title__parent__parent__in=named)
+        )
+        return qs.filter(pk__in=shown.values("screening"))
 
     def filter_queryset(self, queryset):
         queryset = super().filter_queryset(queryset)

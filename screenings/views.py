@@ -15,6 +15,7 @@ from catalog.publishing import PreviewMixin, can_preview, visible_to
 from catalog.views import SlugIexactMixin
 
 from . import ical, jsonld
+from .enums import When
 from .filters import ScreeningFilter
 from .localtime import day_label
 from .models import Edition, Festival, Screening, Section, Venue
@@ -54,7 +55,19 @@ class ScreeningListView(BoundedPaginationMixin, FilterView):
         params.pop("page", None)
         context["query_without_page"] = params.urlencode()
         context["days"] = by_day(context["screenings"])
+        if not context["days"] and self.nothing_upcoming():
+            # A bare list with nothing upcoming: say so, and show the latest past screenings.
+            context["recent_past"] = by_day(self.get_queryset().past()[: settings.PAGE_SIZE])
         return context
+
+    def nothing_upcoming(self) -> bool:
+        """The default list (upcoming, no other filter) is empty."""
+        data = getattr(self.filterset.form, "cleaned_data", None)
+        if data is None:
+            return False
+        return data.get("when") in (None, "", When.UPCOMING) and not any(
+            value for name, value in data.items() if name != "when"
+        )
 
 
 class ScreeningDetailView(PreviewMixin, DetailView):

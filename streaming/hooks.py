@@ -37,11 +37,14 @@ def where_to_watch_section(request, title, children):
 
 
 @extensions.section(
-    extensions.home_sections, "streaming/includes/home.html", name="streaming", slot="aside", order=20, queries=8
+    extensions.home_sections, "streaming/includes/home.html", name="streaming", slot="aside", order=20, queries=12
 )
 def home_streaming_section(request):
     """New on streaming (last 30 days) and coming soon: 2 × (1 offers query + 3 for the
-    titles' names of title, parent and grandparent)."""
+    titles' names of title, parent and grandparent); when both are empty, what is available
+    now (4 more)."""
+    from django.db.models import F
+
     from .availability import releases
     from .models import Offer, today
 
@@ -49,7 +52,13 @@ def home_streaming_section(request):
     offers = Offer.objects.published().for_display()
     new = releases(list(offers.new(30, on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
     coming = releases(list(offers.coming_soon(on)[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
-    return {"new": new, "coming": coming}
+    available = []
+    if not new and not coming:
+        # Nothing new nor announced: what can be watched today, latest arrivals first, rather
+        # than two empty headings (4 more queries).
+        latest = offers.available_on(on).order_by(F("available_from").desc(nulls_last=True), "pk")
+        available = releases(list(latest[: HOME_LIMIT * 4]), on)[:HOME_LIMIT]
+    return {"new": new, "coming": coming, "available": available}
 
 
 @extensions.section(

@@ -149,6 +149,33 @@ class Platform(NameKeyMixin, VersionedModel):
         ]
         return min(paid, key=lambda p: p.price, default=None)
 
+    def from_prices(self):
+        """What "from … a month" says (docs/streaming.md): the subscription open to everyone
+        with the lowest price per month (a yearly plan at 99 € is 8.25 € a month), and the
+        plans with an age condition that cost less a month than it, cheapest first. Reads the
+        prefetched plans (no query when prefetched)."""
+        recurring = [
+            p
+            for p in self.plans.all()
+            if p.price
+            and p.currency
+            and p.kind == PlanKind.SUBSCRIPTION
+            and p.period != BillingPeriod.ONCE
+            and not p.institutions
+            and not p.partner_pass
+        ]
+        open_to_all = [p for p in recurring if p.min_age is None and p.max_age is None]
+        best = min(open_to_all, key=lambda p: (p.price_per_month(), p.period != BillingPeriod.MONTH), default=None)
+        restricted = sorted(
+            (
+                p
+                for p in recurring
+                if p not in open_to_all and (best is None or p.price_per_month() < best.price_per_month())
+            ),
+            key=lambda p: p.price_per_month(),
+        )
+        return best, restricted
+
 
 class PlatformLogo(ImageRecord):
     platform = models.OneToOneField(Platform, on_delete=models.CASCADE, related_name="logo")

@@ -72,6 +72,12 @@ def full_title(title, language=None):
     return title.full_title(language)
 
 
+@register.filter
+def distinction(title, distinctions):
+    """What tells ``title`` apart from a namesake in the same list (``catalog.distinctions``)."""
+    return (distinctions or {}).get(title.pk, "")
+
+
 @register.simple_tag(takes_context=True)
 def page_url(context, page_number):
     """The list's address at another page, filters kept."""

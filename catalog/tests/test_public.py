@@ -344,3 +344,39 @@ def test_home_with_a_collection_of_posters_query_count_is_constant(client, djang
 
     assert response.text.count('class="poster-tile"') == n
     assert '<span class="poster-tile-name">Work 0</span>' in response.text
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_favicon_and_the_icons_every_page_links_exist(client, language):
+    """/favicon.ico is what browsers ask for by default; the pages' icon links name real files."""
+    from django.contrib.staticfiles import finders
+
+    response = client.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response["Content-Type"] == "image/x-icon"
+    assert b"".join(response.streaming_content).startswith(b"\x00\x00\x01\x00")  # an ICO header
+    html = client.get(f"/{language}/").content.decode()
+    icons = re.findall(r'<link rel="(?:icon|apple-touch-icon)" href="([^"]+)"', html)
+    assert "/favicon.ico" in icons
+    assert any(href.endswith(".svg") for href in icons)
+    for href in icons:
+        if href.startswith("/static/"):
+            assert finders.find(href.removeprefix("/static/")), href
+
+
+def test_titles_of_one_name_in_the_list_show_what_tells_them_apart(client):
+    from catalog import extensions
+    from catalog.tests.factories import TitleFactory
+
+    TitleFactory(original_title="Giselle", year=1969)
+    TitleFactory(original_title="Giselle", year=2019)
+    TitleFactory(original_title="Coppélia", year=2019)
+
+    with extensions.title_distinctions.override():
+        html = client.get("/en/titles/").content.decode()
+
+    assert re.search(r'card-title">Giselle</span>\s*<span class="card-context">1969</span>', html)
+    assert re.search(r'card-title">Giselle</span>\s*<span class="card-context">2019</span>', html)
+    assert re.search(r'card-title">Coppélia</span>\s*<', html)
+    assert not re.search(r'card-title">Coppélia</span>\s*<span class="card-context">', html)

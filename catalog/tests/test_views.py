@@ -254,3 +254,25 @@ def test_pages_link_their_other_language(client):
     assert '<link rel="alternate" hreflang="en" href="http://testserver/en/titles/le-film/">' in html
     assert 'href="/en/titles/le-film/" hreflang="en" lang="en">English</a>' in html
     assert title.display_title() in html
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_title_list_sorts_with_the_leading_article_aside(client, language):
+    """ "L'Opéra" ("The Opera" in English) is sorted under O, "Le cygne" under C, as a reader
+    looks for them; the sort key of every title follows one rule (``Title.compute_sort_title``)."""
+    opera = TitleFactory(original_title="L’Opéra")
+    LocalizedTitleFactory(title=opera, text="The Opera")
+    for name in ("Nabucco", "Le cygne", "Mlle Bessy", "Carmen", "The Rite and its revolutions", "A"):
+        TitleFactory(original_title=name)
+
+    titles = client.get(f"/{language}/titles/", {"ordering": "title"}).context["titles"]
+
+    assert [t.original_title for t in titles] == [
+        "A",
+        "Carmen",
+        "Le cygne",
+        "Mlle Bessy",
+        "Nabucco",
+        "L’Opéra",
+        "The Rite and its revolutions",
+    ]

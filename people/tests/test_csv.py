@@ -1,5 +1,7 @@
 """CSV of people, organisations and credits: import, re-import, round trip, dry run, names."""
 
+import re
+
 import pytest
 
 from catalog import demo as catalog_demo
@@ -164,3 +166,19 @@ def test_people_aliases_and_relations_to_later_rows():
     assert nils.aliases.get(name="Niels").name_key == "niels"
     assert [(r.kind, r.other.slug) for r in nils.relations.all()] == [("child_of", "bertrand")]
     assert Person.objects.get(slug="bertrand").name_key == "bertrand tavernier"
+
+
+def test_imported_and_changed_characters_are_found_by_the_site_search(catalog_and_people_demo, client):
+    """The CSV writes credits in bulk: their character search key is kept as ``save`` does."""
+
+    def found(query):
+        return re.sub(r"<[^>]+>", "", client.get("/en/search/", {"q": query}).text)
+
+    data = "\n".join([CREDITS, "l-opera-season-1,Zoë Nouvelle,,Actor,Ondine,,,9,Ondine Lécuyer"])
+    assert run_import("credits", data.encode()).ok
+    assert "Zoë Nouvelle as Ondine Lécuyer in" in found("lecuyer")
+
+    changed = data.replace("Ondine Lécuyer", "Ondine Mérac")
+    assert run_import("credits", changed.encode()).ok
+    assert "Zoë Nouvelle as Ondine Mérac in" in found("merac")
+    assert "Ondine" not in found("lecuyer")

@@ -4,7 +4,7 @@ import pytest
 
 from catalog import extensions
 from catalog.testing import section_queries
-from catalog.tests.factories import EpisodeFactory, SeasonFactory
+from catalog.tests.factories import EpisodeFactory, LocalizedTitleFactory, SeasonFactory, SeriesFactory, TitleFactory
 from people.enums import RelationKind
 from people.models import PersonRelation
 from people.tests.factories import CreditFactory, OrganizationFactory, PersonAliasFactory, PersonFactory, role
@@ -160,3 +160,68 @@ def test_demo_pages_show_the_reference_credits(client, demo):
     assert "Biographie disponible en anglais uniquement." in nils or "Biography" in nils
     ballet = text(client.get("/en/organizations/ballet-de-l-opera-national-de-paris/"))
     assert "Source: New World Encyclopedia" in ballet
+
+
+@pytest.fixture
+def the_opera():
+    """A series whose two seasons credit Ariane Labed as Zoé Monin ("Zoe" as written in season 2)."""
+    series = SeriesFactory(original_title="L’Opéra", slug="l-opera")
+    LocalizedTitleFactory(title=series, text="The Opera")
+    ariane = PersonFactory(name="Ariane Labed", slug="ariane-labed")
+    # As the demo: season 1 names "Zoé Monin" in full, season 2 "Zoe" with the full name aside.
+    for number, character, full in ((1, "Zoé Monin", ""), (2, "Zoe", "Zoé Monin")):
+        season = SeasonFactory(parent=series, number=number)
+        CreditFactory(title=season, person=ariane, role=role("actor"), character=character, character_full_name=full)
+    return series
+
+
+@pytest.mark.parametrize("query", ["Zoé", "zoe", "MONIN", "zoe monin"])
+def test_search_finds_the_character_and_who_plays_it(client, the_opera, query):
+    english = text(client.get("/en/search/", {"q": query}))
+    french = text(client.get("/fr/search/", {"q": query}))
+    html = client.get("/en/search/", {"q": query}).text
+
+    # One line for both seasons, the actor and the work linked.
+    assert english.count("Ariane Labed as Zoé Monin in The Opera") == 1
+    assert french.count("Ariane Labed joue Zoé Monin dans L’Opéra") == 1
+    assert '<a href="/en/people/ariane-labed/">Ariane Labed</a>' in html
+    assert '<a href="/en/titles/l-opera/">The Opera</a>' in html
+
+
+def test_search_leaves_out_characters_of_draft_titles_and_of_other_names(client, the_opera):
+    draft = TitleFactory(published_at=None)
+    CreditFactory(title=draft, person=PersonFactory(name="Hidden"), role=role("actor"), character="Diane")
+
+    assert "Characters" not in text(client.get("/en/search/", {"q": "diane"}))
+    assert "Characters" not in text(client.get("/en/search/", {"q": "ariane"}))
+
+
+@pytest.mark.parametrize("n", [1, 3])
+def test_character_search_query_count_is_constant(client, n):
+    for number in range(n):
+        season = SeasonFactory(number=1)
+        LocalizedTitleFactory(title=season.parent, text=f"Show {number}")
+        episode = EpisodeFactory(parent=season, number=1)
+        CreditFactory(title=episode, person=PersonFactory(), role=role("actor"), character=f"Diane {number}")
+
+    added = section_queries(client, "/en/search/?q=diane", extensions.search_sections, "people")
+
+    # Person, organisation, characters (person and titles joined), the names of the three
+    # title levels: 6 for 1 or 3 characters found.
+    assert added == 6
+    assert added <= extensions.search_sections["people"].queries
+    assert text(client.get("/en/search/?q=diane")).count(" as Diane ") == n
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_titles_of_one_name_are_told_apart_by_their_first_credit(client, demo, language):
+    """Numeridanse suggests two "Yvette Chauviré" films (same kind, no year): the list and the
+    related titles name each one's choreographer, so that they are not two identical cards."""
+    listing = text(client.get(f"/{language}/titles/", {"q": "yvette chauvire"}))
+    related = text(client.get(f"/{language}/titles/tout-pres-des-etoiles/"))
+
+    for page in (listing, related):
+        assert "Michel Fokine" in page
+        assert "Yvette Chauviré Yvette Chauviré" not in page.replace("(", "").replace(")", "")
+    assert listing.count("Yvette Chauviré") >= 3  # two names, one choreographer
+    assert "Le cygne (" not in related  # a title without a namesake gets no addition

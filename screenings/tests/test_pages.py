@@ -253,6 +253,43 @@ def test_screening_list_filters(demo, client):
     )
 
 
+@pytest.mark.parametrize(
+    ("language", "said", "heading"),
+    [
+        ("en", "No screening is announced for now.", "Latest past screenings"),
+        ("fr", "Aucune séance n’est annoncée pour le moment.", "Dernières séances passées"),
+    ],
+)
+def test_screening_list_with_nothing_upcoming_says_so_and_shows_the_latest_past(demo, client, language, said, heading):
+    response = client.get(f"/{language}/screenings/")
+    text = response.content.decode()
+
+    assert said in text
+    assert heading in text
+    assert rows(text) == 5  # the demo's five 2021 screenings, latest first
+    assert f'href="/{language}/festivals/"' in text
+    assert ">0 screenings<" not in text
+    assert ">0 séance<" not in text
+    # A filter that finds nothing still says so, without past screenings in its place.
+    filtered = client.get(f"/{language}/screenings/?venue=melville-theatre").content.decode()
+    assert rows(filtered) == 0
+    assert said not in filtered
+
+
+@pytest.mark.parametrize("typed", ["The Opera", "l’opéra", "OPERA", "Dans les couloirs", "l-opera"])
+def test_screening_list_title_filter_searches_titles_by_name(demo, client, typed):
+    """The title filter takes words of a title in any language (not a page address); a series
+    finds its seasons' and episodes' screenings."""
+    response = client.get("/en/screenings/", {"when": "all", "title": typed})
+
+    assert response.context["paginator"].count == (5 if "couloirs" not in typed else 0)
+    assert "page address" not in response.content.decode()
+
+
+def test_screening_list_title_filter_with_no_such_title_finds_nothing(demo, client):
+    assert client.get("/en/screenings/?when=all&title=nosuchtitle").context["paginator"].count == 0
+
+
 def test_festival_slug_redirects_to_latest_edition(colcoa, client):
     response = client.get("/en/festivals/colcoa/")
 
@@ -269,3 +306,23 @@ def test_search_finds_venues_and_festivals(demo, client):
 def test_home_links_to_latest_edition_when_nothing_is_upcoming(demo, client):
     text = client.get("/en/").content.decode()
     assert "See the schedule of COLCOA French Film Festival 2021" in text
+
+
+@pytest.mark.parametrize(
+    ("language", "screenings_heading", "streaming_heading"),
+    [
+        ("en", "Latest past screenings", "Available now on streaming"),
+        ("fr", "Dernières séances passées", "Disponible en streaming"),
+    ],
+)
+def test_home_side_sections_show_what_the_demo_has(demo, client, language, screenings_heading, streaming_heading):
+    """Today nothing of the demo is upcoming, new or announced: the home page shows its latest
+    screenings and what can be watched now rather than three empty sections."""
+    text = client.get(f"/{language}/").content.decode()
+
+    assert screenings_heading in text
+    assert rows(text) == 5
+    assert streaming_heading in text
+    assert "/titles/dans-les-couloirs-de-l-opera/" in text.split(streaming_heading, 1)[1]
+    for empty in ("Nothing has arrived on a platform", "No release is announced yet", "Rien n’est arrivé"):
+        assert empty not in text

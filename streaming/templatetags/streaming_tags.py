@@ -6,6 +6,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.money import format_money
+from catalog.typography import semicolon
 from streaming.availability import AVAILABLE, COMING, date_label
 from streaming.enums import BillingPeriod, OfferType
 
@@ -31,6 +32,37 @@ def plan_price(plan) -> str:
     return amount
 
 
+def age_condition(plan) -> str:
+    """ "under 28", "aged 18–20", "aged 60 and over" (``max_age`` is inclusive)."""
+    if plan.min_age is not None and plan.max_age is not None:
+        return _("aged %(min)s–%(max)s") % {"min": plan.min_age, "max": plan.max_age}
+    if plan.max_age is not None:
+        return _("under %(age)s") % {"age": plan.max_age + 1}
+    return _("aged %(age)s and over") % {"age": plan.min_age}
+
+
+def monthly_price(plan) -> str:
+    """ "€9.90 a month", "€8.25 a month, billed yearly"."""
+    amount = format_money(plan.price_per_month(), plan.currency)
+    if plan.period == BillingPeriod.MONTH:
+        return _("%(amount)s a month") % {"amount": amount}
+    if plan.period == BillingPeriod.YEAR:
+        return _("%(amount)s a month, billed yearly") % {"amount": amount}
+    return _("%(amount)s a month, billed every %(n)s months") % {"amount": amount, "n": plan.duration_months}
+
+
+@register.filter
+def from_price(platform) -> str:
+    """What follows "from" for a platform's subscriptions: the lowest monthly price open to
+    everyone, then the cheaper plans with their condition: "€8.25 a month, billed yearly;
+    €4.95 a month under 28". Empty when no subscription price is published."""
+    best, restricted = platform.from_prices()
+    parts = [monthly_price(best)] if best is not None else []
+    for plan in restricted:
+        parts.append(_("%(price)s %(condition)s") % {"price": monthly_price(plan), "condition": age_condition(plan)})
+    return semicolon().join(parts)
+
+
 @register.simple_tag
 def discounted_price(plan) -> str:
     price = plan.discounted_price
@@ -43,9 +75,9 @@ def offer_price(offer) -> str:
     if offer.price is not None:
         return _("Free") if offer.price == 0 else format_money(offer.price, offer.currency)
     if offer.offer_type == OfferType.SUBSCRIPTION:
-        cheapest = offer.platform.cheapest_plan()
-        if cheapest is not None and cheapest.currency:
-            return _("With a subscription (from %(price)s)") % {"price": plan_price(cheapest)}
+        price = from_price(offer.platform)
+        if price:
+            return _("With a subscription (from %(price)s)") % {"price": price}
         return _("With a subscription")
     if offer.offer_type in (OfferType.FREE, OfferType.ADS):
         return _("Free")

@@ -8,7 +8,8 @@ import pytest
 from catalog import extensions
 from catalog.testing import section_queries
 from catalog.tests.factories import EpisodeFactory, SeasonFactory
-from streaming.enums import OfferType
+from people.tests.factories import OrganizationFactory
+from streaming.enums import BillingPeriod, OfferType, PlanKind
 
 from .factories import OfferFactory, PlanFactory, PlatformFactory
 
@@ -81,11 +82,11 @@ def test_platform_page_query_count_is_constant(client, django_assert_num_queries
 def test_home_page_query_count_is_constant(client, django_assert_num_queries, season_with_offers, n):
     season_with_offers(n)
 
-    with django_assert_num_queries(15):
-        # Screenings: 1 upcoming screenings, 2 their titles. Streaming: 3 new offers;
-        # 4-6 localized titles of title, parent, grandparent; 7 offers coming soon;
-        # 8-10 their localized titles. Catalogue: 11 recent titles; 12 their localized
-        # titles; 13 genres; 14 countries; 15 collections.
+    with django_assert_num_queries(16):
+        # Screenings: 1 upcoming screenings (none), 2 the latest past ones (none), 3 the latest
+        # edition. Streaming: 4 new offers; 5-7 localized titles of title, parent, grandparent;
+        # 8 offers coming soon; 9-11 their localized titles. Catalogue: 12 recent titles;
+        # 13 their localized titles; 14 genres; 15 countries; 16 collections.
         response = client.get("/en/")
 
     assert response.status_code == 200
@@ -101,12 +102,51 @@ def test_platform_list_query_count(client, django_assert_num_queries, season_wit
     assert "From €9.90 a month" in response.text
 
 
+def test_from_price_is_the_lowest_monthly_price_with_the_cheaper_conditions(client):
+    """ "From" names the open plan cheapest per month (yearly here) and the cheaper plans with
+    their condition; gift cards, rentals and institutional plans stay out."""
+    platform = PlatformFactory(name="POP")
+    PlanFactory(platform=platform, price=Decimal("9.90"))
+    PlanFactory(platform=platform, price=Decimal("99"), period=BillingPeriod.YEAR)
+    PlanFactory(platform=platform, price=Decimal("4.95"), max_age=27)
+    PlanFactory(platform=platform, price=Decimal("12"), min_age=18, max_age=20)  # dearer: not named
+    PlanFactory(
+        platform=platform, price=Decimal("29"), kind=PlanKind.GIFT, period=BillingPeriod.ONCE, duration_months=3
+    )
+    PlanFactory(platform=platform, price=Decimal("1"), kind=PlanKind.INSTITUTIONAL, institutions=["school"])
+
+    english = client.get("/en/platforms/").text
+    french = client.get("/fr/platforms/").text
+
+    assert "From €8.25 a month, billed yearly; €4.95 a month under 28</p>" in english
+    assert (
+        "À partir de 8,25\xa0€ par mois, facturé à l’année\u202f; 4,95\xa0€ par mois pour les moins de 28\xa0ans"
+        in french
+    )
+
+
+def test_platform_named_like_its_operator_shows_it_once(client):
+    """ "OCS / OCS": the operator is shown only when its name differs from the platform's."""
+    ocs = OrganizationFactory(name="OCS")
+    PlatformFactory(name="OCS", operator=ocs)
+    PlatformFactory(name="POP – Paris Opera Play", operator=OrganizationFactory(name="Opéra national de Paris"))
+
+    text = client.get("/en/platforms/").text
+    search = client.get("/en/search/?q=o").text
+
+    assert text.count(">OCS<") == 1
+    assert '<span class="card-context">Opéra national de Paris</span>' in text
+    assert "(OCS)" not in search
+    assert "(Opéra national de Paris)" in search
+
+
 def test_series_page_shows_batches_and_coming_soon(client, demo, frozen_today):
     response = client.get("/en/titles/dans-les-couloirs-de-l-opera/")
 
     text = response.text
     assert "Episodes 1–2 available, 3–4 from March 1, 2026, 5–7 from April 1, 2026" in text
-    assert "With a subscription (from €9.90 a month)" in text
+    # The demo's POP has €9.90 a month, €99 a year (€8.25 a month) and €4.95 a month under 28.
+    assert "With a subscription (from €8.25 a month, billed yearly; €4.95 a month under 28)" in text
     assert "Available since Feb. 1, 2026" in text
     assert '<time datetime="2026-03-01">March 1, 2026</time> – Episodes 3–4' in text
 
@@ -116,7 +156,10 @@ def test_series_page_in_french(client, demo, frozen_today):
 
     text = response.text
     assert "Épisodes 1–2 disponibles, 3–4 à partir du 1er mars 2026, 5–7 à partir du 1er avril 2026" in text
-    assert "Avec un abonnement (à partir de 9,90\xa0€ par mois)" in text
+    assert (
+        "Avec un abonnement (à partir de 8,25\xa0€ par mois, facturé à l’année\u202f; "
+        "4,95\xa0€ par mois pour les moins de 28\xa0ans)"
+    ) in text
     assert "Où regarder" in text
 
 
