@@ -13,6 +13,8 @@ SCHEMA_TYPES = {
     TitleKind.EPISODE: "Episode",
     TitleKind.PERFORMANCE: "Movie",
     TitleKind.LIVE: "Event",
+    TitleKind.VIDEO: "VideoObject",
+    TitleKind.TRAILER: "VideoObject",
 }
 
 
