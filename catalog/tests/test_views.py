@@ -78,7 +78,7 @@ def test_title_list_filters(client, params, expected):
         ("year_max=99999999999999999999999", "To year: Ensure this value is less than or equal to 9999."),
         ("year_min=-5", "From year: Ensure this value is greater than or equal to 1."),
         ("ordering=password", "Sort by: Select a valid choice. password is not one of the available choices."),
-        ("kind=trailer", "Kind: Select a valid choice. trailer is not one of the available choices."),
+        ("kind=podcast", "Kind: Select a valid choice. podcast is not one of the available choices."),
         ("genre=nope", "Genre: Select a valid choice. That choice is not one of the available choices."),
         ("country=XX'--", "Country: Select a valid choice. That choice is not one of the available choices."),
     ],
