@@ -119,3 +119,25 @@ def test_production_month_without_its_year_is_refused():
     with pytest.raises(ValidationError) as info:
         title.full_clean()
     assert "production_start_year" in info.value.message_dict
+
+
+def test_editing_a_quotation_and_the_period_in_the_admin_leaves_history_with_values(demo, admin_client):
+    from django.contrib.admin.models import LogEntry
+    from django.urls import reverse
+
+    from tests.adversarial.adminforms import form_data
+
+    title = Title.objects.get(slug="dans-les-couloirs-de-l-opera")
+    change = reverse("admin:catalog_title_change", args=[title.pk])
+    data = {**form_data(admin_client.get(change)), "production_end_month": "11", "statements-0-speaker": "POP"}
+
+    response = admin_client.post(change, data)
+
+    assert response.status_code == 302, response.content.decode()[:2000]
+    title.refresh_from_db()
+    assert title.production_end_month == 11
+    assert title.statements.get(order=0).speaker == "POP"
+    assert LogEntry.objects.filter(object_id=str(title.pk), content_type__model="title").exists()
+    page = admin_client.get(reverse("admin:catalog_title_history", args=[title.pk])).content.decode()
+    assert '<th scope="row">Production ended (month)</th><td>October</td><td>November</td>' in page
+    assert '<th scope="row">Said by</th><td>Opéra national de Paris</td><td>POP</td>' in page
