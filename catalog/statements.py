@@ -7,6 +7,7 @@ with their speaker and source. ``Statement`` is the shared shape; ``TitleStateme
 ``streaming.PlatformStatement`` attach it; ``StatementsColumn`` is their CSV column.
 """
 
+import datetime
 import json
 
 from django.core.exceptions import ValidationError
@@ -53,6 +54,7 @@ class StatementsColumn(RelatedColumn):
         self.model = model
         self.owner_field = owner_field
         self.prefetch = ("statements",)
+        self._languages = None  # the language codes, read once per import
 
     def parse(self, cell, row, resource):
         if not cell.strip():
@@ -75,10 +77,33 @@ class StatementsColumn(RelatedColumn):
                     % {"keys": ", ".join(sorted(unknown)), "expected": ", ".join(self.keys)}
                 )
             values = tuple(str(item.get(key) or "").strip() for key in self.keys)
-            if not values[0] or not values[1]:
-                raise ValidationError(_("Each statement needs its “text” and its “speaker”."))
+            self._check(*values)
             parsed.append(values)
         return tuple(parsed)
+
+    def _check(self, text, speaker, language, source, stated_on):
+        if not text or not speaker:
+            raise ValidationError(_("Each statement needs its “text” and its “speaker”."))
+        if len(speaker) > 200 or len(source) > 200:
+            raise ValidationError(_("A statement's “speaker” and “source” hold at most 200 characters."))
+        if language:
+            if self._languages is None:
+                from .models import Language
+
+                self._languages = set(Language.objects.values_list("code", flat=True))
+            if language not in self._languages:
+                raise ValidationError(
+                    _("Unknown language “%(code)s” in a statement: write an ISO 639 code, e.g. fr or en.")
+                    % {"code": language}
+                )
+        if stated_on:
+            try:
+                datetime.date.fromisoformat(stated_on)
+            except ValueError as exc:
+                raise ValidationError(
+                    _("Write a statement's “stated_on” as YYYY-MM-DD, e.g. 2026-01-28 (got “%(value)s”).")
+                    % {"value": stated_on}
+                ) from exc
 
     def current(self, instance):
         if instance.pk is None:

@@ -85,12 +85,23 @@ def test_press_release_facts_survive_the_csv_round_trip(demo):
     assert pop.statements.get().speaker == "Opéra national de Paris"
 
 
-def test_statements_column_refuses_a_cell_a_person_can_fix(demo):
-    header = "slug,kind,original_title,statements"
-    report = run_import("titles", f'{header}\nfilm-a,film,A,"not json"\n'.encode(), dry_run=True)
+@pytest.mark.parametrize(
+    ("cell", "says"),
+    [
+        ("not json", "JSON"),
+        ('[{""text"": ""A""}]', "speaker"),
+        ('[{""text"": ""A"", ""speaker"": ""B"", ""who"": ""C""}]', "who"),
+        ('[{""text"": ""A"", ""speaker"": ""B"", ""language"": ""xx""}]', "ISO 639"),
+        ('[{""text"": ""A"", ""speaker"": ""B"", ""stated_on"": ""28/01/2026""}]', "YYYY-MM-DD"),
+    ],
+)
+def test_statements_column_refuses_a_cell_with_a_message_a_person_can_act_on(demo, cell, says):
+    before = TitleStatement.objects.count()
+    report = run_import("titles", f'slug,kind,original_title,statements\nfilm-a,film,A,"{cell}"\n'.encode())
 
     assert not report.ok
-    assert "JSON" in str(report.problems[0].message)
+    assert says in str(report.problems[0].message)
+    assert TitleStatement.objects.count() == before
 
 
 @pytest.mark.parametrize(
