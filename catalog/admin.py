@@ -19,6 +19,7 @@ from .models import (
     Theme,
     Title,
     TitleImage,
+    TitleStatement,
 )
 from .pagination import AdminPaginator
 
@@ -71,6 +72,13 @@ class ContentRatingInline(AfficheTabularInline):
     extra = 0
 
 
+class TitleStatementInline(AfficheStackedInline):
+    model = TitleStatement
+    extra = 0
+    autocomplete_fields = ["language"]
+    fields = ["text", ("speaker", "language"), ("source", "stated_on"), "order"]
+
+
 class ExternalIdInline(AfficheTabularInline):
     model = ExternalId
     extra = 0
@@ -105,7 +113,14 @@ class TitleAdmin(PublishableAdminMixin, AfficheModelAdmin):
     search_help_text = _("Original or localized title, or slug.")
     autocomplete_fields = ["parent", "original_language", "countries", "languages", "genres", "themes", "related"]
     prepopulated_fields = {"slug": ["original_title"]}
-    inlines = [LocalizedTitleInline, ChildInline, ContentRatingInline, ExternalIdInline, TitleImageInline]
+    inlines = [
+        LocalizedTitleInline,
+        ChildInline,
+        ContentRatingInline,
+        ExternalIdInline,
+        TitleImageInline,
+        TitleStatementInline,
+    ]
     list_per_page = 50
     show_full_result_count = False
     paginator = AdminPaginator  # estimated count past 100,000 rows; deep pages by primary key
@@ -116,7 +131,9 @@ class TitleAdmin(PublishableAdminMixin, AfficheModelAdmin):
             _("Facts"),
             {
                 "fields": [
-                    ("year", "production_start_year", "production_end_year"),
+                    "year",
+                    ("production_start_month", "production_start_year"),
+                    ("production_end_month", "production_end_year"),
                     ("runtime_minutes", "episode_count"),
                     "countries",
                     "languages",

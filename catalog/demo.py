@@ -9,7 +9,7 @@ Each app's ``demo.load()`` adds its own part; ``load_demo`` calls them in order.
 import datetime
 
 from .enums import LocalizedTitleKind, TitleKind
-from .models import Collection, CollectionItem, ContentRating, Genre, LocalizedTitle, Theme, Title
+from .models import Collection, CollectionItem, ContentRating, Genre, LocalizedTitle, Theme, Title, TitleStatement
 
 #: Everything in the reference documents is public (they are public pages): the demo's titles,
 #: edition, screenings and offers are published as of this date, before any of the documents, so
@@ -158,6 +158,24 @@ COULOIRS_EPISODES_FR = [
     ),
 ]
 
+#: The two statements of 002 about the series (the corridors, the backstage), with who said them.
+COULOIRS_STATEMENTS = [
+    (
+        "Les couloirs autour de la scène connaissent un flux incessant qui rythme le quotidien de centaines de "
+        "femmes et d’hommes. Danseuses, chanteurs, techniciens, couturières, décorateurs : leurs trajectoires se "
+        "croisent chaque jour, entre répétitions, créations et représentations"
+    ),
+    (
+        "Diffusée en exclusivité sur la plateforme POP – Paris Opera Play à partir du 1er février 2026, la "
+        "nouvelle série « Dans les couloirs de l’Opéra » offre aux curieux la possibilité d’arpenter les "
+        "coulisses de l’Opéra."
+    ),
+]
+#: 002 is the Opéra national de Paris's press release ("SOURCE : Opéra national de Paris"), first
+#: published on 28 January 2026.
+PRESS_RELEASE_SPEAKER = "Opéra national de Paris"
+PRESS_RELEASE_DATE = datetime.date(2026, 1, 28)
+
 ETOILES_SYNOPSIS_EN = (
     "In 1999, Niels Tavernier shared for several months the life of the Opéra de Paris corps de ballet. With "
     "extracts from performances and warm-ups in the wings, classes and rehearsals, the camera gradually enters "
@@ -174,8 +192,10 @@ ETOILES_SYNOPSIS_EN = (
     "grace."
 )
 
-#: "Our videos suggestions" on the page of 003: (slug, title, choreographer as written, country).
-#: One entry of the page has no title and is left out. The choreographer is a credit (people app).
+#: "Our videos suggestions" on the page of 003: (slug, title, name as written, country).
+#: One entry of the page has no title and is left out. The page gives each video a name and a
+#: country, no role and no kind: the name is credited as "Associated name" (people app), the
+#: videos are of kind "Video" (the teaser "Trailer or teaser").
 RELATED_VIDEOS = [
     ("yvette-chauvire-fokine", "Yvette Chauviré", "Fokine, Michel", "FR"),
     ("carolyn-carslon-a-woman-of-many-faces", "Carolyn Carslon, A Woman of Many Faces", "Carlson, Carolyn", "FR"),
@@ -239,7 +259,6 @@ def load(stdout=None):
         themes=["ballet", "paris-opera"],
         countries=["FR"],
         languages=["fr"],
-        ratings=[("US-TV", "TV-MA")],
         names=[("en", LocalizedTitleKind.OFFICIAL, "The Opera")],
     )
     season1 = upsert(
@@ -281,22 +300,36 @@ def load(stdout=None):
             synopsis_en=synopsis,
         )
 
+    # 001 gives TV-MA for season 2 only (a re-run removes the series' rating of older demos).
+    ContentRating.objects.filter(title=opera).delete()
     couloirs = upsert(
         "dans-les-couloirs-de-l-opera",
         kind=TitleKind.SERIES,
         original_title="Dans les couloirs de l’Opéra",
-        original_language_id="fr",
+        original_language_id=None,  # 002 does not say it (docs/demo.md)
         year=2026,
-        production_start_year=2025,
+        production_start_year=2025,  # 002: "tournée entre janvier et octobre 2025"
+        production_start_month=1,
         production_end_year=2025,
+        production_end_month=10,
         episode_count=7,
         runtime_minutes=25,
         synopsis_fr=COULOIRS_SYNOPSIS_FR,
         genres=["documentary"],
         themes=["backstage", "paris-opera"],
         countries=["FR"],
-        languages=["fr"],
     )
+    for order, text in enumerate(COULOIRS_STATEMENTS):
+        TitleStatement.objects.update_or_create(
+            title=couloirs,
+            order=order,
+            defaults={
+                "text": text,
+                "speaker": PRESS_RELEASE_SPEAKER,
+                "language_id": "fr",
+                "stated_on": PRESS_RELEASE_DATE,
+            },
+        )
     for number, (name, synopsis) in enumerate(COULOIRS_EPISODES_FR, start=1):
         upsert(
             f"dans-les-couloirs-de-l-opera-episode-{number}",
@@ -304,7 +337,7 @@ def load(stdout=None):
             parent=couloirs,
             number=number,
             original_title=name,
-            original_language_id="fr",
+            original_language_id=None,
             runtime_minutes=25,
             synopsis_fr=synopsis,
         )
@@ -313,20 +346,21 @@ def load(stdout=None):
         "tout-pres-des-etoiles",
         kind=TitleKind.FILM,
         original_title="Tout près des étoiles - Les Danseurs de l'Opéra de Paris",
-        original_language_id="fr",
-        year=1999,
+        original_language_id=None,  # 003 does not say it
+        year=None,  # 003 dates the shoot ("In 1999, … shared for several months"), not the release
         production_start_year=1999,
+        production_end_year=1999,
         runtime_minutes=95,
         synopsis_en=ETOILES_SYNOPSIS_EN,
         genres=["documentary", "dance"],
         themes=["ballet", "backstage", "paris-opera"],
         countries=["FR"],
-        languages=["fr"],
         names=[("fr", LocalizedTitleKind.SHORT, "Tout près des étoiles")],
     )
     related = []
-    for slug, name, _choreographer, country in RELATED_VIDEOS:
-        related.append(upsert(slug, kind=TitleKind.FILM, original_title=name, countries=[country] if country else []))
+    for slug, name, _named, country in RELATED_VIDEOS:
+        kind = TitleKind.TRAILER if "[teaser]" in name else TitleKind.VIDEO
+        related.append(upsert(slug, kind=kind, original_title=name, countries=[country] if country else []))
     etoiles.related.add(*related)
 
     collection, _created = Collection.objects.update_or_create(

@@ -10,6 +10,8 @@ class TitleKind(models.TextChoices):
     EPISODE = "episode", _("Episode")
     PERFORMANCE = "performance", _("Performance recording")
     LIVE = "live", _("Live performance")
+    VIDEO = "video", _("Video")
+    TRAILER = "trailer", _("Trailer or teaser")
 
 
 #: Kinds that stand alone (no parent); seasons and episodes hang below a series.
@@ -19,6 +21,8 @@ TOP_LEVEL_KINDS = {
     TitleKind.SERIES,
     TitleKind.PERFORMANCE,
     TitleKind.LIVE,
+    TitleKind.VIDEO,
+    TitleKind.TRAILER,
 }
 #: Which parent kinds each child kind accepts. An episode may sit in a season, or
 #: directly in a series that has no seasons (a miniseries).

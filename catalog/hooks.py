@@ -9,7 +9,11 @@ from .roles import ADD, ALL_ACTIONS, EDITOR, PROGRAMMER, READ, VIEWER
 ROLES = {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}
 #: A Programmer adds the titles they programme (with the parts of the title's add page), and
 #: changes no existing one.
-MODEL_ROLES = {PROGRAMMER: dict.fromkeys(["title", "localizedtitle", "contentrating", "externalid", "titleimage"], ADD)}
+MODEL_ROLES = {
+    PROGRAMMER: dict.fromkeys(
+        ["title", "localizedtitle", "contentrating", "externalid", "titleimage", "titlestatement"], ADD
+    )
+}
 
 
 def register():

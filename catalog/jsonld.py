@@ -13,6 +13,8 @@ SCHEMA_TYPES = {
     TitleKind.EPISODE: "Episode",
     TitleKind.PERFORMANCE: "Movie",
     TitleKind.LIVE: "Event",
+    TitleKind.VIDEO: "CreativeWork",  # a VideoObject is a file (Google asks its upload date, thumbnail)
+    TitleKind.TRAILER: "CreativeWork",
 }
 
 

@@ -9,6 +9,7 @@ from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dates import MONTHS
 from django.utils.translation import gettext, ngettext
 from django.utils.translation import gettext_lazy as _
 
@@ -25,6 +26,7 @@ from .enums import (
 from .images import ImageRecord
 from .language import LocalizedNameMixin, current_language, in_language, localized
 from .publishing import Publishable, PublishableQuerySet
+from .statements import Statement
 from .text import normalize, search_terms, sort_key
 from .textsearch import FTS_MATCH
 from .typography import colon
@@ -237,6 +239,7 @@ class TitleQuerySet(PublishableQuerySet):
                 "languages",
                 "ratings",
                 "external_ids",
+                "statements",
                 Prefetch("images", queryset=TitleImage.objects.order_by("order", "pk")),
                 # Related titles: the published ones only (a draft is named on no public page).
                 Prefetch("related", queryset=Title.objects.published().prefetch_related("localized_titles")),
@@ -285,6 +288,13 @@ class Title(Publishable, VersionedModel):
     )
     production_end_year = models.PositiveSmallIntegerField(
         _("production ended"), null=True, blank=True, validators=YEAR_VALIDATORS
+    )
+    # "tournée entre janvier et octobre 2025" (issue 16, defect 5): a period known to the month.
+    production_start_month = models.PositiveSmallIntegerField(
+        _("production started (month)"), null=True, blank=True, choices=list(MONTHS.items())
+    )
+    production_end_month = models.PositiveSmallIntegerField(
+        _("production ended (month)"), null=True, blank=True, choices=list(MONTHS.items())
     )
     countries = models.ManyToManyField(Country, verbose_name=_("countries"), blank=True, related_name="titles")
     languages = models.ManyToManyField(Language, verbose_name=_("spoken languages"), blank=True, related_name="titles")
@@ -403,6 +413,36 @@ class Title(Publishable, VersionedModel):
                 raise ValidationError({"number": _("Give this season or episode its number.")})
         if self.kind not in (TitleKind.SEASON, TitleKind.EPISODE) and not self.original_title:
             raise ValidationError({"original_title": _("Give the original title of the work.")})
+        self._clean_production_period()
+
+    def _clean_production_period(self):
+        for month, year in (
+            ("production_start_month", "production_start_year"),
+            ("production_end_month", "production_end_year"),
+        ):
+            if getattr(self, month) and not getattr(self, year):
+                raise ValidationError({year: _("Give the year of this month.")})
+        start, end = self.production_start_year, self.production_end_year
+        months = self.production_start_month, self.production_end_month
+        if start and start == end and all(months) and months[1] < months[0]:
+            raise ValidationError({"production_end_month": _("The production ends after it starts.")})
+
+    @property
+    def production_period(self) -> str:
+        """ "January–October 2025", "2024–2025", "March 2024 – 2025": what the documents say, no more."""
+        if not self.production_start_year:
+            return ""
+        start_year, end_year = self.production_start_year, self.production_end_year or self.production_start_year
+        start_month, end_month = MONTHS.get(self.production_start_month), MONTHS.get(self.production_end_month)
+        if start_year == end_year and start_month and end_month:
+            return (
+                f"{start_month} {start_year}" if start_month == end_month else f"{start_month}–{end_month} {start_year}"
+            )
+        first = f"{start_month} {start_year}" if start_month else str(start_year)
+        last = f"{end_month} {end_year}" if end_month else str(end_year)
+        if first == last:
+            return first
+        return f"{first} – {last}" if start_month or end_month else f"{start_year}–{end_year}"
 
     # Names ------------------------------------------------------------------
 
@@ -585,6 +625,16 @@ class LocalizedTitle(models.Model):
         result = super().delete(*args, **kwargs)
         self.title.refresh_search_text()
         return result
+
+
+class TitleStatement(Statement):
+    """What someone said about a work, quoted with its speaker: "« Les couloirs… » explique l’Opéra"."""
+
+    title = models.ForeignKey(Title, on_delete=models.CASCADE, related_name="statements")
+
+    class Meta(Statement.Meta):
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
 
 
 class ContentRating(models.Model):

@@ -18,7 +18,8 @@ from .csvio import (
     text,
 )
 from .enums import LocalizedTitleKind
-from .models import ContentRating, Country, Genre, Language, LocalizedTitle, Title
+from .models import ContentRating, Country, Genre, Language, LocalizedTitle, Title, TitleStatement
+from .statements import StatementsColumn
 
 
 def create_genre(key):
@@ -139,6 +140,7 @@ class TitleResource(AfficheResource):
         "languages": ManyToManyColumn("languages", Language, "code"),
         "genres": ManyToManyColumn("genres", Genre, "slug", create=create_genre),
         "ratings": RatingsColumn(),
+        "statements": StatementsColumn(TitleStatement, "title"),
     }
 
     slug = text("slug")
@@ -150,12 +152,17 @@ class TitleResource(AfficheResource):
     title_en = computed("title_en")
     title_fr = computed("title_fr")
     year = integer("year")
+    production_start_year = integer("production_start_year")
+    production_start_month = integer("production_start_month")
+    production_end_year = integer("production_end_year")
+    production_end_month = integer("production_end_month")
     countries = computed("countries")
     languages = computed("languages")
     runtime_minutes = integer("runtime_minutes")
     episode_count = integer("episode_count")
     genres = computed("genres")
     ratings = computed("ratings")
+    statements = computed("statements")
     synopsis_en = text("synopsis_en")
     synopsis_fr = text("synopsis_fr")
 
@@ -182,6 +189,11 @@ class TitleResource(AfficheResource):
             "ratings",
             "synopsis_en",
             "synopsis_fr",
+            "production_start_year",
+            "production_start_month",
+            "production_end_year",
+            "production_end_month",
+            "statements",
             "published_at",
         ]
         export_order = fields

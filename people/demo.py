@@ -8,7 +8,8 @@ person with two season credits, "Zoé Monin, seasons 1–2" on the series page.
 002 (POP press release): director Jean-Luc Perréard and his biography, producer Opéra
 national de Paris, patrons Lexus and the POP club.
 003 (Numeridanse): Nils (alias Niels) Tavernier, his parents, the Paris Opera Ballet with its
-history, production companies and funders, choreographers of the related videos.
+history, production companies and funders, the names printed under the related videos
+(credited as "Associated name": the page gives no role).
 
 Presenting partners of a screening (Newen Connect, Orange Studio) and the original
 broadcast (OCS) are not credits: the screenings and streaming parts reference these
@@ -71,13 +72,14 @@ BALLET_HISTORY_EN = (
 # slug, name, kind, aliases (name, seen in), extra fields
 ORGANIZATIONS = [
     ("newen-connect", "Newen Connect", OrganizationKind.SALES, [], {}),
-    ("orange-studio", "Orange Studio", OrganizationKind.PRODUCTION, [], {}),
+    # 000 names it only under "Presented in Association with:" (a partner of the screening).
+    ("orange-studio", "Orange Studio", OrganizationKind.OTHER, [], {}),
     (
         "opera-national-de-paris",
         "Opéra national de Paris",
         OrganizationKind.INSTITUTION,
         [("Opéra de Paris", "POP press release, Numeridanse"), ("Paris Opera", "")],
-        {"website": "https://www.operadeparis.fr/"},
+        {},
     ),
     ("ocs", "OCS", OrganizationKind.BROADCASTER, [], {}),
     ("lexus", "Lexus", OrganizationKind.PATRON, [], {}),
@@ -100,7 +102,7 @@ ORGANIZATIONS = [
     ("little-bear", "Little Bear", OrganizationKind.PRODUCTION, [], {}),
     ("gaia-films", "Gaïa films", OrganizationKind.PRODUCTION, [], {}),
     ("canal-plus", "Canal +", OrganizationKind.BROADCASTER, [("Canal+", "")], {}),
-    ("cnc", "CNC", OrganizationKind.FUNDER, [("Centre national du cinéma et de l’image animée", "")], {}),
+    ("cnc", "CNC", OrganizationKind.FUNDER, [], {}),
     (
         "ministere-de-la-culture-et-de-la-communication-dmdts",
         "ministère de la Culture et de la Communication (DMDTS)",
@@ -113,7 +115,7 @@ ORGANIZATIONS = [
 PEOPLE = {
     "Cécile Ducrocq": {
         "sort_name": "Ducrocq, Cécile",
-        "nationality_id": "FR",
+        "nationality_id": None,  # 000 does not say it
         "bio_en": CECILE_DUCROCQ_BIO_EN,
         "bio_source": "COLCOA festival programme",
     },
@@ -129,7 +131,7 @@ PEOPLE = {
         "bio_en": TAVERNIER_BIO_EN,
         "bio_source": "Numeridanse",
     },
-    "Bertrand Tavernier": {"sort_name": "Tavernier, Bertrand", "nationality_id": "FR"},
+    "Bertrand Tavernier": {"sort_name": "Tavernier, Bertrand", "nationality_id": None},
     "Colo O’Hagan Tavernier": {"sort_name": "O’Hagan Tavernier, Colo"},
 }
 ALIASES = [("Nils Tavernier", "Niels Tavernier", "Numeridanse, synopsis of Tout près des étoiles")]
@@ -226,12 +228,12 @@ def load(stdout=None):
     orgs = {}
     for slug, name, kind, aliases, extra in ORGANIZATIONS:
         orgs[slug], _created = Organization.objects.update_or_create(
-            slug=slug, defaults={"name": name, "kind": kind, "country_id": "FR", **extra}
+            slug=slug, defaults={"name": name, "kind": kind, "country_id": None, "website": "", **extra}
         )
         for alias, seen_in in aliases:
             OrganizationAlias.objects.update_or_create(owner=orgs[slug], name=alias, defaults={"seen_in": seen_in})
-    orgs["lexus"].country_id = "JP"
-    orgs["lexus"].save()
+        # An alias no document gives (CNC's long name in older demos) goes on a re-run.
+        OrganizationAlias.objects.filter(owner=orgs[slug]).exclude(name__in=[a for a, _s in aliases]).delete()
 
     for name in PEOPLE:
         person(name)
@@ -256,13 +258,16 @@ def load(stdout=None):
     for order, (name, character) in enumerate(CAST_S2, start=1):
         _credit(titles[S2], roles["actor"], person=person(name), order=order, character=character)
 
+    # 003 prints a name under each suggested video, with no role: "Associated name", never a
+    # role the page does not give (Noureev is not the choreographer of *Sur les pas de Noureev*).
     for slug, _name, sort_name, _country in _related_videos():
         last, _sep, first = sort_name.partition(", ")
-        choreographer = person(f"{first} {last}")
-        if choreographer.sort_name != sort_name:
-            choreographer.sort_name = sort_name
-            choreographer.save()
-        _credit(titles[slug], roles["choreographer"], person=choreographer, order=1)
+        named = person(f"{first} {last}")
+        if named.sort_name != sort_name:
+            named.sort_name = sort_name
+            named.save()
+        Credit.objects.filter(title=titles[slug], person=named, role=roles["choreographer"]).delete()
+        _credit(titles[slug], roles["associated-name"], person=named, order=1)
 
     if stdout:
         stdout.write(

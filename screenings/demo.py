@@ -13,8 +13,8 @@ Inferences, recorded in the edition's and the venue's notes:
   the festival's full dates are not in the document.
 - The Melville Theatre's address and capacity are not in the document and are left empty;
   Los Angeles and its time zone come from the COLCOA inference.
-- The organiser (the Franco-American Cultural Fund) is general knowledge, not from the
-  document.
+- No document names the organiser or gives a tagline: the festival has neither (issue 16,
+  defect 4: "Franco-American Cultural Fund" and "City of Lights, City of Angels…" were removed).
 """
 
 from datetime import date, datetime
@@ -58,8 +58,7 @@ def organization(slug, name, kind):
 
 def load(stdout=None):
     newen = organization("newen-connect", "Newen Connect", "sales")
-    orange = organization("orange-studio", "Orange Studio", "production")
-    organiser = organization("franco-american-cultural-fund", "Franco-American Cultural Fund", "festival")
+    orange = organization("orange-studio", "Orange Studio", "other")
 
     venue, _created = Venue.objects.update_or_create(
         slug="melville-theatre",
@@ -75,11 +74,11 @@ def load(stdout=None):
         slug="colcoa",
         defaults={
             "name": "COLCOA French Film Festival",
-            "organizer": organiser,
+            "organizer": None,
             "city": "Los Angeles",
             "country_id": "US",
-            "description_en": "City of Lights, City of Angels: French films and series in Los Angeles.",
-            "description_fr": "City of Lights, City of Angels : films et séries français à Los Angeles.",
+            "description_en": "",
+            "description_fr": "",
         },
     )
     edition, _created = Edition.objects.update_or_create(

@@ -18,7 +18,7 @@ from catalog.pagination import AdminPaginator
 
 from .availability import status_of
 from .forms import BatchReleaseForm, PlanForm
-from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo, today
+from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformLogo, PlatformStatement, today
 from .services import create_batch_release, plan_batch_release
 
 
@@ -49,6 +49,13 @@ class DeviceInline(OptionalAutocompleteMixin, AfficheTabularInline):
     optional_autocomplete_fields = ["provider"]
 
 
+class PlatformStatementInline(AfficheStackedInline):
+    model = PlatformStatement
+    extra = 0
+    autocomplete_fields = ["language"]
+    fields = ["text", ("speaker", "language"), ("source", "stated_on"), "order"]
+
+
 class AudienceFigureInline(AfficheTabularInline):
     model = AudienceFigure
     extra = 0
@@ -70,7 +77,7 @@ class PlatformAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
     autocomplete_fields = ["countries"]
     optional_autocomplete_fields = ["operator"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [PlanInline, DeviceInline, AudienceFigureInline, PlatformLogoInline]
+    inlines = [PlanInline, DeviceInline, AudienceFigureInline, PlatformStatementInline, PlatformLogoInline]
     fieldsets = [
         (None, {"fields": ["name", "slug", ("kind", "operator"), "countries", ("launched_on", "website")]}),
         (_("Description"), {"fields": ["description_en", "description_fr"]}),
@@ -80,6 +87,7 @@ class PlatformAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
                 "fields": [
                     ("simultaneous_screens", "trial_days"),
                     ("subscription_includes_live", "subscription_includes_archive"),
+                    ("subscription_includes_exclusive", "catalogue_enriched_regularly"),
                     "live_replay_days",
                 ]
             },

@@ -23,7 +23,7 @@ from .enums import (
     PlanKind,
     PlatformKind,
 )
-from .models import AudienceFigure, Device, Offer, Plan, Platform
+from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformStatement
 
 PRESS_RELEASE = "Opéra national de Paris, communiqué du 28/01/2026"
 STATED_ON = datetime.date(2026, 1, 28)
@@ -117,6 +117,12 @@ POP_FIGURES = [
     (AudienceMetric.CATALOGUE, 250),
 ]
 
+#: 002's positioning sentence, a claim of the platform's operator, shown as a quotation.
+POP_POSITIONING = (
+    "Avec aujourd’hui près de 6 000 abonnés, près d’1 million de visites et 6 000 spectacles en direct loués à "
+    "l’unité, POP s’impose comme la plateforme de référence pour tous les amoureux de danse et d’opéra."
+)
+
 #: "épisodes 1 & 2 : 1er février 2026; épisodes 3 & 4 : 1er mars 2026 et épisodes 5, 6 & 7 : 1er avril 2026"
 COULOIRS_BATCHES = [
     ((1, 2), datetime.date(2026, 2, 1)),
@@ -142,11 +148,15 @@ def load(stdout=None):
             "operator": opera_house,
             "kind": PlatformKind.SUBSCRIPTION,
             "launched_on": datetime.date(2023, 3, 29),
-            "website": "https://pop.operadeparis.fr/",
+            "website": "",  # 002 gives no address
             "simultaneous_screens": 2,
             "trial_days": 7,
             "subscription_includes_live": True,
             "subscription_includes_archive": True,
+            # 002: "Les abonnements donnent un accès illimité aux spectacles en direct, contenus exclusifs et au
+            # catalogue", "un catalogue de près de 250 vidéos, enrichi régulièrement".
+            "subscription_includes_exclusive": True,
+            "catalogue_enriched_regularly": True,
             "live_replay_days": 30,
             "description_fr": (
                 "Plateforme de streaming sur abonnement de l’Opéra de Paris : des spectacles en direct et un "
@@ -192,6 +202,16 @@ def load(stdout=None):
             name=name,
             defaults={"provider": provider, "channel": channel, "can_subscribe": can_subscribe, "order": order},
         )
+    PlatformStatement.objects.update_or_create(
+        platform=pop,
+        order=0,
+        defaults={
+            "text": POP_POSITIONING,
+            "speaker": "Opéra national de Paris",
+            "language_id": "fr",
+            "stated_on": STATED_ON,
+        },
+    )
     for metric, value in POP_FIGURES:
         AudienceFigure.objects.update_or_create(
             platform=pop,

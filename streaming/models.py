@@ -22,6 +22,7 @@ from catalog.language import LocalizedNameMixin, localized
 from catalog.models import Country, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
 from catalog.publishing import Publishable, PublishableQuerySet
+from catalog.statements import Statement
 from catalog.text import NameKeyMixin, search_terms
 from catalog.versioning import VersionedModel
 
@@ -63,6 +64,7 @@ class PlatformQuerySet(models.QuerySet):
             "plans",
             Prefetch("devices", queryset=Device.objects.select_related("provider")),
             "audience_figures",
+            "statements",
         )
 
 
@@ -101,6 +103,16 @@ class Platform(NameKeyMixin, VersionedModel):
         _("subscription includes past recordings"),
         default=False,
         help_text=_("Recordings of past shows are included, without limit, in the subscription."),
+    )
+    subscription_includes_exclusive = models.BooleanField(
+        _("subscription includes exclusive content"),
+        default=False,
+        help_text=_("Content made for the platform, found nowhere else, is included in the subscription."),
+    )
+    catalogue_enriched_regularly = models.BooleanField(
+        _("catalogue enriched regularly"),
+        default=False,
+        help_text=_("The platform says it adds to its catalogue regularly."),
     )
     live_replay_days = models.PositiveSmallIntegerField(
         _("replay after a live show (days)"), null=True, blank=True, help_text=_("e.g. 30")
@@ -221,6 +233,16 @@ class Device(models.Model):
 
     def __str__(self):
         return f"{self.name} ({self.channel})" if self.channel else self.name
+
+
+class PlatformStatement(Statement):
+    """What someone said about a platform: "POP s’impose comme la plateforme de référence…"."""
+
+    platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="statements")
+
+    class Meta(Statement.Meta):
+        verbose_name = _("quotation")
+        verbose_name_plural = _("quotations")
 
 
 class AudienceFigure(models.Model):

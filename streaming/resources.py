@@ -33,11 +33,12 @@ from catalog.csvio import (
     text,
 )
 from catalog.models import Country, Title
+from catalog.statements import StatementsColumn
 from people.models import Organization
 from screenings.localtime import parse_wall_time
 
 from .enums import AudienceMetric, DeviceKind, DiscountAudience, InstitutionKind, PlanKind
-from .models import AudienceFigure, Device, Offer, Plan, Platform
+from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformStatement
 
 
 def parts(item: str, most: int) -> list[str]:
@@ -229,8 +230,11 @@ class PlatformResource(AfficheResource):
     description_fr = text("description_fr")
     subscription_includes_live = boolean("subscription_includes_live")
     subscription_includes_archive = boolean("subscription_includes_archive")
+    subscription_includes_exclusive = boolean("subscription_includes_exclusive")
+    catalogue_enriched_regularly = boolean("catalogue_enriched_regularly")
     live_replay_days = integer("live_replay_days")
     audience = computed("audience")
+    statements = computed("statements")
 
     class Meta(AfficheResource.Meta):
         model = Platform
@@ -252,6 +256,9 @@ class PlatformResource(AfficheResource):
             "subscription_includes_archive",
             "live_replay_days",
             "audience",
+            "subscription_includes_exclusive",
+            "catalogue_enriched_regularly",
+            "statements",
         ]
         export_order = fields
 
@@ -261,6 +268,7 @@ class PlatformResource(AfficheResource):
             "countries": ManyToManyColumn("countries", Country, "code"),
             "devices": DevicesColumn(),
             "audience": AudienceColumn(),
+            "statements": StatementsColumn(PlatformStatement, "platform"),
         }
 
     def get_export_queryset(self):

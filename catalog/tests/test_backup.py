@@ -2,6 +2,7 @@
 gives the same bytes, on the demo and on a catalogue seeded with hostile-but-valid values."""
 
 import io
+import pkgutil
 import shutil
 from importlib import import_module
 
@@ -14,6 +15,7 @@ from django.core.management import CommandError, call_command
 from django.db import connection, models
 from PIL import Image
 
+import people.migrations as people_migrations
 from catalog.backup import image_models
 from catalog.csvio import TextWidget, get_resource, resource_names
 from conftest import seed_iso_codes
@@ -54,7 +56,11 @@ def backup_round_trip(tmp_path, settings=None) -> dict[str, tuple[bytes, bytes]]
         shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     # What the migrations of a fresh database hold: countries, languages, the role vocabulary.
     seed_iso_codes()
-    import_module("people.migrations.0003_seed_role_vocabulary").seed(apps, None)
+    # Every data migration of the role vocabulary, in order (0003, then those that add roles).
+    for module in sorted(m.name for m in pkgutil.iter_modules(people_migrations.__path__)):
+        seed = getattr(import_module(f"people.migrations.{module}"), "seed", None)
+        if seed is not None:
+            seed(apps, None)
     try:
         call_command("import_all", str(tmp_path / "first"), stdout=out, stderr=out)
     except Exception:

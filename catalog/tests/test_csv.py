@@ -165,14 +165,14 @@ def test_export_neutralises_formulas_and_reimport_restores_them(value):
 
 def test_import_command_reports_problems_and_exits_non_zero(tmp_path, capsys):
     path = tmp_path / "titles.csv"
-    path.write_text(HEADER + "\nfilm-a,trailer,,,A,,,,,,,,,,,,\n", encoding="utf-8")
+    path.write_text(HEADER + "\nfilm-a,podcast,,,A,,,,,,,,,,,,\n", encoding="utf-8")
 
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_csv", "titles", str(path))
 
     assert (
-        "line 2, kind: “trailer” Not one of the choices: write one of film, short, series, season, episode, "
-        "performance, live." in capsys.readouterr().err
+        "line 2, kind: “podcast” Not one of the choices: write one of film, short, series, season, episode, "
+        "performance, live, video, trailer." in capsys.readouterr().err
     )
 
 
@@ -181,8 +181,10 @@ def test_export_command_writes_a_file(tmp_path, demo):
 
     call_command("export_csv", "titles", "-o", str(path))
 
-    # Files without the optional published_at column (HEADER) import as before (test_publishing).
-    assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER + ",published_at"
+    # Files without the optional columns added later (HEADER) import as before (test_publishing,
+    # tests/test_demo_press_release.py for the production months and the quotations).
+    added = ",production_start_year,production_start_month,production_end_year,production_end_month,statements"
+    assert path.read_text(encoding="utf-8").splitlines()[0] == HEADER + added + ",published_at"
 
 
 def test_one_bad_row_among_ten_thousand_writes_nothing_and_names_the_row():

@@ -101,7 +101,7 @@ def demo_pages() -> dict[str, str]:
         "episode": "/titles/l-opera-season-2-episode-3/",
         "offers": "/titles/dans-les-couloirs-de-l-opera/",
         "person": Person.objects.order_by("pk").first().get_absolute_url()[3:],
-        "organization": "/organizations/franco-american-cultural-fund/",
+        "organization": "/organizations/newen-connect/",
         "screening": Screening.objects.order_by("pk").first().get_absolute_url()[3:],
         "festival": "/festivals/colcoa-2021/",
         "venue": "/venues/melville-theatre/",

@@ -44,7 +44,7 @@ def public_pages() -> list[str]:
         "/festivals/",
         "/venues/",
         Person.objects.order_by("pk").first().get_absolute_url()[3:],
-        "/organizations/franco-american-cultural-fund/",
+        "/organizations/newen-connect/",
         "/screenings/",
         "/screenings/?when=past",
         Screening.objects.order_by("pk").first().get_absolute_url()[3:],

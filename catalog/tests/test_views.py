@@ -78,7 +78,7 @@ def test_title_list_filters(client, params, expected):
         ("year_max=99999999999999999999999", "To year: Ensure this value is less than or equal to 9999."),
         ("year_min=-5", "From year: Ensure this value is greater than or equal to 1."),
         ("ordering=password", "Sort by: Select a valid choice. password is not one of the available choices."),
-        ("kind=trailer", "Kind: Select a valid choice. trailer is not one of the available choices."),
+        ("kind=podcast", "Kind: Select a valid choice. podcast is not one of the available choices."),
         ("genre=nope", "Genre: Select a valid choice. That choice is not one of the available choices."),
         ("country=XX'--", "Country: Select a valid choice. That choice is not one of the available choices."),
     ],
@@ -149,8 +149,8 @@ def test_series_page_query_count_does_not_grow_with_seasons(client, django_asser
     # The catalogue's own page (the other apps' sections assert their own cost): 1 the title
     # with parent chain and original language; prefetches: 2 localized titles (with language),
     # 3 genres, 4 themes, 5 countries, 6 languages, 7 ratings, 8 external ids, 9 images,
-    # 10 related titles; 11 children, 12 their localized titles.
-    with extensions.title_sections.override(), django_assert_num_queries(12):
+    # 10 related titles, 11 quotations; 12 children, 13 their localized titles.
+    with extensions.title_sections.override(), django_assert_num_queries(13):
         response = client.get(series.get_absolute_url())
 
     assert [c.number for c in response.context["children"]] == list(range(1, count + 1))
@@ -163,9 +163,9 @@ def test_season_page_query_count_does_not_grow_with_episodes(client, django_asse
         episode = EpisodeFactory(parent=season, number=number)
         LocalizedTitleFactory(title=episode, language_id="en")
 
-    # As for a series, plus 13 the parent's localized titles, 14 the sibling seasons
-    # and 15 their localized titles (previous/next season).
-    with extensions.title_sections.override(), django_assert_num_queries(15):
+    # As for a series, plus 14 the parent's localized titles, 15 the sibling seasons
+    # and 16 their localized titles (previous/next season).
+    with extensions.title_sections.override(), django_assert_num_queries(16):
         response = client.get(season.get_absolute_url())
 
     assert len(response.context["children"]) == count
@@ -178,9 +178,9 @@ def test_episode_page_query_count(client, django_assert_num_queries):
 
     # 1 the episode with parent chain; 2 its localized titles, 3 the season's, 4 the
     # series'; 5 genres, 6 themes, 7 countries, 8 languages, 9 ratings, 10 external ids,
-    # 11 images, 12 related titles; 13 children (none, so no prefetch); 14 the sibling
-    # episodes and 15 their localized titles (previous/next).
-    with extensions.title_sections.override(), django_assert_num_queries(15):
+    # 11 images, 12 related titles, 13 quotations; 14 children (none, so no prefetch); 15 the
+    # sibling episodes and 16 their localized titles (previous/next).
+    with extensions.title_sections.override(), django_assert_num_queries(16):
         response = client.get(episode.get_absolute_url())
 
     assert (response.context["previous"].number, response.context["next"].number) == (1, 3)

@@ -103,20 +103,20 @@ def test_venues_unknown_time_zone_is_refused(iso_codes):
 def test_festivals_spec_columns_create_the_festival_and_its_edition(demo):
     data = csv_of(
         FESTIVALS,
-        "rendez-vous-2030,Rendez-vous with French Cinema,2030,2030-03-01,2030-03-10,franco-american-cultural-fund",
+        "rendez-vous-2030,Rendez-vous with French Cinema,2030,2030-03-01,2030-03-10,newen-connect",
     )
 
     first = run_import("festivals", data.encode())
     again = run_import("festivals", data.encode())
 
-    recased = run_import("festivals", data.replace("franco-american", "Franco-American").encode())
+    recased = run_import("festivals", data.replace("newen-connect", "Newen-Connect").encode())
 
     assert first.ok, first.problems
     assert (first.new, again.unchanged, recased.unchanged) == (1, 1, 1)
     edition = Edition.objects.get(slug="rendez-vous-2030")
     assert str(edition) == "Rendez-vous with French Cinema 2030"
     assert edition.festival.slug == "rendez-vous-with-french-cinema"
-    assert edition.festival.organizer.slug == "franco-american-cultural-fund"
+    assert edition.festival.organizer.slug == "newen-connect"
 
 
 def test_festivals_a_new_edition_of_a_known_festival_joins_it_by_name(demo):

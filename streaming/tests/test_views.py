@@ -68,11 +68,11 @@ def test_title_page_query_count_is_constant(client, season_with_offers, n):
 def test_platform_page_query_count_is_constant(client, django_assert_num_queries, season_with_offers, n):
     _season, platform = season_with_offers(n)
 
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(14):
         # 1 platform with operator and logo; 2 countries; 3 plans; 4 devices with provider;
-        # 5 audience figures; 6 offers available today (platform, country, title, parent,
-        # grandparent joined); 7-9 localized titles of title, parent, grandparent;
-        # 10 offers coming soon; 11-13 their localized titles (title, parent, grandparent).
+        # 5 audience figures; 6 quotations; 7 offers available today (platform, country, title,
+        # parent, grandparent joined); 8-10 localized titles of title, parent, grandparent;
+        # 11 offers coming soon; 12-14 their localized titles (title, parent, grandparent).
         response = client.get(f"/en/platforms/{platform.slug}/")
 
     assert response.status_code == 200
