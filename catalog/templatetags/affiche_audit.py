@@ -41,10 +41,21 @@ def via_text(where: dict) -> str:
 
 
 def report_url(where: dict) -> str:
-    if where.get("kind") != "import" or not where.get("entry") or not where.get("url_name"):
+    """The report of every change of the import that wrote the entry (``catalog.audit.ImportAudit``)."""
+    if where.get("kind") != "import" or not where.get("run") or not where.get("url_name"):
         return ""
     try:
-        return reverse(where["url_name"], args=[where["entry"]])
+        return reverse(where["url_name"], args=[where["run"]])
+    except NoReverseMatch:
+        return ""
+
+
+def import_url(where: dict) -> str:
+    """The page of that import (its own History entry is on it)."""
+    if where.get("kind") != "import" or not where.get("run"):
+        return ""
+    try:
+        return reverse("admin:catalog_importrun_change", args=[where["run"]])
     except NoReverseMatch:
         return ""
 
@@ -60,4 +71,5 @@ def audit_details(entry):
         "related": [(_translated(name), obj, _rows(rows)) for name, obj, rows in found.related],
         "via_text": via_text(found.via) if found.via else "",
         "report_url": report_url(found.via) if found.via else "",
+        "import_url": import_url(found.via) if found.via else "",
     }
