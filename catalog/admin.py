@@ -193,11 +193,11 @@ class ImportRunAdmin(AfficheModelAdmin):
     download of its report of every change, before → after. "Recent actions" and the History
     of every record an import touched link here."""
 
-    list_display = ["created", "user", "resource", "file_name", "rows", "new", "updated", "unchanged", "report_link"]
+    list_display = ["created", "user", "resource", "file_name", "rows", "new", "changed", "unchanged", "report_link"]
     list_filter = ["resource"]
     search_fields = ["file_name", "resource"]
     list_select_related = ["user"]
-    fields = ["created", "user", "resource", "file_name", ("rows", "new", "updated", "unchanged"), "report_link"]
+    fields = ["created", "user", "resource", "file_name", ("rows", "new", "changed", "unchanged"), "report_link"]
     readonly_fields = fields[:4] + list(fields[4]) + ["report_link"]
     date_hierarchy = "created"
 

@@ -380,13 +380,13 @@ class ImportAudit:
     def finish(self, report) -> LogEntry | None:
         """The import's own entry, with its counts; the run keeps the report."""
         run = self.run
-        run.rows, run.new, run.updated, run.unchanged = report.rows, report.new, report.updated, report.unchanged
+        run.rows, run.new, run.changed, run.unchanged = report.rows, report.new, report.updated, report.unchanged
         run.report = self.buffer.getvalue()
-        run.save(update_fields=["rows", "new", "updated", "unchanged", "report"])
+        run.save(update_fields=["rows", "new", "changed", "unchanged", "report"])
         with translation.override(None):
             changes = [
                 (label(run._meta.get_field(name)), "", str(getattr(run, name)))
-                for name in ("resource", "file_name", "rows", "new", "updated", "unchanged")
+                for name in ("resource", "file_name", "rows", "new", "changed", "unchanged")
             ]
             repr_ = str(run)
         return record_many(self.user, [Entry(run, ADDITION, changes, self.via, repr=repr_)])[0]
@@ -448,6 +448,17 @@ def record_many(user, entries: list[Entry]) -> list[LogEntry]:
         return []
     when = timezone.now()
     return LogEntry.objects.bulk_create([build(user, e, when) for e in entries], batch_size=1000)
+
+
+def record_added(user, objs, where: dict | None, *, extra=None) -> list[LogEntry]:
+    """An "Added" entry with the values of each of ``objs`` (new copies, pasted people and
+    credits, the offers of a batch release), all in one query; ``extra(obj)`` may add a
+    detail to one record's ``via`` (the source of a copy)."""
+    entries = []
+    for obj in objs:
+        where_obj = {**where, **extra(obj)} if where is not None and extra is not None else where
+        entries.append(Entry(obj, ADDITION, initial_values(obj), where_obj))
+    return record_many(user, entries)
 
 
 def via_action(description) -> dict:

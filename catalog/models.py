@@ -669,7 +669,8 @@ class ImportRun(models.Model):
     file_name = fields.CharField(_("file name"), max_length=255, blank=True)
     rows = models.PositiveIntegerField(_("rows"), default=0)
     new = models.PositiveIntegerField(_("new"), default=0)
-    updated = models.PositiveIntegerField(_("updated"), default=0)
+    # Not named "updated": that name is the modification time of other models (never audited).
+    changed = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
     report = models.TextField(_("report of every change"), blank=True)
     created = models.DateTimeField(_("imported"), auto_now_add=True)

@@ -37,6 +37,10 @@ def via_text(where: dict) -> str:
         return _("By the CSV import of %(name)s.") % {"name": name}
     if kind == "inline":
         return _("On the page of %(name)s.") % {"name": name}
+    if where.get("source"):
+        return _("A copy of “%(source)s”, by the action “%(name)s”.") % {"source": where["source"], "name": _(name)}
+    if where.get("title"):
+        return _("By %(name)s on “%(title)s”.") % {"name": _(name), "title": where["title"]}
     return _("By %(name)s.") % {"name": _(name)}
 
 

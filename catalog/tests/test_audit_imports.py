@@ -60,7 +60,7 @@ def test_an_admin_import_records_the_import_each_changed_record_with_values_and_
 
     run = ImportRun.objects.get()
     assert (run.user, run.resource, run.file_name) == (admin_user, "titles", "titles.csv")
-    assert (run.rows, run.new, run.updated, run.unchanged) == (3, 1, 1, 1)
+    assert (run.rows, run.new, run.changed, run.unchanged) == (3, 1, 1, 1)
     (own,) = entries_of(run)
     assert own.action_flag == ADDITION
     assert own.user == admin_user
@@ -123,7 +123,7 @@ def test_import_csv_records_the_import_as_the_given_user_and_nothing_without_one
     call_command("import_csv", "titles", str(second), stdout=io.StringIO())
 
     run = ImportRun.objects.get()
-    assert (run.user, run.file_name, run.updated) == (user, "first.csv", 1)
+    assert (run.user, run.file_name, run.changed) == (user, "first.csv", 1)
     (entry,) = entries_of(two_titles[0])
     assert entry.user == user
     assert audit.details(entry).values == [("Year", "2020", "2022")]
