@@ -35,6 +35,8 @@ def via_text(where: dict) -> str:
         return _("By the action “%(name)s”.") % {"name": _(name)}
     if kind == "import":
         return _("By the CSV import of %(name)s.") % {"name": name}
+    if kind == "deletion":
+        return _("When %(name)s was deleted.") % {"name": name}
     if kind == "inline":
         return _("On the page of %(name)s.") % {"name": name}
     if where.get("source"):
