@@ -8,7 +8,8 @@ and anything else that reads them keep working. ``change_message`` is the JSON t
 that it ignores and our History template (``templates/admin/object_history.html``,
 ``{% audit_details %}``) shows:
 
-- ``"values"`` inside ``"added"`` / ``"changed"``: ``[[label, before, after], …]``, values as a
+- ``"values"`` inside ``"changed"`` (and beside the record's own ``"added"``/``"deleted"``, which
+  Django would read as an inline row's): ``[[label, before, after], …]``, values as a
   person reads them (choice labels, names of related records, dates), never raw ids;
 - ``{"via": {…}}``: the path that wrote (an admin action, paste credits, a merge, a batch
   release, a CSV import with the id of its own entry and its report).
@@ -182,7 +183,7 @@ def form_message(form, formsets, add: bool, admin_site=None) -> tuple[list[dict]
     obj = form.instance
     parts: list[dict] = []
     if add:
-        parts.append({"added": {"values": [list(c) for c in initial_values(obj)]}})
+        parts += _record_values({"added": {}}, initial_values(obj))
     else:
         changes = compare(type(obj), form.audit_before, form_values(form, before=False))
         if changes:
@@ -407,16 +408,23 @@ class Entry:
     repr: str = ""
 
 
+def _record_values(part: dict, values) -> list[dict]:
+    """The record's own "added"/"deleted" part and its values beside it: Django reads a
+    non-empty "added" or "deleted" as an inline row's (and then needs its name and object)."""
+    values = [list(change) for change in values]
+    return [part, {"values": values}] if values else [part]
+
+
 def message(entry: Entry) -> str:
     """The JSON ``change_message`` of ``entry``."""
     values = [list(change) for change in entry.changes]
     parts: list[dict] = []
     if entry.action == ADDITION:
-        parts.append({"added": {"values": values} if values else {}})
+        parts += _record_values({"added": {}}, values)
     elif entry.action == CHANGE and values:
         parts.append({"changed": {"fields": [change[0] for change in values], "values": values}})
     elif entry.action == DELETION:
-        parts.append({"deleted": {"values": values} if values else {}})
+        parts += _record_values({"deleted": {}}, values)
     parts += entry.related
     if entry.via:
         parts.append({"via": entry.via})
@@ -497,6 +505,9 @@ def details(log_entry: LogEntry) -> Details | None:
             continue
         if "via" in part:
             found.via = part["via"]
+            continue
+        if "values" in part:
+            found.values += [tuple(v) for v in part["values"] if isinstance(v, list) and len(v) in (3, 4)]
             continue
         for key in ("added", "changed", "deleted"):
             body = part.get(key)
