@@ -31,6 +31,8 @@ def _rows(rows):
 
 def via_text(where: dict) -> str:
     kind, name = where.get("kind", ""), where.get("name", "")
+    if where.get("source"):
+        return _("A copy of “%(source)s”, by the action “%(name)s”.") % {"source": where["source"], "name": _(name)}
     if kind == "action":
         return _("By the action “%(name)s”.") % {"name": _(name)}
     if kind == "import":
@@ -39,8 +41,6 @@ def via_text(where: dict) -> str:
         return _("When %(name)s was deleted.") % {"name": name}
     if kind == "inline":
         return _("On the page of %(name)s.") % {"name": name}
-    if where.get("source"):
-        return _("A copy of “%(source)s”, by the action “%(name)s”.") % {"source": where["source"], "name": _(name)}
     if where.get("title"):
         return _("By %(name)s on “%(title)s”.") % {"name": _(name), "title": where["title"]}
     return _("By %(name)s.") % {"name": _(name)}
