@@ -269,7 +269,7 @@ def _named(model):
         for g in f.related_model._meta.concrete_fields:
             if g.many_to_one and g.related_model is f.related_model:
                 paths.append(f"{f.name}__{g.name}__{g.name}")
-    return model._base_manager.select_related(*paths)
+    return model._base_manager.select_related(*paths) if paths else model._base_manager.all()
 
 
 def names_many(model, pks) -> dict:
