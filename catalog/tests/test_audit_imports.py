@@ -163,3 +163,16 @@ def test_the_audit_of_an_import_costs_the_same_queries_for_10_and_100_rows(admin
 
     assert LogEntry.objects.filter(content_type__model="title").count() == 111
     assert ten == hundred
+
+
+def test_the_history_of_an_imported_record_reads_in_french(admin_client, two_titles):
+    film_a, _film_b = two_titles
+    admin_import(admin_client, titles_file("film-a,film,Film A,2021"))
+
+    page = admin_client.get(
+        reverse("admin:catalog_title_history", args=[film_a.pk]), HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+
+    assert "Par l’import CSV de titles.csv." in page
+    assert "rapport de toutes les modifications (CSV)" in page
+    assert '<th scope="col">Avant</th><th scope="col">Après</th>' in page
