@@ -8,8 +8,10 @@ One small class per concern:
   ``VersionedModel`` (``catalog.versioning``), the form carries the version it was loaded with
   and a digest of each field as loaded, in hidden fields. Saving a form loaded before someone
   else's save is refused (the row is locked while checked) with a message naming the fields that
-  changed since; nothing is written. The form then carries the current version, so that saving
-  it again is a deliberate overwrite.
+  changed since; nothing is written. The form then shows their stored value in every field the
+  user did not touch, keeps the user's value where they did (theirs named beside it: saving
+  again means "mine wins" for that field), and carries the current version, so that saving it
+  again stores the user's changes and keeps the colleague's. Inline rows the same, row by row.
 - ``PlainTextFormMixin``: one-line texts refused when they hold bidirectional control
   characters (``catalog.safetext``).
 - ``ImageFieldsAdminMixin``: image uploads get the project's own checks and messages
@@ -39,10 +41,16 @@ import json
 
 from django import forms
 from django.contrib import admin
+from django.contrib.admin.models import LogEntry
 from django.contrib.admin.options import ActionLocation
 from django.contrib.admin.utils import flatten_fieldsets
+from django.contrib.contenttypes.models import ContentType
 from django.core import checks
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.forms.models import model_to_dict
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.html import format_html
 from django.utils.text import capfirst, get_text_list
 from django.utils.translation import gettext as _
@@ -51,38 +59,97 @@ from . import audit
 from .csvadmin import CsvAdminMixin
 from .images import ImageUploadField
 from .safetext import has_bidi_controls
-from .versioning import field_digests, is_versioned, value_digest
+from .versioning import is_versioned, value_digest
 
 VERSION_FIELD = "loaded_version"
 DIGEST_FIELD = "loaded_digest"
 VERSION_FIELDS = (VERSION_FIELD, DIGEST_FIELD)
+#: In the digest: when the form was loaded (to name who saved since).
+LOADED_AT = "@loaded_at"
 
 
 # Version check ---------------------------------------------------------------------------------
 
 
+class _Bookkeeping:
+    """A hidden field of the version check: never part of what the user changed (so an
+    unchanged inline row stays unchanged, and History never names it)."""
+
+    def has_changed(self, initial, data):
+        return False
+
+
+class _LoadedVersionField(_Bookkeeping, forms.IntegerField):
+    pass
+
+
+class _LoadedDigestField(_Bookkeeping, forms.CharField):
+    pass
+
+
+class VersionBoundField(forms.BoundField):
+    """After a conflict, a field the colleague changed and the user did not shows the stored
+    value (the form's initial, read at this request) instead of what was posted."""
+
+    def value(self):
+        if self.name in getattr(self.form, "stale_taken", ()):
+            return self.field.prepare_value(self.form.get_initial_for_field(self.field, self.name))
+        return super().value()
+
+
 class VersionCheckFormMixin(forms.Form):
     """The form side: the two hidden fields (dropped again for a model without a version) and
-    the check, ``check_version()``."""
+    the check, ``check_version()``.
 
-    loaded_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
-    loaded_digest = forms.CharField(widget=forms.HiddenInput, required=False)
+    The digest is a fingerprint of every field's value as the form showed it (model fields and
+    the form's own, such as a screening's local start or its titles in order), plus the moment
+    it was loaded (``LOADED_AT``). On a conflict it tells, field by field, who changed what:
+
+    - only the colleague: the form now shows their stored value (and a note);
+    - only the user: the user's value is kept;
+    - both, differently: the user's value stays in the box, theirs is named in a note beside
+      it; saving again means "mine wins" for that field.
+
+    A form field whose value needs words of its own in that note defines
+    ``display_value(value)``; one whose many values are ordered sets ``ordered = True``; one
+    that is not a value of the record (a "save anyway" box) sets ``tracked = False``."""
+
+    loaded_version = _LoadedVersionField(widget=forms.HiddenInput, required=False)
+    loaded_digest = _LoadedDigestField(widget=forms.HiddenInput, required=False)
+    bound_field_class = VersionBoundField
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.stale_taken: set[str] = set()
         if not is_versioned(type(self.instance)):
             for name in VERSION_FIELDS:
                 self.fields.pop(name, None)
             return
         if self.instance.pk is not None:
             self.initial.setdefault(VERSION_FIELD, self.instance.version)
-            # ModelForm has just read the instance into ``initial``: no query of our own.
-            loaded = {name: value_digest(self.initial.get(name)) for name in self._model_field_names()}
-            self.initial.setdefault(DIGEST_FIELD, json.dumps(loaded))
+            loaded_at = timezone.now().isoformat()
+            # Computed when rendered, once every subclass has filled in its initial values.
+            self.initial.setdefault(DIGEST_FIELD, lambda: json.dumps({LOADED_AT: loaded_at, **self._digests()}))
 
-    def _model_field_names(self) -> list[str]:
-        model_fields = {f.name for f in self.instance._meta.get_fields()}
-        return [name for name in self.fields if name in model_fields]
+    def _tracked_names(self) -> list[str]:
+        """The fields the user edits: the form's own and its model fields (not an inline
+        formset's row id, delete box or parent link, nor the version check's)."""
+        base = type(self).base_fields
+        return [
+            name
+            for name, field in self.fields.items()
+            if name in base and name not in VERSION_FIELDS and getattr(field, "tracked", True)
+        ]
+
+    def _digest(self, name, value) -> str:
+        return value_digest(value, ordered=getattr(self.fields[name], "ordered", False))
+
+    def _digests(self) -> dict[str, str]:
+        """The digest of each field's value as stored (the form's initial values)."""
+        return {
+            name: self._digest(name, self.get_initial_for_field(self.fields[name], name))
+            for name in self._tracked_names()
+        }
 
     def check_version(self):
         """Raise ValidationError if the row was saved by someone else since this form was loaded."""
@@ -101,25 +168,109 @@ class VersionCheckFormMixin(forms.Form):
             before = json.loads(self.cleaned_data.get(DIGEST_FIELD) or "{}")
         except ValueError:
             before = {}
-        now = field_digests(current, self._model_field_names())
-        changed = [str(self.fields[name].label or name) for name in now if before.get(name) != now[name]]
-        # The form now carries the current version: saving it again overwrites, knowingly.
+        if not isinstance(before, dict):
+            before = {}
+        loaded_at = before.pop(LOADED_AT, None)
+        carried = self._read_current(current)
+        now = self._digests()
+        changed = [name for name in now if before.get(name) != now[name]]
+        notes = {}
+        for name in changed:
+            mine = self._digest(name, self.cleaned_data[name]) if name in self.cleaned_data else None
+            if mine == now[name]:
+                continue  # the user chose the same value
+            if mine == before.get(name):
+                self.stale_taken.add(name)
+                notes[name] = _("their value is now in the box.")
+            else:
+                notes[name] = _("you changed it too: the box keeps your value, and saving again replaces theirs.")
+        who = _editors_since(self.instance, loaded_at)
+        for name, note in notes.items():
+            value = self._display(name, self.get_initial_for_field(self.fields[name], name))
+            self.add_error(
+                name,
+                forms.ValidationError(
+                    _("Changed by %(who)s since you opened the form: now «%(value)s»; %(note)s"),
+                    code="changed_by_other",
+                    params={"who": who, "value": value, "note": note},
+                ),
+            )
+        # The form now stands for the record as read by this request (its version, and its
+        # values where taken): saving it again keeps their changes and stores the user's.
         self.data = self.data.copy()
-        self.data[self.add_prefix(VERSION_FIELD)] = current.version
-        self.data[self.add_prefix(DIGEST_FIELD)] = json.dumps(now)
-        if changed:
+        self.data[self.add_prefix(VERSION_FIELD)] = carried
+        self.data[self.add_prefix(DIGEST_FIELD)] = json.dumps({LOADED_AT: timezone.now().isoformat(), **now})
+        labels = [str(self.fields[name].label or name) for name in changed]
+        if labels:
             message = _(
                 "Someone else saved this record while you were editing it (version %(loaded)s → %(current)s). "
-                "Changed since you opened it: %(fields)s. Nothing was saved: check their changes below "
-                "(reload the page to see them) and save again to replace them with yours."
-            ) % {"loaded": loaded, "current": current.version, "fields": get_text_list(changed, _("and"))}
+                "Changed since you opened it: %(fields)s. Nothing was saved: each of these fields now shows "
+                "their value, except where you changed it too (your value is kept, theirs is named beside it). "
+                "Check the marked fields and save again."
+            ) % {"loaded": loaded, "current": current.version, "fields": get_text_list(labels, _("and"))}
         else:
             message = _(
                 "Someone else saved this record while you were editing it (version %(loaded)s → %(current)s), "
-                "in its related rows. Nothing was saved: reload the page to see their changes, or save again "
-                "to replace them with yours."
+                "in what this form does not show. Nothing was saved: save again to store your changes; "
+                "theirs are kept."
             ) % {"loaded": loaded, "current": current.version}
         raise forms.ValidationError(message, code="stale")
+
+    def _read_current(self, current) -> int:
+        """Make the form's initial values those of ``current`` (the row as locked) and return
+        the version they stand for. The admin reads the record at the start of the request, so
+        they are usually the same; when not, model fields are read again from ``current``, and
+        a form with fields of its own (computed from the record when the form was built) keeps
+        the version it read, so that saving it again is checked again."""
+        if current.version == self.instance.version:
+            return current.version
+        model_fields = {f.name for f in self.instance._meta.get_fields()}
+        tracked = self._tracked_names()
+        names = [name for name in tracked if name in model_fields]
+        self.initial.update(model_to_dict(current, fields=names))
+        return current.version if len(names) == len(tracked) else self.instance.version
+
+    def _display(self, name, value) -> str:
+        """``value`` of the field ``name`` in words (names of related records, choice labels)."""
+        field = self.fields[name]
+        if value is None or value == "" or value == [] or value == ():
+            return _("(empty)")
+        if callable(getattr(field, "display_value", None)):
+            return str(field.display_value(value))
+        if isinstance(field, forms.ModelMultipleChoiceField):
+            pks = [str(getattr(v, "pk", v)) for v in value]
+            found = {str(o.pk): str(o) for o in field.queryset.filter(pk__in=pks)}
+            return ", ".join(found[pk] for pk in pks if pk in found)
+        if isinstance(field, forms.ModelChoiceField):
+            found = value if isinstance(value, models.Model) else field.queryset.filter(pk=value).first()
+            return str(found if found is not None else value)
+        try:
+            model_field = self.instance._meta.get_field(name)
+        except FieldDoesNotExist:
+            model_field = None
+        if model_field is not None and not model_field.is_relation:
+            return audit.show(model_field, value) or _("(empty)")
+        if isinstance(field, forms.ChoiceField):
+            return str(dict(field.choices).get(value, value))
+        return str(value)
+
+
+def _editors_since(obj, loaded_at) -> str:
+    """Who wrote History entries on ``obj`` since ``loaded_at`` (an ISO time), in words."""
+    names = []
+    when = parse_datetime(loaded_at) if isinstance(loaded_at, str) else None
+    if when is not None:
+        entries = (
+            LogEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(obj, for_concrete_model=False),
+                object_id=str(obj.pk),
+                action_time__gte=when,
+            )
+            .select_related("user")
+            .order_by("action_time")
+        )
+        names = list(dict.fromkeys(e.user.get_full_name() or e.user.get_username() for e in entries))
+    return get_text_list(names, _("and")) if names else _("someone else")
 
 
 class VersionCheckAdminMixin:

@@ -92,6 +92,8 @@ def import_file(
     report.dry_run = report.dry_run or undone
     for problem in report.problems:
         command.stderr.write(str(problem))
+    for warning in report.warnings:
+        command.stderr.write(f"warning: {warning}")
     for created in report.created_related:
         command.stdout.write(f"new {created}")
     command.stdout.write(f"{report.summary()} {progress.rate}".rstrip())

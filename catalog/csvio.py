@@ -39,7 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -50,6 +50,7 @@ from import_export import resources, widgets
 from import_export.fields import Field
 
 from . import audit, extensions
+from .snapshot import private_copy_for_check
 from .text import normalize
 
 FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
@@ -98,6 +99,8 @@ class ImportReport:
     updated: int = 0
     unchanged: int = 0
     problems: list[Problem] = field(default_factory=list)
+    #: What the import accepts but a person should look at (two rows naming one person…).
+    warnings: list[Problem] = field(default_factory=list)
     created_related: list[str] = field(default_factory=list)
     #: The first rows that the import creates or changes, for the preview: each
     #: ``{"line", "key", "new", "cells": [[column, old, new], …]}`` (old is "" for a new row).
@@ -117,6 +120,7 @@ class ImportReport:
     def from_dict(cls, data: dict) -> "ImportReport":
         data = dict(data)
         data["problems"] = [Problem(**p) for p in data.get("problems", [])]
+        data["warnings"] = [Problem(**p) for p in data.get("warnings", [])]
         return cls(**data)
 
     def summary(self) -> str:
@@ -387,6 +391,26 @@ def _decode_problem(exc) -> Problem:
 # Widgets ---------------------------------------------------------------------------
 
 
+def unknown_message(model, label, value: str) -> str:
+    """ "No <label> “value”." and, for countries and languages, that ISO codes are expected:
+    the code itself when the value is the English or French name of one."""
+    from .models import Country, Language, NamedCode
+
+    if not (isinstance(model, type) and issubclass(model, NamedCode)):
+        return _("No %(label)s “%(value)s”.") % {"label": label, "value": value}
+    named = model._default_manager.filter(models.Q(name_en__iexact=value) | models.Q(name_fr__iexact=value)).first()
+    if model is Country:
+        if named:
+            return _("No country “%(value)s”: write its ISO 3166 code, “%(code)s”.") % {
+                "value": value,
+                "code": named.code,
+            }
+        return _("No country “%(value)s”: write ISO 3166 codes, such as “US” or “FR”.") % {"value": value}
+    if model is Language and named:
+        return _("No language “%(value)s”: write its ISO 639 code, “%(code)s”.") % {"value": value, "code": named.code}
+    return _("No language “%(value)s”: write ISO 639 codes, such as “en” or “fr”.") % {"value": value}
+
+
 class CachedLookup:
     """Records of ``model`` by a case-insensitive key, fetched for a whole chunk at once."""
 
@@ -432,7 +456,7 @@ class NaturalKeyWidget(widgets.ForeignKeyWidget):
             return None
         record = self.lookup.get(value)
         if record is None:
-            raise ValueError(_("No %(label)s “%(value)s”.") % {"label": self.label, "value": value})
+            raise ValueError(unknown_message(self.lookup.model, self.label, value))
         return record
 
     def render(self, value, obj=None, **kwargs):
@@ -468,7 +492,7 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
             elif record not in records:
                 records.append(record)
         if unknown:
-            raise ValueError(_("No %(label)s “%(value)s”.") % {"label": self.label, "value": ", ".join(unknown)})
+            raise ValueError(unknown_message(self.lookup.model, self.label, ", ".join(unknown)))
         return records
 
     def render(self, value, obj=None, **kwargs):
@@ -525,6 +549,8 @@ class PriceWidget(StrictDecimalWidget):
 
 
 ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# Day and month in some order ("03/04/2026", "4.3.26"): which is which cannot be told.
+NUMERIC_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 
 
 class StrictDateWidget(widgets.DateWidget):
@@ -534,8 +560,10 @@ class StrictDateWidget(widgets.DateWidget):
         value = (value or "").strip()
         if not value:
             return None
-        if not ISO_DATE.match(value):
+        if NUMERIC_DATE.match(value):
             raise ValueError(_("Write dates as YYYY-MM-DD (ISO 8601); “%(value)s” is ambiguous.") % {"value": value})
+        if not ISO_DATE.match(value):
+            raise ValueError(_("Dates are accepted in one format only, YYYY-MM-DD (ISO 8601), such as 2026-03-04."))
         try:
             return datetime.date.fromisoformat(value)
         except ValueError as exc:
@@ -729,6 +757,8 @@ class AfficheResource(resources.ModelResource):
         # Lookups cache records during one import: never shared between imports.
         self.related_columns = copy.deepcopy(self.related_columns)
         self.created_related: list[str] = []
+        #: (text, record) of the related records the import created (people named in credits…).
+        self.created_records: list[tuple[str, models.Model]] = []
         self.delimiter = ","
         #: ``catalog.audit.ImportAudit`` of an import that writes with a user (None otherwise).
         self.audit: audit.ImportAudit | None = None
@@ -738,6 +768,25 @@ class AfficheResource(resources.ModelResource):
     @classmethod
     def columns(cls) -> list[str]:
         return [f.column_name for f in cls().get_export_fields()]
+
+    def remember_created(self, record: models.Model, text: str):
+        """A related record this import created for its rows ("person: Agnès Varda")."""
+        self.created_records.append((text, record))
+        self.created_related.append(text)
+
+    def created_in_use(self) -> list[str]:
+        """The created records that a written row refers to: one that only rows with problems
+        named is not "new" (those rows write nothing). A query per relation of each model."""
+        by_model: dict[type, set] = {}
+        for _text, record in self.created_records:
+            by_model.setdefault(type(record), set()).add(record.pk)
+        used = set()
+        for model, pks in by_model.items():
+            for relation in model._meta.related_objects:
+                name = relation.field.name
+                referring = relation.related_model._base_manager.filter(**{f"{name}__in": pks})
+                used |= {(model, pk) for pk in referring.values_list(name, flat=True)}
+        return [text for text, record in self.created_records if (type(record), record.pk) in used]
 
     # Natural keys ------------------------------------------------------------------
 
@@ -805,7 +854,15 @@ class AfficheResource(resources.ModelResource):
             if column in row:
                 try:
                     related[column] = handler.parse(row[column], row, self)
-                except (ValueError, ValidationError) as exc:
+                except ValidationError as exc:
+                    # A column that reads several cells (a festival's organizer, country…)
+                    # reports each problem under the cell it is about.
+                    cells = exc.message_dict if hasattr(exc, "error_dict") else {column: exc.messages}
+                    for cell, messages in cells.items():
+                        errors.setdefault(cell if cell in row else column, []).extend(messages)
+                    # The column's own field is refused too (no "cannot be null" after it).
+                    errors.setdefault(column, [])
+                except ValueError as exc:
                     errors[column] = _messages(exc)
         return errors, related
 
@@ -826,6 +883,9 @@ class AfficheResource(resources.ModelResource):
                 instance.full_clean(exclude=exclude)
         except ValidationError as exc:
             errors = {name: messages for name, messages in _error_dict(exc).items() if name not in exclude}
+            for name in errors:
+                if choices := _invalid_choice(instance, exc, name):
+                    errors[name] = [_("Not one of the choices: write one of %(choices)s.") % {"choices": choices}]
             if errors:
                 raise ValidationError(errors) from exc
 
@@ -879,6 +939,9 @@ class AfficheResource(resources.ModelResource):
     def finish(self, report: ImportReport):
         """Work that needs every row written (links between rows of the same file)."""
 
+    def check_row(self, line: int, row: dict, instance, report: ImportReport):
+        """Checks of a valid row against the file's other rows; a resource adds warnings here."""
+
     def import_chunk(self, rows: list[tuple[int, dict]], report: ImportReport):
         self.prepare([row for _line, row in rows])
         found = self.existing([row for _line, row in rows])
@@ -910,6 +973,7 @@ class AfficheResource(resources.ModelResource):
                     for message in messages
                 ]
                 continue
+            self.check_row(line, row, instance, report)
             changed = [name for name, old in zip(compared, before, strict=True) if getattr(instance, name) != old]
             related = {
                 column: value
@@ -1097,6 +1161,19 @@ def check_values(model, label: str = "", **values) -> dict:
     return cleaned
 
 
+def _invalid_choice(instance, exc: ValidationError, name: str) -> str:
+    """The valid values of field ``name`` ("film, series…") when ``exc`` refused its value as
+    not one of its choices, else ""."""
+    refused = getattr(exc, "error_dict", {}).get(name, [])
+    if not any(error.code == "invalid_choice" for error in refused):
+        return ""
+    try:
+        field = instance._meta.get_field(name)
+    except FieldDoesNotExist:
+        return ""
+    return ", ".join(str(value) for value, _label in field.flatchoices if value not in ("", None))
+
+
 def _error_dict(exc: ValidationError) -> dict[str, list[str]]:
     return exc.message_dict if hasattr(exc, "error_dict") else {NON_FIELD_ERRORS: exc.messages}
 
@@ -1175,10 +1252,13 @@ def run_import(
         return report
     resource.delimiter = reader.delimiter
     try:
-        with transaction.atomic():
+        # On SQLite, a check runs on a private copy: other writers never wait for it.
+        with private_copy_for_check(dry_run), transaction.atomic():
             if user is not None and not dry_run:
                 resource.audit = audit.ImportAudit(user, name, file_name)
             resource.import_file(reader, report, progress)
+            if resource.created_records:
+                resource.created_related = resource.created_in_use()
             if report.problems or dry_run:
                 transaction.set_rollback(True)
             elif resource.audit is not None:

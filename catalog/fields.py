@@ -174,3 +174,16 @@ def clean_stored_text(apps, schema_editor, app_label: str):
                 changed.append((pk, updates))
         for pk, updates in changed:
             manager.filter(pk=pk).update(**updates)
+
+
+def internal(model_field):
+    """Mark ``model_field`` as a note for staff (sources, inferences, where a spelling was
+    seen): the admin shows it, no public page, feed, calendar or JSON-LD does.
+    ``tests/test_internal_fields.py`` walks every public URL with each such field filled and
+    asserts that none shows. The mark is an attribute, not a column option: no migration."""
+    model_field.internal = True
+    return model_field
+
+
+def internal_fields(model) -> list:
+    return [f for f in model._meta.get_fields() if getattr(f, "internal", False)]

@@ -45,7 +45,9 @@ def validate_image_file(upload) -> None:
     except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError) as exc:
         if isinstance(exc, Image.DecompressionBombError):
             raise ValidationError(_("The image has too many pixels."), code="pixels") from exc
-        raise ValidationError(_("The file is not a readable image."), code="unreadable") from exc
+        raise ValidationError(
+            _("The file is not a readable image: upload a JPEG, PNG or WebP file."), code="unreadable"
+        ) from exc
     finally:
         upload.seek(0)
 

@@ -27,6 +27,7 @@ from .language import LocalizedNameMixin, current_language, in_language, localiz
 from .publishing import Publishable, PublishableQuerySet
 from .text import normalize, search_terms
 from .textsearch import FTS_MATCH
+from .typography import colon
 from .versioning import VersionedModel, versioned_update
 
 
@@ -89,14 +90,30 @@ class Genre(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("genre")
         verbose_name_plural = _("genres")
-        constraints = [models.UniqueConstraint(Lower("slug"), name="genre_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="genre_slug_unique",
+                violation_error_message=_(
+                    "Another genre already has this slug (the end of its web address): choose another one."
+                ),
+            )
+        ]
 
 
 class Theme(Vocabulary):
     class Meta(Vocabulary.Meta):
         verbose_name = _("theme")
         verbose_name_plural = _("themes")
-        constraints = [models.UniqueConstraint(Lower("slug"), name="theme_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="theme_slug_unique",
+                violation_error_message=_(
+                    "Another theme already has this slug (the end of its web address): choose another one."
+                ),
+            )
+        ]
 
 
 def title_and_below(title, *others):
@@ -251,7 +268,13 @@ class Title(Publishable, VersionedModel):
         ordering = ["sort_title", "pk"]
         permissions = [("export_title", _("Can export titles as CSV"))]
         constraints = [
-            models.UniqueConstraint(Lower("slug"), name="title_slug_unique"),
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="title_slug_unique",
+                violation_error_message=_(
+                    "Another title already has this slug (the end of its web address): choose another one, e.g. with the year."
+                ),
+            ),
             models.UniqueConstraint(
                 fields=["parent", "number"],
                 condition=Q(parent__isnull=False, number__isnull=False),
@@ -265,7 +288,11 @@ class Title(Publishable, VersionedModel):
                 name="title_parent_matches_kind",
                 violation_error_message=_("Seasons and episodes need a parent; other works have none."),
             ),
-            models.CheckConstraint(condition=Q(number__isnull=True) | Q(number__gt=0), name="title_number_positive"),
+            models.CheckConstraint(
+                condition=Q(number__isnull=True) | Q(number__gt=0),
+                name="title_number_positive",
+                violation_error_message=_("A number starts at 1."),
+            ),
             models.CheckConstraint(
                 condition=Q(production_end_year__isnull=True)
                 | Q(production_start_year__isnull=True)
@@ -383,7 +410,7 @@ class Title(Publishable, VersionedModel):
             own = node.localized_title(language) if localized else node.original_title
             if node.kind == TitleKind.EPISODE:
                 label = node.label_without_series()
-                parts.append(f"{label}: {own}" if own else label)
+                parts.append(f"{label}{colon(language)}{own}" if own else label)
             else:
                 parts.append(own or node.label_without_series())
             node = node.parent
@@ -486,6 +513,7 @@ class LocalizedTitle(models.Model):
             models.UniqueConstraint(
                 fields=["title", "language", "kind", "text"],
                 name="localized_title_unique",
+                violation_error_message=_("This work already has this title in this language and kind."),
             ),
             models.UniqueConstraint(
                 fields=["title", "language"],
@@ -519,7 +547,13 @@ class ContentRating(models.Model):
         verbose_name = _("content rating")
         verbose_name_plural = _("content ratings")
         ordering = ["system"]
-        constraints = [models.UniqueConstraint(fields=["title", "system"], name="one_rating_per_system")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["title", "system"],
+                name="one_rating_per_system",
+                violation_error_message=_("This work already has a rating in this system: change that one instead."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.system}:{self.value}"
@@ -537,9 +571,20 @@ class ExternalId(models.Model):
         verbose_name_plural = _("external identifiers")
         ordering = ["source"]
         constraints = [
-            models.UniqueConstraint(fields=["source", "value"], name="external_id_unique"),
             models.UniqueConstraint(
-                fields=["title", "source"], condition=~Q(source=ExternalSource.OTHER), name="one_external_id_per_source"
+                fields=["source", "value"],
+                name="external_id_unique",
+                violation_error_message=_(
+                    "This identifier already belongs to another title: check it, or merge the two titles."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["title", "source"],
+                condition=~Q(source=ExternalSource.OTHER),
+                name="one_external_id_per_source",
+                violation_error_message=_(
+                    "This work already has an identifier from this source: change that one instead."
+                ),
             ),
         ]
 
@@ -584,7 +629,15 @@ class Collection(LocalizedNameMixin, VersionedModel):
         verbose_name = _("collection")
         verbose_name_plural = _("collections")
         ordering = ["order", "name_en"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="collection_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="collection_slug_unique",
+                violation_error_message=_(
+                    "Another collection already has this slug (the end of its web address): choose another one."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -603,7 +656,13 @@ class CollectionItem(models.Model):
         verbose_name = _("collection item")
         verbose_name_plural = _("collection items")
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["collection", "title"], name="collection_item_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["collection", "title"],
+                name="collection_item_unique",
+                violation_error_message=_("This title is already in this collection."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.collection_id}:{self.title_id}"
@@ -644,8 +703,16 @@ class PendingImport(models.Model):
         verbose_name_plural = _("pending CSV imports")
         ordering = ["-created"]
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=ImportState.values), name="pending_import_state_valid"),
-            models.CheckConstraint(condition=Q(delimiter__in=[",", ";"]), name="pending_import_delimiter_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=ImportState.values),
+                name="pending_import_state_valid",
+                violation_error_message=_("Unknown import state."),
+            ),
+            models.CheckConstraint(
+                condition=Q(delimiter__in=[",", ";"]),
+                name="pending_import_delimiter_valid",
+                violation_error_message=_("The delimiter must be a comma or a semicolon."),
+            ),
         ]
 
     def __str__(self):

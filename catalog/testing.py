@@ -1,7 +1,9 @@
 """Test helpers the apps share for pages built from catalog.extensions sections."""
 
 import io
+from contextlib import contextmanager
 from html.parser import HTMLParser
+from pathlib import Path
 
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
@@ -182,3 +184,29 @@ def public_urls(client, extra_kwargs=(), skip=("set_language",)) -> dict[str, st
                 found[name] = url
                 break
     return found
+
+
+@contextmanager
+def sqlite_file_database(folder):
+    """On SQLite, the test database copied into a file for the duration of the block, so that
+    threads meet the settings' real locking (WAL, IMMEDIATE transactions, busy timeout): the
+    in-memory test database shares one cache between connections, where a second writer is
+    refused at once ("database table is locked") instead of waiting. Use it in a
+    ``transaction=True`` test; the in-memory database is back (unchanged) after the block."""
+    import sqlite3
+
+    memory = connection.connection or (connection.ensure_connection() or connection.connection)
+    path = Path(folder) / "db.sqlite3"
+    copy = sqlite3.connect(path)
+    memory.backup(copy)
+    copy.close()
+    settings_dict = connection.settings_dict
+    name = settings_dict["NAME"]
+    settings_dict["NAME"] = str(path)
+    connection.connection = None  # the next query opens the file; `memory` keeps the original open
+    try:
+        yield path
+    finally:
+        connection.close()
+        settings_dict["NAME"] = name
+        connection.connection = memory

@@ -4,15 +4,18 @@
 - ``versioned_update(queryset, **values)`` / ``bump_versions(queryset)`` /
   ``versioned_bulk_update(objs, fields)``: the same for writes that bypass ``save()``;
   services and the CSV import use them for queryset updates and ``bulk_update``.
-- ``field_digests(instance, names)``: a fingerprint of each field, which the admin's version
-  check (``catalog.admin_base``) puts in its forms to say what changed since a form was loaded.
+- ``value_digest(value)``: a fingerprint of a field's value, which the admin's version check
+  (``catalog.admin_base``) puts in its forms to tell, after a conflict, which fields the
+  colleague changed and which the user did.
 """
 
+import datetime
+import decimal
 import hashlib
 
 from django.db import models
 from django.db.models import F
-from django.forms.models import model_to_dict
+from django.utils import timezone
 from django.utils.translation import gettext_lazy
 
 
@@ -63,14 +66,22 @@ def versioned_bulk_update(objs, fields, batch_size=None) -> int:
     return count
 
 
-def value_digest(value) -> str:
-    """A short fingerprint of a field's value as a form sees it (related objects by pk)."""
-    if isinstance(value, list | tuple | set | models.QuerySet):
-        value = sorted(str(getattr(item, "pk", item)) for item in value)
+def value_digest(value, ordered: bool = False) -> str:
+    """A short fingerprint of a field's value as a form sees it, equal for the value a form was
+    loaded with and the same value posted back untouched: related objects by pk, several of
+    them as a sorted set (in their order when ``ordered``), instants in UTC, decimals without
+    trailing zeros, texts without surrounding spaces or carriage returns, None as ""."""
+    if isinstance(value, list | tuple | set | frozenset | models.QuerySet):
+        items = [str(getattr(item, "pk", item)) for item in value]
+        value = items if ordered else sorted(items)
     elif isinstance(value, models.Model):
         value = value.pk
+    elif isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        value = value.astimezone(datetime.UTC)
+    elif isinstance(value, decimal.Decimal):
+        value = value.normalize()
+    elif isinstance(value, str):
+        value = value.replace("\r\n", "\n").strip()
+    elif value is None:
+        value = ""
     return hashlib.sha256(str(value).encode()).hexdigest()[:12]
-
-
-def field_digests(instance, names) -> dict[str, str]:
-    return {name: value_digest(value) for name, value in model_to_dict(instance, fields=names).items()}

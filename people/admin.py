@@ -1,3 +1,4 @@
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import PermissionDenied
@@ -7,30 +8,33 @@ from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils import translation
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from catalog import audit
-from catalog.admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline
+from catalog.admin_base import AfficheModelAdmin, AfficheModelForm, AfficheStackedInline, AfficheTabularInline
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
 
-from .matching import duplicates
+from .matching import duplicates, match_names
 from .models import (
     Credit,
     Department,
     Organization,
     OrganizationAlias,
+    OrganizationFormerSlug,
     OrganizationLogo,
     Person,
     PersonAlias,
+    PersonFormerSlug,
     PersonPortrait,
     PersonRelation,
     Role,
     RoleLabel,
 )
 from .parsing import preview
-from .services import MergeError, PasteError, merge, merge_counts, save_pasted_credits
+from .services import MergeError, PasteError, merge, merge_choices, merge_counts, save_pasted_credits
 
 
 class NameSearchMixin:
@@ -57,6 +61,54 @@ class CreditCountMixin:
     @admin.display(description=gettext_lazy("credits"), ordering="num_credits")
     def credit_count(self, obj):
         return obj.num_credits
+
+
+class SimilarNameForm(AfficheModelForm):
+    """Adding a person or an organisation whose name is already a record's name or alias
+    (accents, case and punctuation aside, ``people.matching``) is a likely duplicate: the form
+    links to the existing record(s) and saves only once "Save anyway" is ticked."""
+
+    confirm_similar = forms.BooleanField(
+        label=gettext_lazy("Save anyway: it is not the same"), required=False, widget=forms.HiddenInput
+    )
+    confirm_similar.tracked = False  # a decision about this save, not a value of the record
+
+    def clean(self):
+        cleaned = super().clean()
+        name = cleaned.get("name")
+        if self.instance.pk is not None or not name or cleaned.get("confirm_similar"):
+            return cleaned
+        model = self._meta.model
+        similar = match_names(model, [name])[name]
+        if similar:
+            self.fields["confirm_similar"].widget = forms.CheckboxInput()
+            links = format_html_join(
+                ", ",
+                '<a href="{}" target="_blank">{}</a>',
+                [(reverse(f"admin:people_{model._meta.model_name}_change", args=[r.pk]), r.name) for r in similar],
+            )
+            self.add_error(
+                "name",
+                forms.ValidationError(
+                    format_html(
+                        "{} {} {}",
+                        _("A record with a similar name already exists:"),
+                        links,
+                        _("— if it is the same, open it instead; otherwise tick “Save anyway” and save again."),
+                    ),
+                    code="similar",
+                ),
+            )
+        return cleaned
+
+
+#: The merge page's counts (``merge_counts``), in words.
+COUNT_LABELS = {
+    "credits": gettext_lazy("credits"),
+    "aliases": gettext_lazy("aliases"),
+    "relations": gettext_lazy("relations"),
+    "affiliations": gettext_lazy("affiliations (credits for these companies)"),
+}
 
 
 class MergeAdminMixin:
@@ -89,30 +141,50 @@ class MergeAdminMixin:
         return TemplateResponse(request, "admin/people/duplicates.html", context)
 
     def merge_view(self, request, keep, other):
+        """Field-by-field confirmation: for every field whose values differ, keep this record's
+        value or take the other's (``people.services.merge_choices``); then merge."""
         if not (self.has_change_permission(request) and self.has_delete_permission(request)):
             raise PermissionDenied
         kept = get_object_or_404(self.model, pk=keep)
         removed = get_object_or_404(self.model, pk=other)
+        choices = merge_choices(kept, removed)
+        chosen = {c.name: ("take" if c.kept == "" else "keep") for c in choices}
+        missing = []
         if request.method == "POST":
-            try:
-                summary = merge(kept, removed)
-            except MergeError as exc:
-                self.message_user(request, str(exc), messages.ERROR)
-            else:
+            posted = {c.name: request.POST.get(f"choice_{c.name}") for c in choices}
+            missing = [c for c in choices if posted[c.name] not in ("keep", "take")]
+            chosen |= {name: value for name, value in posted.items() if value in ("keep", "take")}
+            if missing:
                 self.message_user(
                     request,
-                    _("Merged into %(name)s: %(credits)s credit(s), %(aliases)s alias(es) moved.")
-                    % {"name": kept.name, "credits": summary.credits, "aliases": summary.aliases},
-                    messages.SUCCESS,
+                    _("Choose which value to keep for: %(fields)s.") % {"fields": ", ".join(c.label for c in missing)},
+                    messages.ERROR,
                 )
-                return redirect(reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[kept.pk]))
+            else:
+                try:
+                    summary = merge(
+                        kept, removed, take=[n for n, v in chosen.items() if v == "take"], user=request.user
+                    )
+                except MergeError as exc:
+                    self.message_user(request, str(exc), messages.ERROR)
+                else:
+                    self.message_user(
+                        request,
+                        _("Merged into %(name)s: %(credits)s credit(s), %(aliases)s alias(es) moved.")
+                        % {"name": kept.name, "credits": summary.credits, "aliases": summary.aliases},
+                        messages.SUCCESS,
+                    )
+                    return redirect(
+                        reverse(f"admin:{self.opts.app_label}_{self.opts.model_name}_change", args=[kept.pk])
+                    )
         context = {
             **self.admin_site.each_context(request),
             "opts": self.opts,
             "title": _("Merge %(other)s into %(keep)s") % {"other": removed.name, "keep": kept.name},
             "kept": kept,
             "removed": removed,
-            "counts": merge_counts(removed),
+            "counts": {COUNT_LABELS.get(what, what): n for what, n in merge_counts(removed).items()},
+            "choices": [(c, chosen[c.name], c in missing) for c in choices],
         }
         return TemplateResponse(request, "admin/people/merge_confirm.html", context)
 
@@ -131,6 +203,19 @@ class PersonAliasInline(AfficheTabularInline):
 class OrganizationAliasInline(AfficheTabularInline):
     model = OrganizationAlias
     extra = 0
+
+
+class PersonFormerSlugInline(AfficheTabularInline):
+    """Former addresses (after a slug change or a merge): each redirects to the record;
+    delete one to free it."""
+
+    model = PersonFormerSlug
+    extra = 0
+    fields = ["slug"]
+
+
+class OrganizationFormerSlugInline(PersonFormerSlugInline):
+    model = OrganizationFormerSlug
 
 
 class PersonRelationInline(AfficheTabularInline):
@@ -162,10 +247,11 @@ class PersonAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, AfficheMod
     paginator = AdminPaginator
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["nationality"]
-    inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline]
+    inlines = [PersonAliasInline, PersonRelationInline, PersonPortraitInline, PersonFormerSlugInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
+    form = SimilarNameForm
     fieldsets = [
-        (None, {"fields": ["name", "sort_name", "slug"]}),
+        (None, {"fields": ["name", "confirm_similar", "sort_name", "slug"]}),
         (gettext_lazy("Life"), {"fields": [("birth_date", "death_date"), "nationality"]}),
         (gettext_lazy("Biography"), {"fields": ["bio_en", "bio_fr", "bio_source"]}),
         (gettext_lazy("Elsewhere"), {"fields": [("imdb_id", "wikidata_id")]}),
@@ -182,8 +268,9 @@ class OrganizationAdmin(NameSearchMixin, CreditCountMixin, MergeAdminMixin, Affi
     paginator = AdminPaginator
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["country"]
-    inlines = [OrganizationAliasInline, OrganizationLogoInline]
+    inlines = [OrganizationAliasInline, OrganizationLogoInline, OrganizationFormerSlugInline]
     change_list_template = "admin/people/change_list_with_duplicates.html"
+    form = SimilarNameForm
 
 
 @admin.register(Department)

@@ -91,6 +91,7 @@ def register():
         )
     )
     extensions.public_pages.register(extensions.PublicPage("people:person_list", order=10))
+    extensions.public_pages.register(extensions.PublicPage("people:organization_list", order=15))
     csv = [("people", PersonResource), ("organizations", OrganizationResource), ("credits", CreditResource)]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"people": 100_000, "credits": 1_000_000}}
     extensions.register_data("people", order=20, csv=csv, roles=ROLES, model_roles=MODEL_ROLES, **parts)

@@ -61,7 +61,36 @@ class OrganizationQuerySet(NamedQuerySet):
         return self.select_related("logo", "country").prefetch_related("aliases")
 
 
-class Person(NameKeyMixin, VersionedModel):
+class KeepsFormerSlugs:
+    """A record whose public address changed keeps its former slug (``former_slugs``), so that
+    old links answer 301 to the new address (``people.views``) instead of 404. Every ``save``
+    that changes a loaded record's slug records it, whatever path wrote it (admin form, merge,
+    script); a CSV import writes slugs with ``bulk_update`` and records none."""
+
+    @classmethod
+    def from_db(cls, db, field_names, values, *args, **kwargs):
+        obj = super().from_db(db, field_names, values, *args, **kwargs)
+        obj.slug_as_loaded = obj.__dict__.get("slug")
+        return obj
+
+    def save(self, *args, **kwargs):
+        loaded = getattr(self, "slug_as_loaded", None)
+        super().save(*args, **kwargs)
+        if loaded and loaded.lower() != self.slug.lower():
+            remember_slug(self, loaded)
+            self.former_slugs.filter(slug__iexact=self.slug).delete()
+        self.slug_as_loaded = self.slug
+
+
+def remember_slug(owner, slug: str):
+    """Make ``slug`` a former address of ``owner`` (taken from whoever had it before)."""
+    former = owner.former_slugs.model
+    updated = former.objects.filter(slug__iexact=slug).update(owner=owner)
+    if not updated:
+        former.objects.create(owner=owner, slug=slug)
+
+
+class Person(KeepsFormerSlugs, NameKeyMixin, VersionedModel):
     name = fields.CharField(_("name"), max_length=200, help_text=_("As usually credited: “Cécile Ducrocq”."))
     sort_name = fields.CharField(_("sort name"), max_length=200, blank=True, help_text=_("“Ducrocq, Cécile”"))
     slug = fields.SlugField(_("slug"), max_length=120)
@@ -87,7 +116,13 @@ class Person(NameKeyMixin, VersionedModel):
         permissions = [("export_person", _("Can export people as CSV"))]
         ordering = ["sort_name", "name"]
         constraints = [
-            models.UniqueConstraint(Lower("slug"), name="person_slug_unique"),
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="person_slug_unique",
+                violation_error_message=_(
+                    "Another person already has this slug (the end of the web address): choose another one, e.g. with a number. If it is the same person, merge the two records from “Likely duplicates”."
+                ),
+            ),
             models.CheckConstraint(
                 condition=models.Q(death_date__isnull=True)
                 | models.Q(birth_date__isnull=True)
@@ -128,7 +163,7 @@ class Person(NameKeyMixin, VersionedModel):
         return rows
 
 
-class Organization(NameKeyMixin, VersionedModel):
+class Organization(KeepsFormerSlugs, NameKeyMixin, VersionedModel):
     name = fields.CharField(_("name"), max_length=200)
     slug = fields.SlugField(_("slug"), max_length=120)
     name_key = fields.CharField(max_length=200, editable=False, db_index=True, default="")
@@ -155,7 +190,15 @@ class Organization(NameKeyMixin, VersionedModel):
         verbose_name_plural = _("organisations")
         permissions = [("export_organization", _("Can export organisations as CSV"))]
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="organization_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="organization_slug_unique",
+                violation_error_message=_(
+                    "Another organisation already has this slug (the end of the web address): choose another one, e.g. with a number. If it is the same organisation, merge the two records from “Likely duplicates”."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -194,8 +237,13 @@ class Alias(NameKeyMixin, models.Model):
 
     name = fields.CharField(_("name"), max_length=200)
     name_key = fields.CharField(max_length=200, editable=False, db_index=True, default="")
-    seen_in = fields.CharField(
-        _("seen in"), max_length=300, blank=True, help_text=_("Where this spelling is used: a site, a press kit.")
+    seen_in = fields.internal(
+        fields.CharField(
+            _("seen in"),
+            max_length=300,
+            blank=True,
+            help_text=_("Where this spelling is used: a site, a press kit (staff only)."),
+        )
     )
 
     class Meta:
@@ -212,7 +260,13 @@ class PersonAlias(Alias):
     class Meta(Alias.Meta):
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="person_alias_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="person_alias_unique",
+                violation_error_message=_("This person already has this alias."),
+            )
+        ]
 
 
 class OrganizationAlias(Alias):
@@ -223,7 +277,59 @@ class OrganizationAlias(Alias):
     class Meta(Alias.Meta):
         verbose_name = _("alias")
         verbose_name_plural = _("aliases")
-        constraints = [models.UniqueConstraint(fields=["owner", "name"], name="organization_alias_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "name"],
+                name="organization_alias_unique",
+                violation_error_message=_("This organisation already has this alias."),
+            )
+        ]
+
+
+class FormerSlug(models.Model):
+    """An address a record had before a slug change or a merge: it redirects to the record."""
+
+    slug = fields.SlugField(_("former slug"), max_length=120)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        abstract = True
+        ordering = ["slug"]
+
+    def __str__(self):
+        return self.slug
+
+
+class PersonFormerSlug(FormerSlug):
+    owner = models.ForeignKey(Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="former_slugs")
+
+    class Meta(FormerSlug.Meta):
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="person_former_slug_unique",
+                violation_error_message=_("This former address already leads to a person."),
+            )
+        ]
+
+
+class OrganizationFormerSlug(FormerSlug):
+    owner = models.ForeignKey(
+        Organization, verbose_name=_("organisation"), on_delete=models.CASCADE, related_name="former_slugs"
+    )
+
+    class Meta(FormerSlug.Meta):
+        verbose_name = _("former address")
+        verbose_name_plural = _("former addresses")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="organization_former_slug_unique",
+                violation_error_message=_("This former address already leads to an organisation."),
+            )
+        ]
 
 
 class PersonRelation(models.Model):
@@ -240,7 +346,11 @@ class PersonRelation(models.Model):
         verbose_name_plural = _("relations")
         ordering = ["kind", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["person", "kind", "other"], name="person_relation_unique"),
+            models.UniqueConstraint(
+                fields=["person", "kind", "other"],
+                name="person_relation_unique",
+                violation_error_message=_("This relation is already recorded."),
+            ),
             models.CheckConstraint(
                 condition=~Q(person=models.F("other")),
                 name="person_relation_not_self",
@@ -264,7 +374,13 @@ class Department(LocalizedNameMixin, VersionedModel):
         verbose_name = _("department")
         verbose_name_plural = _("departments")
         ordering = ["order", "name_en"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="department_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="department_slug_unique",
+                violation_error_message=_("Another department already has this slug: choose another one."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -312,7 +428,13 @@ class Role(LocalizedNameMixin, VersionedModel):
         verbose_name = _("role")
         verbose_name_plural = _("roles")
         ordering = ["department__order", "order", "name_en"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="role_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="role_slug_unique",
+                violation_error_message=_("Another role already has this slug: choose another one."),
+            )
+        ]
 
     def __str__(self):
         return self.name

@@ -129,6 +129,28 @@ def _name_key_before_write(items):
         item.instance.fill_name_key()
 
 
+def _warn_same_name(resource, line, instance, report):
+    """Two rows of one file whose names match once accents, case and punctuation are set
+    aside ("Agnès Varda", "Agnes  Varda") are most likely one person or organisation written
+    twice: accepted (namesakes exist), with a warning naming the other line."""
+    seen = resource.__dict__.setdefault("names_seen", {})
+    instance.fill_name_key()
+    first = seen.setdefault(instance.name_key, (line, instance.name))
+    if first[0] != line and instance.name_key:
+        report.warnings.append(
+            Problem(
+                line,
+                "name",
+                instance.name,
+                _(
+                    "Same name as line %(line)s (“%(name)s”) once accents, case and punctuation are set aside: "
+                    "if it is the same %(label)s, keep one row (or merge the two records after the import)."
+                )
+                % {"line": first[0], "name": first[1], "label": instance._meta.verbose_name},
+            )
+        )
+
+
 class PersonResource(AfficheResource):
     required_columns = ("slug", "name")
     bulk = True
@@ -178,6 +200,9 @@ class PersonResource(AfficheResource):
 
     def before_write(self, items):
         _name_key_before_write(items)
+
+    def check_row(self, line, row, instance, report):
+        _warn_same_name(self, line, instance, report)
 
     def write_related(self, items):
         super().write_related(items)
@@ -242,6 +267,9 @@ class OrganizationResource(AfficheResource):
 
     def before_write(self, items):
         _name_key_before_write(items)
+
+    def check_row(self, line, row, instance, report):
+        _warn_same_name(self, line, instance, report)
 
 
 # Credits ---------------------------------------------------------------------------
@@ -315,7 +343,7 @@ class NamedLookup:
         for record, spellings in zip(records, new.values(), strict=True):
             for name in spellings:
                 self.cache[name.lower()] = record
-            self.resource.created_related.append(f"{label}: {record.name}")
+            self.resource.remember_created(record, f"{label}: {record.name}")
 
     def get(self, cell):
         cell = (cell or "").strip()

@@ -147,8 +147,9 @@ def filmography(credits) -> list[RoleGroup]:
             works[key] = WorkLine(work)
             group.lines.append(works[key])
         works[key].credits.append(credit)
-    # The works' own names, in one query unless the credits came with them.
-    prefetch_related_objects(list({line.work.pk: line.work for line in works.values()}.values()), "localized_titles")
+    # The works' own names, in one query unless the credits came with them: on every instance a
+    # line shows (credits on two episodes of a series reach it through two instances).
+    prefetch_related_objects([line.work for line in works.values()], "localized_titles")
     for group in groups.values():
         for line in group.lines:
             line.span = span(line.work, [c.title for c in line.credits])

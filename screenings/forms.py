@@ -68,6 +68,11 @@ class LocalDateTimeField(forms.MultiValueField):
             return None
         return WallTime(datetime.combine(data_list[0], data_list[1]), data_list[2] or "")
 
+    def display_value(self, value: WallTime) -> str:
+        """The wall time in words, for the note beside a field a colleague changed."""
+        shown = f"{value.naive:%Y-%m-%d %H:%M}"
+        return f"{shown} ({AmbiguousChoice(value.choice).label})" if value.choice else shown
+
 
 def local_initial(value, zone) -> WallTime | None:
     """What the form shows for the stored instant ``value``: its wall time in ``zone``."""
@@ -86,7 +91,9 @@ class OrderedAutocompleteSelectMultiple(AutocompleteSelectMultiple):
 
 
 class OrderedTitlesField(forms.ModelMultipleChoiceField):
-    """Titles in the order they were chosen."""
+    """Titles in the order they were chosen (the version check compares them in order)."""
+
+    ordered = True
 
     def clean(self, value):
         queryset = super().clean(value)

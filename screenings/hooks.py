@@ -100,6 +100,8 @@ def register():
 
     extensions.title_filters.register(extensions.TitleFilter("screening", UpcomingScreeningFilter, order=30))
     extensions.public_pages.register(extensions.PublicPage("screenings:screening_list", order=20))
+    extensions.public_pages.register(extensions.PublicPage("screenings:venue_list", order=24))
+    extensions.public_pages.register(extensions.PublicPage("screenings:festival_list", order=22))
     csv = [("venues", VenueResource), ("festivals", FestivalResource), ("screenings", ScreeningResource)]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"screenings": 200_000}}
     extensions.register_data("screenings", order=30, csv=csv, roles=ROLES, **parts)

@@ -12,6 +12,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from catalog.language import babel_locale
+from catalog.typography import french_first_of_month
 
 from .enums import AmbiguousChoice
 
@@ -217,7 +218,7 @@ def locale_for(language: str | None = None) -> str:
 
 def day_label(day: date, language: str | None = None) -> str:
     """ "Wednesday, November 3, 2021" / "mercredi 3 novembre 2021"."""
-    return format_date(day, format="full", locale=locale_for(language))
+    return french_first_of_month(format_date(day, format="full", locale=locale_for(language)), day, language)
 
 
 def time_label(local: datetime, language: str | None = None) -> str:

@@ -71,7 +71,9 @@ class Venue(VersionedModel):
     )
     capacity = models.PositiveIntegerField(_("capacity (seats)"), null=True, blank=True)
     website = fields.URLField(_("website"), blank=True)
-    note = fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences about this venue."))
+    note = fields.internal(
+        fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences about this venue (staff only)."))
+    )
 
     objects = VenueQuerySet.as_manager()
 
@@ -81,8 +83,18 @@ class Venue(VersionedModel):
         permissions = [("export_venue", _("Can export venues as CSV"))]
         ordering = ["name", "pk"]
         constraints = [
-            models.UniqueConstraint(Lower("slug"), name="venue_slug_unique"),
-            models.CheckConstraint(condition=~Q(parent=models.F("pk")), name="venue_not_own_room"),
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="venue_slug_unique",
+                violation_error_message=_(
+                    "Another venue already has this slug (the end of its web address): choose another one."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=~Q(parent=models.F("pk")),
+                name="venue_not_own_room",
+                violation_error_message=_("A venue cannot be a room of itself: choose another parent venue."),
+            ),
         ]
 
     def __str__(self):
@@ -152,7 +164,15 @@ class Festival(VersionedModel):
         verbose_name = _("festival")
         verbose_name_plural = _("festivals")
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="festival_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="festival_slug_unique",
+                violation_error_message=_(
+                    "Another festival already has this slug (the end of its web address): choose another one."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -180,7 +200,7 @@ class Edition(Publishable, VersionedModel):
     starts_on = models.DateField(_("first day"))
     ends_on = models.DateField(_("last day"))
     city = fields.CharField(_("city"), max_length=100, blank=True, help_text=_("If different from the festival's."))
-    note = fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences."))
+    note = fields.internal(fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences (staff only).")))
 
     objects = EditionQuerySet.as_manager()
 
@@ -190,8 +210,18 @@ class Edition(Publishable, VersionedModel):
         permissions = [("export_edition", _("Can export festivals as CSV"))]
         ordering = ["-starts_on", "pk"]
         constraints = [
-            models.UniqueConstraint(Lower("slug"), name="edition_slug_unique"),
-            models.UniqueConstraint(fields=["festival", "year"], name="edition_year_unique"),
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="edition_slug_unique",
+                violation_error_message=_(
+                    "Another edition already has this slug (the end of its web address): choose another one."
+                ),
+            ),
+            models.UniqueConstraint(
+                fields=["festival", "year"],
+                name="edition_year_unique",
+                violation_error_message=_("This festival already has an edition this year: open that one instead."),
+            ),
             models.CheckConstraint(
                 condition=Q(ends_on__gte=models.F("starts_on")),
                 name="edition_ends_after_start",
@@ -209,6 +239,19 @@ class Edition(Publishable, VersionedModel):
     def display_city(self) -> str:
         return self.city or self.festival.city
 
+    def state_on(self, day) -> str:
+        """ "Over", "On now" or "Coming" on ``day`` (the visitor's date: an edition's days are
+        dates, not instants)."""
+        if self.ends_on < day:
+            return _("Over")
+        if self.starts_on <= day:
+            return _("On now")
+        return _("Coming")
+
+    @property
+    def state(self) -> str:
+        return self.state_on(timezone.localdate())
+
 
 class Section(LocalizedNameMixin, models.Model):
     """A strand of an edition ("TV series", "Classics"), with a colour for the schedule."""
@@ -223,7 +266,13 @@ class Section(LocalizedNameMixin, models.Model):
         verbose_name = _("section")
         verbose_name_plural = _("sections")
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["edition", "name_en"], name="section_name_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["edition", "name_en"],
+                name="section_name_unique",
+                violation_error_message=_("This edition already has a section with this name."),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -378,7 +427,13 @@ class Screening(Publishable, VersionedModel):
             *price_constraints("screening", currency_message=_("Give the currency of the price.")),
             # The overlap rule: an exclusion constraint on PostgreSQL, no SQL elsewhere (see
             # screenings.constraints); its statuses are the ones check_room_is_free uses.
-            RoomOverlapConstraint(name=OVERLAP_CONSTRAINT, condition=Q(status__in=ROOM_BLOCKING_STATUSES)),
+            RoomOverlapConstraint(
+                name=OVERLAP_CONSTRAINT,
+                condition=Q(status__in=ROOM_BLOCKING_STATUSES),
+                violation_error_message=_(
+                    "This room is already booked at that time: move one screening or choose another room."
+                ),
+            ),
         ]
         indexes = [
             models.Index(fields=["venue", "starts_at"], name="screening_venue_start"),
@@ -543,18 +598,31 @@ class ScreeningTitle(models.Model):
         verbose_name = _("title shown")
         verbose_name_plural = _("titles shown")
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["screening", "title"], name="screening_title_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["screening", "title"],
+                name="screening_title_unique",
+                violation_error_message=_("This title is already in this screening’s programme."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.screening_id}:{self.title_id}"
 
 
-def conflict_message(conflict: Screening, titles=None) -> str:
-    """The overlap message, naming ``conflict``: a booked screening, or one of the same save
-    not stored yet (its programme is then ``titles``)."""
+def conflict_message(conflict: Screening, titles=None, line=None) -> str:
+    """The overlap message, naming ``conflict``: a booked screening, one of the same save not
+    stored yet (its programme is then ``titles``), or one that an earlier ``line`` of the same
+    CSV file wrote (its id means nothing to the person: the file is written all or nothing)."""
     from django.utils.translation import gettext
 
-    if conflict.pk is None:
+    if line is not None:
+        name = conflict.label_en or conflict.programme_title(localized=False)
+        template = gettext(
+            "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (line %(line)s of this "
+            "file). Choose another time or room."
+        )
+    elif conflict.pk is None:
         name = conflict.label_en or programme_name(titles or [], localized=False)
         template = gettext(
             "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (another screening of this "
@@ -572,4 +640,5 @@ def conflict_message(conflict: Screening, titles=None) -> str:
         "end": f"{time_label(conflict.local_end)} {conflict.local_end.tzname()}",
         "other": name or gettext("untitled screening"),
         "pk": conflict.pk,
+        "line": line,
     }

@@ -33,6 +33,7 @@ from catalog.csvio import (
     integer,
     price,
     text,
+    unknown_message,
 )
 from catalog.models import Country, Language, Title
 from catalog.text import normalize, unique_slug
@@ -40,7 +41,7 @@ from people.models import Organization
 
 from .enums import ScreeningStatus
 from .localtime import UTC, format_wall_time, parse_wall_time
-from .models import Edition, Festival, Screening, Section, Venue
+from .models import Edition, Festival, Screening, Section, Venue, conflict_message
 from .services import Booking, running_time, save_screenings, set_titles
 
 # Shared cell widgets ---------------------------------------------------------------
@@ -151,7 +152,7 @@ class FestivalColumn(RelatedColumn):
             if values[column]:
                 record = lookup.get(values[column])
                 if record is None:
-                    errors[column] = [_("No %(label)s “%(value)s”.") % {"label": column, "value": values[column]}]
+                    errors[column] = [unknown_message(lookup.model, column, values[column])]
                 else:
                     values[column] = getattr(record, lookup.field)  # as stored: "US", not "us"
         if errors:
@@ -464,6 +465,8 @@ class ScreeningResource(AfficheResource):
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
+        #: {pk: line} of the screenings this import wrote, for the overlap message.
+        self.lines_written = {}
         venues = self.fields["venue"].widget.lookup
         self.fields["starts_at"].widget = LocalTimeWidget(venues)
         self.fields["ends_at"].widget = LocalTimeWidget(venues)
@@ -529,7 +532,37 @@ class ScreeningResource(AfficheResource):
         related = dict(item.related)
         titles = related.pop("titles", None)
         links = {self.related_columns[column].attribute: list(values) for column, values in related.items()}
-        save_screenings([Booking(item.instance, None if titles is None else list(titles), links)], validated=True)
+        try:
+            save_screenings([Booking(item.instance, None if titles is None else list(titles), links)], validated=True)
+        except ValidationError as exc:
+            raise self.named_by_line(item.instance, exc) from exc
+        self.lines_written[item.instance.pk] = item.line
+
+    def validate(self, instance, bulk: bool, errored=()):
+        try:
+            super().validate(instance, bulk, errored)
+        except ValidationError as exc:
+            raise self.named_by_line(instance, exc) from exc
+
+    def named_by_line(self, screening, exc: ValidationError) -> ValidationError:
+        """An overlap with a screening that an earlier line of this file wrote names that line,
+        not the id of a record that the all-or-nothing import may never keep."""
+        if not self.lines_written or not screening.venue_id or not screening.starts_at or not screening.ends_at:
+            return exc
+        conflict = (
+            Screening.objects.overlapping(screening.venue_id, screening.starts_at, screening.ends_at, screening.pk)
+            .filter(pk__in=list(self.lines_written))
+            .select_related("venue__parent")
+            .first()
+        )
+        if conflict is None:
+            return exc
+        by_id, by_line = conflict_message(conflict), conflict_message(conflict, line=self.lines_written[conflict.pk])
+        if hasattr(exc, "error_dict"):
+            return ValidationError(
+                {name: [by_line if m == by_id else m for m in messages] for name, messages in exc.message_dict.items()}
+            )
+        return ValidationError([by_line if m == by_id else m for m in exc.messages], code=exc.code)
 
     def get_export_queryset(self):
         return (

@@ -1,12 +1,12 @@
 from itertools import groupby
 
 from django.conf import settings
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.generic import DetailView, View
+from django.views.generic import DetailView, ListView, View
 from django_filters.views import FilterView
 
 from catalog.models import Title
@@ -17,7 +17,7 @@ from catalog.views import SlugIexactMixin
 from . import ical, jsonld
 from .filters import ScreeningFilter
 from .localtime import day_label
-from .models import Edition, Screening, Section, Venue
+from .models import Edition, Festival, Screening, Section, Venue
 
 
 def by_day(screenings) -> list[dict]:
@@ -72,6 +72,42 @@ class ScreeningDetailView(PreviewMixin, DetailView):
         context = super().get_context_data(**kwargs)
         context["jsonld"] = jsonld.screening_event(self.object, self.request)
         return context
+
+
+class FestivalListView(BoundedPaginationMixin, ListView):
+    """Festivals by name, each with its published editions, newest first (an edition says
+    whether it is on, coming or over); a festival with no published edition is not listed."""
+
+    template_name = "screenings/festival_list.html"
+    context_object_name = "festivals"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        editions = Edition.objects.published()
+        shown = editions.order_by("-starts_on", "pk")
+        return (
+            Festival.objects.filter(Exists(editions.filter(festival=OuterRef("pk"))))
+            .select_related("country")
+            .prefetch_related(Prefetch("editions", queryset=shown, to_attr="public_editions"))
+            .order_by("name", "pk")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        # The page of a festival is its latest published edition's.
+        context["latest_editions"] = [festival.public_editions[0] for festival in context["festivals"]]
+        return context
+
+
+class VenueListView(BoundedPaginationMixin, ListView):
+    """Venues (buildings, not their rooms) by city, with their addresses."""
+
+    template_name = "screenings/venue_list.html"
+    context_object_name = "venues"
+    paginate_by = settings.PAGE_SIZE
+
+    def get_queryset(self):
+        return Venue.objects.filter(parent=None).select_related("country").order_by("city", "name", "pk")
 
 
 class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):

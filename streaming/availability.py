@@ -6,13 +6,13 @@ Everything here works on offers already loaded; the queries live in ``OfferQuery
 import datetime
 from dataclasses import dataclass, field
 
-from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from catalog.enums import TitleKind
 from catalog.publishing import visible_to
 from catalog.text import number_ranges
+from catalog.typography import long_date
 
 from .enums import OFFER_TYPE_ORDER, Availability
 from .models import Offer, today
@@ -125,7 +125,7 @@ def releases(offers, on: datetime.date | None = None, page_title=None) -> list[R
 
 
 def date_label(day) -> str:
-    return date_format(day, "DATE_FORMAT") if day else ""
+    return long_date(day)
 
 
 def schedule_summary(rels: list[Release]) -> str:

@@ -115,7 +115,15 @@ class Platform(NameKeyMixin, VersionedModel):
         verbose_name_plural = _("platforms")
         permissions = [("export_platform", _("Can export platforms as CSV"))]
         ordering = ["name"]
-        constraints = [models.UniqueConstraint(Lower("slug"), name="platform_slug_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                Lower("slug"),
+                name="platform_slug_unique",
+                violation_error_message=_(
+                    "Another platform already has this slug (the end of its web address): choose another one."
+                ),
+            )
+        ]
 
     def __str__(self):
         return self.name
@@ -176,7 +184,13 @@ class Device(models.Model):
         verbose_name = _("device or channel")
         verbose_name_plural = _("devices and channels")
         ordering = ["order", "pk"]
-        constraints = [models.UniqueConstraint(fields=["platform", "kind", "name"], name="device_unique")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["platform", "kind", "name"],
+                name="device_unique",
+                violation_error_message=_("This platform already lists a device of this kind with this name."),
+            )
+        ]
 
     def __str__(self):
         return f"{self.name} ({self.channel})" if self.channel else self.name
@@ -197,7 +211,13 @@ class AudienceFigure(models.Model):
         verbose_name_plural = _("audience figures")
         ordering = ["-stated_on", "metric"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "metric", "stated_on"], name="audience_figure_unique")
+            models.UniqueConstraint(
+                fields=["platform", "metric", "stated_on"],
+                name="audience_figure_unique",
+                violation_error_message=_(
+                    "This platform already has this figure for this date: change that one instead."
+                ),
+            )
         ]
 
     def __str__(self):
@@ -250,7 +270,11 @@ class Plan(LocalizedNameMixin, VersionedModel):
         permissions = [("export_plan", _("Can export plans as CSV"))]
         ordering = ["order", "pk"]
         constraints = [
-            models.UniqueConstraint(fields=["platform", "name_en"], name="plan_name_unique"),
+            models.UniqueConstraint(
+                fields=["platform", "name_en"],
+                name="plan_name_unique",
+                violation_error_message=_("This platform already has a plan with this English name."),
+            ),
             *price_constraints("plan"),
             models.CheckConstraint(
                 condition=Q(min_age__isnull=True) | Q(max_age__isnull=True) | Q(max_age__gte=F("min_age")),

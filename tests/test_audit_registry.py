@@ -310,10 +310,7 @@ def _page_names() -> list:
     return names
 
 
-#: Merge writes its History entries in the merge branch (issue 14, defect 7); strict, so that
-#: this mark fails as soon as it does and is then removed.
-MERGE_PENDING = pytest.mark.xfail(strict=True, reason="merge's History entries come with the merge work (defect 7)")
-PAGES = [pytest.param(n, marks=MERGE_PENDING) if n.endswith("_merge") else n for n in _page_names()]
+PAGES = _page_names()
 
 
 @pytest.mark.parametrize("name", PAGES)

@@ -1,4 +1,5 @@
 import json
+import re
 
 from django import template
 from django.conf import settings
@@ -27,6 +28,38 @@ def jsonld(data):
         return ""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":")).translate(_JSON_ESCAPES)
     return format_html('<script type="application/ld+json">{}</script>', mark_safe(text))
+
+
+@register.simple_tag
+def colon():
+    """``{% colon %}``: ": ", or " : " with a narrow no-break space in French."""
+    from catalog.typography import colon as write
+
+    return write()
+
+
+@register.simple_tag
+def semicolon():
+    """``{% semicolon %}``: "; ", or " ; " with a narrow no-break space in French."""
+    from catalog.typography import semicolon as write
+
+    return write()
+
+
+@register.filter
+def long_date(day):
+    """``{{ day|long_date }}``: "February 1, 2026" / "1er février 2026" (catalog.typography)."""
+    from catalog.typography import long_date as write
+
+    return write(day)
+
+
+@register.filter
+def website_label(url):
+    """``https://www.example.org/`` as a reader says it: ``example.org`` (a path is kept)."""
+    label = re.sub(r"^[a-z][a-z0-9+.-]*://", "", str(url or ""), flags=re.IGNORECASE)
+    label = re.sub(r"^www\.", "", label, flags=re.IGNORECASE)
+    return label.rstrip("/")
 
 
 @register.filter

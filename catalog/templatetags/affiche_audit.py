@@ -39,6 +39,12 @@ def via_text(where: dict) -> str:
         return _("By the CSV import of %(name)s.") % {"name": name}
     if kind == "deletion":
         return _("When %(name)s was deleted.") % {"name": name}
+    if kind == "merge":
+        return _("By the merge of “%(removed)s” (%(slug)s) into “%(kept)s”.") % {
+            "removed": where.get("removed", name),
+            "slug": where.get("removed_slug", ""),
+            "kept": where.get("kept", ""),
+        }
     if kind == "inline":
         return _("On the page of %(name)s.") % {"name": name}
     if where.get("title"):

@@ -2,14 +2,19 @@
 gives the same bytes, on the demo and on a catalogue seeded with hostile-but-valid values."""
 
 import io
+import shutil
 from importlib import import_module
 
 import pytest
 from django.apps import apps
 from django.core.exceptions import ValidationError
-from django.core.management import call_command
-from django.db import models
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management import CommandError, call_command
+from django.db import connection, models
+from PIL import Image
 
+from catalog.backup import image_models
 from catalog.csvio import TextWidget, get_resource, resource_names
 from conftest import seed_iso_codes
 
@@ -20,10 +25,33 @@ SHORT = [f"'-Quote {PLANES}", f'\'=1+1 "q" {PLANES}', f"'@x ' {PLANES}", f"'+x ;
 LONG = f'\'-Quote "long"\nsecond line, ; | {PLANES}\n' + "Synopsis line that goes on.\n" * 5_000
 
 
-def backup_round_trip(tmp_path) -> dict[str, tuple[bytes, bytes]]:
+def seed_images(alt="Portrait") -> list[str]:
+    """One image on the first record of each image model's owner, uploaded as the admin does
+    (re-encoded, with thumbnails); returns the models' labels."""
+    from catalog.backup import owner_field
+
+    seeded = []
+    for n, model in enumerate(image_models()):
+        owner = owner_field(model).related_model._default_manager.order_by("pk").first()
+        out = io.BytesIO()
+        Image.new("RGB", (700 + n, 400), (200, 30 + n, 30)).save(out, "PNG")
+        record = model(**{owner_field(model).name: owner}, alt_en=alt, alt_fr=alt, credit=alt[:200])
+        record.image = ContentFile(out.getvalue(), name="upload.png")
+        record.save()
+        seeded.append(model._meta.label)
+    return seeded
+
+
+def backup_round_trip(tmp_path, settings=None) -> dict[str, tuple[bytes, bytes]]:
     out = io.StringIO()
     call_command("export_all", str(tmp_path / "first"), stdout=out)
+    # PostgreSQL cannot empty a table with foreign-key checks still pending in the test's
+    # transaction: run them now (what a commit would do).
+    connection.check_constraints()
     call_command("flush", interactive=False, stdout=out)
+    if settings is not None:
+        # A fresh server: no media either.
+        shutil.rmtree(settings.MEDIA_ROOT, ignore_errors=True)
     # What the migrations of a fresh database hold: countries, languages, the role vocabulary.
     seed_iso_codes()
     import_module("people.migrations.0003_seed_role_vocabulary").seed(apps, None)
@@ -33,9 +61,14 @@ def backup_round_trip(tmp_path) -> dict[str, tuple[bytes, bytes]]:
         print(out.getvalue()[-3000:])
         raise
     call_command("export_all", str(tmp_path / "second"), stdout=out)
+    first, second = (
+        sorted(p.relative_to(tmp_path / d) for p in (tmp_path / d).rglob("*") if p.is_file())
+        for d in ("first", "second")
+    )
+    assert first == second
     return {
-        path.name: (path.read_bytes(), (tmp_path / "second" / path.name).read_bytes())
-        for path in sorted((tmp_path / "first").glob("*.csv"))
+        str(path): ((tmp_path / "first" / path).read_bytes(), (tmp_path / "second" / path).read_bytes())
+        for path in first
     }
 
 
@@ -80,29 +113,55 @@ def seed_hostile_values(n=0) -> list[str]:
     return seeded
 
 
-def test_demo_backup_restores_byte_identical(tmp_path, demo):
+def test_demo_backup_restores_byte_identical(tmp_path, demo, settings):
     from screenings.models import Screening
 
     uids = set(Screening.objects.values_list("uid", flat=True))
+    seeded = seed_images()
 
-    files = backup_round_trip(tmp_path)
+    files = backup_round_trip(tmp_path, settings)
 
-    assert len(files) == len(resource_names())
+    assert len([name for name in files if "/" not in name]) == len(resource_names())
     for name, (first, second) in files.items():
         assert second == first, name
     assert set(Screening.objects.values_list("uid", flat=True)) == uids
+    # Every image model, its file and both thumbnails came back, and the files are in storage.
+    assert len(seeded) == len(image_models()) >= 4
+    for model in image_models():
+        (record,) = model.objects.all()
+        for name in (record.image.name, record.thumb_small.name, record.thumb_large.name):
+            assert f"media/{name}" in files
+            assert default_storage.open(name).read() == files[f"media/{name}"][0]
+        assert (record.width, record.height) == (record.image.width, record.image.height)
 
 
-def test_hostile_catalogue_backup_restores_byte_identical(tmp_path, demo):
+def test_import_all_refuses_a_backup_whose_image_file_is_missing(tmp_path, demo):
+    seed_images()
+    call_command("export_all", str(tmp_path), stdout=io.StringIO())
+    missing = next((tmp_path / "media" / "images").rglob("*.png"))
+    missing.unlink()
+    err = io.StringIO()
+
+    with pytest.raises(CommandError, match="Problems in media"):
+        call_command("import_all", str(tmp_path), stdout=io.StringIO(), stderr=err)
+
+    assert (
+        f"The file “{missing.relative_to(tmp_path / 'media').as_posix()}” is missing from the backup." in err.getvalue()
+    )
+
+
+def test_hostile_catalogue_backup_restores_byte_identical(tmp_path, demo, settings):
     seeded = seed_hostile_values()
+    seed_images(alt=SHORT[1][:200])
 
-    files = backup_round_trip(tmp_path)
+    files = backup_round_trip(tmp_path, settings)
 
     assert {"titles.synopsis_en", "people.name", "screenings.note", "venues.address"} <= set(seeded)
-    text = b"".join(first for first, _second in files.values()).decode()
+    text = b"".join(first for name, (first, _second) in files.items() if name.endswith(".csv")).decode()
     assert "''-Quote" in text
     assert "🎬" in text
     assert "\U00100000" in text
+    assert all(model.objects.get().alt_en == SHORT[1][:200] for model in image_models())
     assert max(len(cell) for cell in text.split('"')) > 131_072
     for name, (first, second) in files.items():
         assert second == first, name

@@ -170,7 +170,10 @@ def test_import_command_reports_problems_and_exits_non_zero(tmp_path, capsys):
     with pytest.raises(CommandError, match="nothing was written"):
         call_command("import_csv", "titles", str(path))
 
-    assert "line 2, kind: “trailer” Value 'trailer' is not a valid choice." in capsys.readouterr().err
+    assert (
+        "line 2, kind: “trailer” Not one of the choices: write one of film, short, series, season, episode, "
+        "performance, live." in capsys.readouterr().err
+    )
 
 
 def test_export_command_writes_a_file(tmp_path, demo):

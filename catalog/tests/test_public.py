@@ -201,7 +201,7 @@ def sitemap_locations(client) -> list[str]:
 
 
 def test_sitemap_lists_every_public_page_in_both_languages(client, demo):
-    pages = ["/", "/titles/", "/people/", "/screenings/", "/platforms/"]
+    pages = ["/", "/titles/", "/people/", "/organizations/", "/screenings/", "/festivals/", "/venues/", "/platforms/"]
     for model in (Title, Person, Organization, Edition, Screening, Platform):
         pages += [record.get_absolute_url()[3:] for record in model.objects.all()]
     pages += [venue.get_absolute_url()[3:] for venue in Venue.objects.filter(parent=None)]
@@ -277,7 +277,7 @@ def test_new_on_streaming_feed_speaks_french_under_fr(client, demo):
     entries = atom_entries(client, "/fr/platforms/new.atom")
 
     assert entries[0]["title"] == "Dans les couloirs de l’Opéra – Épisodes 5–7 sur POP – Paris Opera Play"
-    assert "Disponible depuis le 1 avril 2026" in entries[0]["summary"]
+    assert "Disponible depuis le 1er avril 2026" in entries[0]["summary"]
 
 
 def test_upcoming_screenings_feed_lists_screenings_that_have_not_ended(client, demo):

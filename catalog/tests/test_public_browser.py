@@ -40,6 +40,9 @@ def public_pages() -> list[str]:
         "/titles/dans-les-couloirs-de-l-opera/",  # offers
         "/search/?q=opera",
         "/people/",
+        "/organizations/",
+        "/festivals/",
+        "/venues/",
         Person.objects.order_by("pk").first().get_absolute_url()[3:],
         "/organizations/franco-american-cultural-fund/",
         "/screenings/",
@@ -97,6 +100,46 @@ def test_no_public_page_scrolls_sideways_on_a_360_pixel_phone(page, demo, langua
             too_wide[path] = width
 
     assert too_wide == {}
+
+
+#: Words of at most this many characters are never split across lines (a long address may be);
+#: a line may end after a hyphen, a dash or a slash.
+SHORT_WORD = 24
+
+BROKEN_WORDS = """(limit) => {
+  const broken = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // Text for screen readers only (a 1-pixel box) is not read on screen.
+    let hidden = false;
+    for (let e = node.parentElement; e && !hidden; e = e.parentElement) hidden = e.getBoundingClientRect().width <= 1;
+    if (hidden) continue;
+    for (const match of node.data.matchAll(/[^\\s\\-\u2010\u2013\u2014\\/]+/g)) {
+      if (match[0].length > limit) continue;
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const lines = new Set([...range.getClientRects()].filter(r => r.width > 0).map(r => Math.round(r.top)));
+      if (lines.size > 1) broken.push(match[0]);
+    }
+  }
+  return broken;
+}"""
+
+
+@pytest.mark.parametrize("language", ["en", "fr"])
+def test_no_word_is_split_across_lines_on_a_phone_or_a_desktop(page, demo, language):
+    """Filmography years, "Where to watch" cells, role names, times: a word stays whole (issue
+    16: "seaso / ns 1–2", "Cinematograp/hy", one letter per line in a squeezed table)."""
+    broken = {}
+    for viewport in (PHONE, DESKTOP):
+        page.set_viewport_size(viewport)
+        for path in public_pages():
+            page.goto(f"/{language}{path}")
+            if words := page.evaluate(BROKEN_WORDS, SHORT_WORD):
+                broken[f"{path} at {viewport['width']} px"] = sorted(set(words))[:8]
+
+    assert broken == {}
 
 
 def test_images_reserve_their_space_and_offer_thumbnails(page, demo):

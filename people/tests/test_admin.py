@@ -1,5 +1,6 @@
 import pytest
 
+from catalog.testing import browser_form_data
 from people.models import Credit, Person
 from people.tests.factories import CreditFactory, PersonFactory
 from people.tests.test_parsing import BLOCK_000
@@ -57,7 +58,8 @@ def test_duplicates_page_and_merge(admin_client):
 
     page = admin_client.get("/admin/people/person/duplicates/").content.decode()
     assert "same name" in page
-    admin_client.post(f"/admin/people/person/merge/{keep.pk}/{other.pk}/")
+    url = f"/admin/people/person/merge/{keep.pk}/{other.pk}/"
+    admin_client.post(url, browser_form_data(admin_client.get(url).content, "merge-form"))
 
     assert list(Person.objects.all()) == [keep]
     assert keep.credits.count() == 1

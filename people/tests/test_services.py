@@ -90,7 +90,7 @@ def test_merge_moves_credits_aliases_relations_and_keeps_the_name():
     CreditFactory(person=other, title=other_film)
     assert (Credit.objects.count(), PersonAlias.objects.count(), Person.objects.count()) == (3, 1, 3)
 
-    merge(keep, other)
+    merge(keep, other, take={"bio_en"})
 
     keep.refresh_from_db()
     assert (Credit.objects.count(), Person.objects.count()) == (2, 2)

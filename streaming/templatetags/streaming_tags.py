@@ -86,3 +86,15 @@ def platform_jsonld(context, platform):
     from streaming.jsonld import platform_jsonld as build
 
     return jsonld(build(platform, context["request"]))
+
+
+@register.filter
+def with_quality(releases) -> bool:
+    """Whether any of ``releases`` states its picture quality (else the column is left out)."""
+    return any(release.offer.quality for release in releases)
+
+
+@register.filter
+def with_link(releases) -> bool:
+    """Whether any of ``releases`` links to the platform's page of the title."""
+    return any(release.offer.url for release in releases)

@@ -4,8 +4,8 @@ from decimal import Decimal
 import factory
 
 from catalog.tests.factories import TitleFactory
-from streaming.enums import BillingPeriod, OfferType, PlanKind, PlatformKind
-from streaming.models import Offer, Plan, Platform
+from streaming.enums import BillingPeriod, DeviceKind, OfferType, PlanKind, PlatformKind
+from streaming.models import Device, Offer, Plan, Platform
 
 
 class PlatformFactory(factory.django.DjangoModelFactory):
@@ -38,3 +38,12 @@ class OfferFactory(factory.django.DjangoModelFactory):
     country_id = "FR"
     offer_type = OfferType.SUBSCRIPTION
     available_from = datetime.date(2026, 2, 1)
+
+
+class DeviceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Device
+
+    platform = factory.SubFactory(PlatformFactory)
+    kind = DeviceKind.values[0]
+    name = factory.Sequence(lambda n: f"Decoder {n}")

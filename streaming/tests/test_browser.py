@@ -49,6 +49,6 @@ def test_editor_plans_a_batch_release_and_visitor_sees_coming_soon(iso_codes, ad
 
     page.goto("/fr/platforms/scene-play/")
     coming = page.locator(".coming-soon")
-    expect(coming).to_contain_text("1 mars 2026 – Les Coulisses, épisodes 3–4")
-    expect(coming).to_contain_text("1 avril 2026 – Les Coulisses, épisodes 5–7")
+    expect(coming).to_contain_text("1er mars 2026 – Les Coulisses, épisodes 3–4")
+    expect(coming).to_contain_text("1er avril 2026 – Les Coulisses, épisodes 5–7")
     expect(page.get_by_role("heading", name="Disponible maintenant")).to_be_visible()

@@ -115,7 +115,7 @@ def test_series_page_in_french(client, demo, frozen_today):
     response = client.get("/fr/titles/dans-les-couloirs-de-l-opera/")
 
     text = response.text
-    assert "Épisodes 1–2 disponibles, 3–4 à partir du 1 mars 2026, 5–7 à partir du 1 avril 2026" in text
+    assert "Épisodes 1–2 disponibles, 3–4 à partir du 1er mars 2026, 5–7 à partir du 1er avril 2026" in text
     assert "Avec un abonnement (à partir de 9,90\xa0€ par mois)" in text
     assert "Où regarder" in text
 
