@@ -1,7 +1,7 @@
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
 from django.core.exceptions import PermissionDenied
-from django.db.models import Count, Q
+from django.db.models import Case, Count, Q, Value, When
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404
 from django.urls import path, reverse
@@ -34,6 +34,22 @@ class NamedCodeAdmin(AfficheModelAdmin):
     list_display = ["code", "name_en", "name_fr"]
     search_fields = ["code", "name_en", "name_fr"]
     ordering = ["name_en"]
+
+    def get_search_results(self, request, queryset, search_term):
+        """Exact names and codes first, then names that begin with the term, then the others
+        ("French", "French Sign Language", then "Cajun French"); the change list re-sorts by
+        its own column, the autocomplete keeps this order."""
+        queryset, may_have_duplicates = super().get_search_results(request, queryset, search_term)
+        term = search_term.strip()
+        if not term:
+            return queryset, may_have_duplicates
+        names = ("code", "name_en", "name_fr")
+        rank = Case(
+            When(Q.create([(f"{name}__iexact", term) for name in names], connector=Q.OR), then=Value(0)),
+            When(Q.create([(f"{name}__istartswith", term) for name in names], connector=Q.OR), then=Value(1)),
+            default=Value(2),
+        )
+        return queryset.annotate(search_rank=rank).order_by("search_rank", "name_en"), may_have_duplicates
 
 
 @admin.register(Genre, Theme)
@@ -156,10 +172,11 @@ class TitleAdmin(PublishableAdminMixin, AfficheModelAdmin):
 
     def get_search_results(self, request, queryset, search_term):
         """Original and localized titles through the title search (its text index: accents and
-        case aside), or the exact slug; never a LIKE over joined localized titles."""
+        case aside), with their series and season ("couloirs episode 1"), or the exact slug;
+        never a LIKE over joined localized titles."""
         if not search_term.strip():
             return queryset, False
-        found = Q(pk__in=Title.objects.search(search_term).values("pk"))
+        found = Q(pk__in=Title.objects.search_with_series(search_term).values("pk"))
         if "-" in search_term:  # looks like a slug: an OR here would defeat the text index otherwise
             found |= Q(slug__iexact=search_term.strip())
         return queryset.filter(found), False

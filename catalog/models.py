@@ -129,6 +129,16 @@ def title_and_below(title, *others):
     return ids.union(children, grandchildren, all=True)
 
 
+#: Words of a query that introduce a season's or an episode's number ("episode 1", "saison 2"),
+#: as ``normalize`` writes them.
+NUMBER_WORDS = {
+    "episode": TitleKind.EPISODE,
+    "ep": TitleKind.EPISODE,
+    "season": TitleKind.SEASON,
+    "saison": TitleKind.SEASON,
+}
+
+
 class TitleQuerySet(PublishableQuerySet):
     def top_level(self):
         """Works that stand alone: films, series, recordings (no seasons or episodes)."""
@@ -146,6 +156,46 @@ class TitleQuerySet(PublishableQuerySet):
             else:
                 self = self.filter(search_text__contains=term)
         return self
+
+    def search_with_series(self, query: str):
+        """Titles that ``query`` names, with their series and season if need be: every word is
+        in the title's names, its season's or its series', or is a number ("episode 2",
+        "season 1", "saison 1 épisode 2", or a bare number: the title's or its season's), and one
+        of them at least belongs to the title itself. "couloirs episode 1" finds episode 1 of
+        "Dans les couloirs de l'Opéra"; "The Opera" finds the series, not its seasons. Each word
+        is looked up through the text index (``search``), then two ``parent`` links by theirs."""
+        words = search_terms(query)
+        pairs = []  # per word (or "episode 2"): (it names the title itself, it names its lineage)
+        index = 0
+        while index < len(words):
+            word, following = words[index], words[index + 1] if index + 1 < len(words) else ""
+            if word in NUMBER_WORDS and following.isdigit() and len(following) < 6:
+                kind, number = NUMBER_WORDS[word], int(following)
+                own = Q(kind=kind, number=number)
+                here = own | Q(parent__kind=kind, parent__number=number) if kind == TitleKind.SEASON else own
+                index += 2
+            else:
+                matching = Title.objects.search(word).values("pk")
+                own = Q(pk__in=matching)
+                # The titles named and their seasons and episodes: a UNION of index lookups
+                # (as ``title_and_below``), not an OR over joins that would read every title.
+                below = matching.union(
+                    Title.objects.filter(parent__in=matching).values("pk"),
+                    Title.objects.filter(parent__parent__in=matching).values("pk"),
+                    all=True,
+                )
+                here = Q(pk__in=below)
+                if word.isdigit() and len(word) < 6:
+                    own |= Q(number=int(word))
+                    here |= own | Q(parent__number=int(word))
+                index += 1
+            pairs.append((own, here))
+        if len(pairs) == 1:  # one word: the title itself ("The Opera": the series, not its parts)
+            return self.filter(pairs[0][0])
+        found, own_any = self, Q()
+        for own, here in pairs:
+            found, own_any = found.filter(here), own_any | own
+        return found.filter(own_any) if pairs else found
 
     def with_child_count(self):
         """Annotates ``num_children`` and ``num_seasons`` with correlated subqueries

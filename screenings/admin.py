@@ -15,7 +15,14 @@ from catalog.pagination import AdminPaginator
 
 from . import services
 from .enums import When
-from .forms import DuplicateForm, EditionScreeningForm, EditionScreeningFormSet, PostponeForm, ScreeningForm
+from .forms import (
+    DuplicateForm,
+    EditionScreeningForm,
+    EditionScreeningFormSet,
+    PostponeForm,
+    ScreeningForm,
+    TimeZoneInput,
+)
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
 
@@ -25,6 +32,7 @@ class RoomInline(AfficheTabularInline):
     fk_name = "parent"
     extra = 1
     fields = ["name", "slug", "capacity"]
+    prepopulated_fields = {"slug": ["name"]}
     verbose_name = _("room")
     verbose_name_plural = _("rooms")
     show_change_link = True
@@ -34,7 +42,7 @@ class RoomInline(AfficheTabularInline):
 class VenueAdmin(AfficheModelAdmin):
     csv_resource = "venues"
     list_display = ["__str__", "city", "country", "timezone", "capacity", "room_count"]
-    list_filter = ["country", "timezone"]
+    list_filter = [("country", admin.RelatedOnlyFieldListFilter), "timezone"]
     list_select_related = ["parent", "country"]
     search_fields = ["name", "slug", "city", "parent__name"]
     autocomplete_fields = ["parent", "country"]
@@ -42,6 +50,11 @@ class VenueAdmin(AfficheModelAdmin):
     inlines = [RoomInline]
     ordering = ["name", "pk"]
     fields = ["name", "slug", "parent", "address", "city", "country", "timezone", "capacity", "website", "note"]
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        if db_field.name == "timezone":
+            kwargs["widget"] = TimeZoneInput
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
 
     def get_queryset(self, request):
         return super().get_queryset(request).annotate(num_rooms=Count("rooms"))
@@ -85,6 +98,9 @@ class ScreeningInline(AfficheTabularInline):
     show_change_link = True
     ordering = ["starts_at"]
 
+    class Media:
+        css = {"all": ["screenings/admin.css"]}  # the schedule fits the page (issue 14.10)
+
     def get_queryset(self, request):
         return super().get_queryset(request).select_related("venue__parent", "section")
 
@@ -93,6 +109,16 @@ class ScreeningInline(AfficheTabularInline):
             edition_id = request.resolver_match.kwargs.get("object_id")
             kwargs["queryset"] = Section.objects.filter(edition_id=edition_id)
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
+
+    def formfield_for_dbfield(self, db_field, request, **kwargs):
+        formfield = super().formfield_for_dbfield(db_field, request, **kwargs)
+        if db_field.name == "section" and formfield is not None:
+            # The sections are edited on this same page, just above: no add/change/view links.
+            formfield.widget = getattr(formfield.widget, "widget", formfield.widget)
+        if db_field.name == "venue" and formfield is not None:
+            # Add a room from here, change it on its own page: two links fit the schedule's width.
+            formfield.widget.can_delete_related = formfield.widget.can_view_related = False
+        return formfield
 
 
 @admin.register(Edition)

@@ -14,7 +14,7 @@ from django.contrib.admin.widgets import AutocompleteSelectMultiple
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.forms.models import BaseInlineFormSet
-from django.utils.html import format_html
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from catalog.admin_base import AfficheModelForm
@@ -22,9 +22,28 @@ from catalog.models import Title
 
 from . import services
 from .enums import AmbiguousChoice
-from .localtime import WallTime, make_local_aware
+from .localtime import WallTime, make_local_aware, timezone_names
 from .models import Screening, Venue, conflict_message
 from .services import lock_room, running_time, set_titles
+
+
+class TimeZoneInput(forms.TextInput):
+    """A text box with the list of IANA zones as suggestions (a ``<datalist>``): typing "paris"
+    or "los_ang" narrows the list; a name not in the list is refused by ``validate_timezone``."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"autocomplete": "off", "spellcheck": "false", "size": 32, **(attrs or {})})
+
+    def get_context(self, name, value, attrs):
+        context = super().get_context(name, value, attrs)
+        context["widget"]["attrs"]["list"] = f"{context['widget']['attrs'].get('id') or name}-choices"
+        return context
+
+    def render(self, name, value, attrs=None, renderer=None):
+        html = super().render(name, value, attrs, renderer)
+        list_id = f"{(attrs or {}).get('id') or name}-choices"
+        options = format_html_join("", '<option value="{}"></option>', ((zone,) for zone in timezone_names()))
+        return format_html('{}<datalist id="{}">{}</datalist>', html, list_id, options)
 
 
 class LocalDateTimeWidget(forms.MultiWidget):

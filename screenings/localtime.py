@@ -36,6 +36,11 @@ def validate_timezone(value: str) -> None:
 _ZONES: set[str] = set()
 
 
+def timezone_names() -> list[str]:
+    """Every zone name ``validate_timezone`` accepts, sorted: the choices of the venue form."""
+    return sorted(name for name in _zone_names() if "/" in name or name == "UTC")
+
+
 def _zone_names() -> set[str]:
     if not _ZONES:
         _ZONES.update(available_timezones())

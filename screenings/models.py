@@ -23,6 +23,7 @@ from catalog.language import LocalizedNameMixin, localized
 from catalog.models import YEAR_VALIDATORS, Country, Language, Title, title_and_below
 from catalog.money import PRICE_VALIDATORS, currency_validator, price_constraints
 from catalog.publishing import Publishable, PublishableQuerySet
+from catalog.text import unique_slug
 from catalog.versioning import VersionedModel, versioned_update
 from people.models import Organization
 
@@ -48,7 +49,14 @@ class Venue(VersionedModel):
     its parent's address and time zone (copied on save so that a room's zone can never differ)."""
 
     name = fields.CharField(_("name"), max_length=200)
-    slug = fields.SlugField(_("slug"), max_length=120)
+    slug = fields.SlugField(
+        _("slug"),
+        max_length=120,
+        blank=True,
+        help_text=_(
+            "Page and CSV address. Left empty, it is made from the name (a room's from its venue's and its own)."
+        ),
+    )
     parent = models.ForeignKey(
         "self",
         verbose_name=_("room of"),
@@ -102,6 +110,7 @@ class Venue(VersionedModel):
 
     def save(self, *args, **kwargs):
         self.inherit_from_parent()
+        self.fill_slug()
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
         super().save(*args, **kwargs)
         if zone_changed or not self.parent_id:
@@ -123,8 +132,33 @@ class Venue(VersionedModel):
             self.address = self.address or parent.address
             self.country_id = self.country_id or parent.country_id
 
+    def fill_slug(self):
+        """An empty slug is made from the name (``free_slug``)."""
+        if not self.slug:
+            self.slug = self.free_slug()
+
+    def free_slug(self) -> str:
+        """A slug no other venue has, from the name; a room's from its venue's slug and its own
+        name ("melville-theatre-salle-1"), so that "Salle 1" of every venue has its own; -2,
+        -3… are added if it is taken all the same."""
+        name = f"{self.parent.slug} {self.name}" if self.parent_id else self.name
+        others = Venue.objects.exclude(pk=self.pk) if self.pk else Venue.objects.all()
+        return unique_slug(name, lambda slug: others.filter(slug__iexact=slug).exists())
+
     def clean(self):
         super().clean()
+        others = Venue.objects.exclude(pk=self.pk) if self.pk else Venue.objects.all()
+        taken = others.filter(slug__iexact=self.slug).select_related("parent").first() if self.slug else None
+        if taken is not None:
+            raise ValidationError(
+                {
+                    "slug": _(
+                        "“%(slug)s” is already the address of %(other)s. Choose another, such as "
+                        "“%(free)s”, or leave it empty to have one made from the name."
+                    )
+                    % {"slug": self.slug, "other": taken, "free": self.free_slug()}
+                }
+            )
         if self.parent_id:
             if self.parent.parent_id:
                 raise ValidationError({"parent": _("A room belongs to a venue, not to another room.")})

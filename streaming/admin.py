@@ -66,7 +66,7 @@ class PlatformLogoInline(AfficheStackedInline):
 class PlatformAdmin(OptionalAutocompleteMixin, AfficheModelAdmin):
     csv_resource = "platforms"
     list_display = ["name", "kind", "operator", "launched_on", "plan_count", "offer_count"]
-    list_filter = ["kind", "countries"]
+    list_filter = ["kind", ("countries", admin.RelatedOnlyFieldListFilter)]
     list_select_related = ["operator"]
     search_fields = ["name", "slug", "operator__name"]
     autocomplete_fields = ["countries"]

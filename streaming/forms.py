@@ -57,8 +57,12 @@ class BatchReleaseForm(forms.Form):
     offer_type = forms.ChoiceField(label=_("Type"), choices=OfferType.choices, initial=OfferType.SUBSCRIPTION)
     batches = forms.CharField(
         label=_("Batches"),
-        widget=forms.Textarea(attrs={"rows": 4, "placeholder": "1-2: 2026-02-01\n3-4: 2026-03-01\n5-7: 2026-04-01"}),
-        help_text=_("One line per batch: episode numbers, a colon, the first day (YYYY-MM-DD)."),
+        widget=forms.Textarea(attrs={"rows": 4, "cols": 40}),
+        # No placeholder: grey example dates in the box looked like values already filled in.
+        help_text=_(
+            "One line per batch: episode numbers, a colon, the first day (YYYY-MM-DD). "
+            "For example “1-2: 2026-02-01”, then “3-4: 2026-03-01” on the next line."
+        ),
     )
     exclusive = forms.BooleanField(label=_("Exclusive"), required=False)
     price = forms.DecimalField(label=_("Price"), required=False, min_value=0, max_digits=9, decimal_places=2)
