@@ -1,6 +1,11 @@
 from django.contrib import admin
 from django.contrib.admin.options import IS_POPUP_VAR, ActionLocation
+from django.core.exceptions import PermissionDenied
 from django.db.models import Case, Count, Q, Value, When
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404
+from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django_tasks_db.models import DBTaskResult
 
@@ -14,6 +19,7 @@ from .models import (
     Country,
     ExternalId,
     Genre,
+    ImportRun,
     Language,
     LocalizedTitle,
     Theme,
@@ -213,6 +219,52 @@ class CollectionAdmin(AfficheModelAdmin):
     @admin.display(description=_("titles"), ordering="num_items")
     def item_count(self, obj):
         return obj.num_items
+
+
+@admin.register(ImportRun)
+class ImportRunAdmin(AfficheModelAdmin):
+    """The CSV imports that wrote (catalog.audit.ImportAudit): read-only, each with the
+    download of its report of every change, before → after. "Recent actions" and the History
+    of every record an import touched link here."""
+
+    list_display = ["created", "user", "resource", "file_name", "rows", "new", "changed", "unchanged", "report_link"]
+    list_filter = ["resource"]
+    search_fields = ["file_name", "resource"]
+    list_select_related = ["user"]
+    fields = ["created", "user", "resource", "file_name", ("rows", "new", "changed", "unchanged"), "report_link"]
+    readonly_fields = fields[:4] + list(fields[4]) + ["report_link"]
+    date_hierarchy = "created"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def get_urls(self):
+        report = path(
+            "<int:run>/report/", self.admin_site.admin_view(self.report_view), name="catalog_importrun_report"
+        )
+        return [report, *super().get_urls()]
+
+    @admin.display(description=_("report of every change"))
+    def report_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:catalog_importrun_report", args=[obj.pk]), _("Download (CSV)")
+        )
+
+    def report_view(self, request, run):
+        """The report: one line per value the import changed (line, record, added or changed,
+        field, before, after), whole (the History cuts long values)."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        found = get_object_or_404(ImportRun, pk=run)
+        response = HttpResponse(found.report, content_type="text/csv; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="import-{found.pk}-{found.resource}-report.csv"'
+        return response
 
 
 # The task queue's own admin (django-tasks-db) shows raw task records and refuses "add", which

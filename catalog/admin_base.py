@@ -34,6 +34,7 @@ Every admin and inline must use a form derived from ``AfficheModelForm``: ``mana
 reports one that does not (``catalog.E001``).
 """
 
+import contextlib
 import dataclasses
 import functools
 import json
@@ -374,6 +375,14 @@ class AuditAdminMixin:
         audit.record_many(request.user, inline_entries)
         return parts
 
+    def delete_model(self, request, obj):
+        with _audited_deletion(request.user, self.model._base_manager.filter(pk=obj.pk)):
+            super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        with _audited_deletion(request.user, queryset):
+            super().delete_queryset(request, queryset)
+
     def get_action(self, action, action_location=ActionLocation.CHANGE_LIST):
         found = super().get_action(action, action_location)
         if found is None:
@@ -387,6 +396,33 @@ class AuditAdminMixin:
             name: dataclasses.replace(action, func=_audited(action.func, action.description))
             for name, action in actions.items()
         }
+
+
+@contextlib.contextmanager
+def _audited_deletion(user, queryset):
+    """Records that pointed to the deleted ones and are kept, their link emptied or reset
+    (``SET_NULL``, ``SET_DEFAULT``: a section's screenings), get an entry with that change;
+    Django logs the deleted records themselves."""
+    kept = [
+        rel
+        for rel in queryset.model._meta.related_objects
+        if not rel.many_to_many and getattr(rel, "on_delete", None) in (models.SET_NULL, models.SET_DEFAULT)
+    ]
+    if not kept:
+        yield
+        return
+    names = ", ".join(str(obj) for obj in queryset[:5])
+    befores = [
+        (
+            rel.related_model,
+            audit.snapshot(rel.related_model._base_manager.filter(**{f"{rel.field.name}__in": queryset})),
+        )
+        for rel in kept
+    ]
+    yield
+    where = audit.via("deletion", names)
+    for model, before in befores:
+        audit.record_snapshot_changes(user, model, before, where)
 
 
 def _audited(func, description):

@@ -8,7 +8,8 @@ and anything else that reads them keep working. ``change_message`` is the JSON t
 that it ignores and our History template (``templates/admin/object_history.html``,
 ``{% audit_details %}``) shows:
 
-- ``"values"`` inside ``"added"`` / ``"changed"``: ``[[label, before, after], …]``, values as a
+- ``"values"`` inside ``"changed"`` (and beside the record's own ``"added"``/``"deleted"``, which
+  Django would read as an inline row's): ``[[label, before, after], …]``, values as a
   person reads them (choice labels, names of related records, dates), never raw ids;
 - ``{"via": {…}}``: the path that wrote (an admin action, paste credits, a merge, a batch
   release, a CSV import with the id of its own entry and its report).
@@ -21,9 +22,12 @@ Writing: ``record(user, obj, …)`` for one record, ``record_many(user, entries)
 ``bulk_create`` (actions, paste, batch release, CSV chunks).
 """
 
+import csv
 import datetime
 import decimal
+import io
 import json
+from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.contrib.admin.models import ADDITION, CHANGE, DELETION, LogEntry
@@ -179,7 +183,7 @@ def form_message(form, formsets, add: bool, admin_site=None) -> tuple[list[dict]
     obj = form.instance
     parts: list[dict] = []
     if add:
-        parts.append({"added": {"values": [list(c) for c in initial_values(obj)]}})
+        parts += _record_values({"added": {}}, initial_values(obj))
     else:
         changes = compare(type(obj), form.audit_before, form_values(form, before=False))
         if changes:
@@ -248,6 +252,147 @@ def record_snapshot_changes(user, model, before: dict, where: dict | None) -> li
     return record_many(user, entries)
 
 
+# Many records at once (CSV imports, paste, batch release) -------------------------------------
+
+
+def _named(model):
+    """``model``'s records with what their names read (the records they point to, and the
+    chain of parents of a title): naming many costs one query, not one per record."""
+    paths = []
+    for f in model._meta.concrete_fields:
+        if not f.many_to_one:
+            continue
+        if f.related_model is model:
+            paths.append(f"{f.name}__{f.name}")
+            continue
+        paths.append(f.name)
+        for g in f.related_model._meta.concrete_fields:
+            if g.many_to_one and g.related_model is f.related_model:
+                paths.append(f"{f.name}__{g.name}__{g.name}")
+    return model._base_manager.select_related(*paths) if paths else model._base_manager.all()
+
+
+def names_many(model, pks) -> dict:
+    """{pk: name} of the records of ``model`` with these primary keys (one query per CHUNK)."""
+    pks = sorted({pk for pk in pks if pk not in (None, "")}, key=str)
+    found = {}
+    for start in range(0, len(pks), CHUNK):
+        found.update({obj.pk: str(obj) for obj in _named(model).filter(pk__in=pks[start : start + CHUNK])})
+    return found
+
+
+def changes_many(model, pairs, limit: int | None = MAX_SHOWN) -> list[list[Change]]:
+    """The changes of many records of ``model`` at once: for each ``(before, after)`` (dicts by
+    attname, concrete fields; ``before`` None for a new record: every field holding a value),
+    its (label, before, after) rows. Related records are named with one query per related
+    model for all of them, so that the cost does not grow with the number of records."""
+    with translation.override(None):
+        fields = [f for f in audited_fields(model) if not f.many_to_many]
+        differing, wanted = [], defaultdict(set)
+        for before, after in pairs:
+            keys = []
+            for f in fields:
+                if f.attname not in after:
+                    continue
+                new = after[f.attname]
+                if before is None:
+                    old = None
+                    if new is None or new == "":
+                        continue
+                elif f.attname not in before or before[f.attname] == new:
+                    continue
+                else:
+                    old = before[f.attname]
+                keys.append((f, old, new))
+                if f.is_relation:
+                    wanted[f.related_model].update(v for v in (old, new) if v is not None and v != "")
+            differing.append(keys)
+        names = {related: names_many(related, pks) for related, pks in wanted.items()}
+        result = []
+        for keys in differing:
+            rows = []
+            for f, old, new in keys:
+                if f.is_relation:
+                    old = None if old is None or old == "" else names[f.related_model].get(old, str(old))
+                    new = None if new is None or new == "" else names[f.related_model].get(new, str(new))
+                shown_old, shown_new = show(f, old, limit), show(f, new, limit)
+                if shown_old != shown_new:
+                    rows.append(_change(f, shown_old, shown_new))
+            result.append(rows)
+        return result
+
+
+def cut(changes, limit: int | None = MAX_SHOWN) -> list[Change]:
+    """``changes`` with long values cut as the History shows them (a report keeps them whole)."""
+    return [(lbl, _cut(before, limit), _cut(after, limit), *rest) for lbl, before, after, *rest in changes]
+
+
+#: The columns of an import's report of every change.
+REPORT_HEADER = ["line", "record", "action", "field", "before", "after"]
+
+
+@dataclass
+class ImportedRow:
+    """A record that a CSV import created (``before`` None) or changed, for its History."""
+
+    line: int
+    obj: models.Model
+    before: dict | None
+    #: (label, before, after) of the row's values kept in other tables (aliases, links, titles…)
+    related: list[Change] = field(default_factory=list)
+
+
+class ImportAudit:
+    """The History of one CSV import that writes: an ``ImportRun`` (who, file, resource, counts,
+    the report of every change as CSV) and its own entry, and one entry on each record the
+    import created ("Added", pointing to the import) or changed (its values before → after).
+    Each chunk costs a constant number of queries, whatever its number of rows: names read in
+    bulk, entries written with one ``bulk_create``."""
+
+    def __init__(self, user, resource: str, file_name: str = ""):
+        from .models import ImportRun
+
+        self.user = user
+        self.run = ImportRun.objects.create(user=user, resource=resource, file_name=(file_name or "")[:255])
+        self.via = via("import", file_name or resource, run=self.run.pk, url_name="admin:catalog_importrun_report")
+        self.buffer = io.StringIO()
+        self.writer = csv.writer(self.buffer, lineterminator="\r\n")
+        self.writer.writerow(REPORT_HEADER)
+
+    def chunk(self, rows: list[ImportedRow]):
+        if not rows:
+            return
+        model = type(rows[0].obj)
+        fields = [f.attname for f in audited_fields(model) if not f.many_to_many]
+        pairs = [(row.before, {name: getattr(row.obj, name) for name in fields}) for row in rows]
+        found = changes_many(model, pairs, limit=None)
+        shown = names_many(model, [row.obj.pk for row in rows])
+        entries = []
+        for row, changes in zip(rows, found, strict=True):
+            changes = changes + list(row.related)
+            name = shown.get(row.obj.pk) or str(row.obj.pk)
+            action = "added" if row.before is None else "changed"
+            for lbl, before, after, *_rest in changes:
+                self.writer.writerow([row.line, name, action, lbl, before, after])
+            kind = ADDITION if row.before is None else CHANGE
+            entries.append(Entry(row.obj, kind, cut(changes), self.via, repr=name))
+        record_many(self.user, entries)
+
+    def finish(self, report) -> LogEntry | None:
+        """The import's own entry, with its counts; the run keeps the report."""
+        run = self.run
+        run.rows, run.new, run.changed, run.unchanged = report.rows, report.new, report.updated, report.unchanged
+        run.report = self.buffer.getvalue()
+        run.save(update_fields=["rows", "new", "changed", "unchanged", "report"])
+        with translation.override(None):
+            changes = [
+                (label(run._meta.get_field(name)), "", str(getattr(run, name)))
+                for name in ("resource", "file_name", "rows", "new", "changed", "unchanged")
+            ]
+            repr_ = str(run)
+        return record_many(self.user, [Entry(run, ADDITION, changes, self.via, repr=repr_)])[0]
+
+
 # The entries ----------------------------------------------------------------------------------
 
 
@@ -263,16 +408,23 @@ class Entry:
     repr: str = ""
 
 
+def _record_values(part: dict, values) -> list[dict]:
+    """The record's own "added"/"deleted" part and its values beside it: Django reads a
+    non-empty "added" or "deleted" as an inline row's (and then needs its name and object)."""
+    values = [list(change) for change in values]
+    return [part, {"values": values}] if values else [part]
+
+
 def message(entry: Entry) -> str:
     """The JSON ``change_message`` of ``entry``."""
     values = [list(change) for change in entry.changes]
     parts: list[dict] = []
     if entry.action == ADDITION:
-        parts.append({"added": {"values": values} if values else {}})
+        parts += _record_values({"added": {}}, values)
     elif entry.action == CHANGE and values:
         parts.append({"changed": {"fields": [change[0] for change in values], "values": values}})
     elif entry.action == DELETION:
-        parts.append({"deleted": {"values": values} if values else {}})
+        parts += _record_values({"deleted": {}}, values)
     parts += entry.related
     if entry.via:
         parts.append({"via": entry.via})
@@ -304,6 +456,17 @@ def record_many(user, entries: list[Entry]) -> list[LogEntry]:
         return []
     when = timezone.now()
     return LogEntry.objects.bulk_create([build(user, e, when) for e in entries], batch_size=1000)
+
+
+def record_added(user, objs, where: dict | None, *, extra=None) -> list[LogEntry]:
+    """An "Added" entry with the values of each of ``objs`` (new copies, pasted people and
+    credits, the offers of a batch release), all in one query; ``extra(obj)`` may add a
+    detail to one record's ``via`` (the source of a copy)."""
+    entries = []
+    for obj in objs:
+        where_obj = {**where, **extra(obj)} if where is not None and extra is not None else where
+        entries.append(Entry(obj, ADDITION, initial_values(obj), where_obj))
+    return record_many(user, entries)
 
 
 def via_action(description) -> dict:
@@ -342,6 +505,9 @@ def details(log_entry: LogEntry) -> Details | None:
             continue
         if "via" in part:
             found.via = part["via"]
+            continue
+        if "values" in part:
+            found.values += [tuple(v) for v in part["values"] if isinstance(v, list) and len(v) in (3, 4)]
             continue
         for key in ("added", "changed", "deleted"):
             body = part.get(key)

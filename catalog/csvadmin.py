@@ -25,6 +25,7 @@ from django.db import transaction
 from django.http import Http404, HttpResponse, HttpResponseRedirect, StreamingHttpResponse
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -226,6 +227,7 @@ class CsvAdminMixin:
             context.update(refresh=True, rows_done=done, rows_total=pending.lines)
         elif pending.report:
             context["report"] = ImportReport.from_dict(pending.report)
+            context.update(_run_links(context["report"]))
             context.update(encoding=pending.encoding, delimiter=pending.delimiter)
             if pending.state == ImportState.READY:
                 context["token"] = str(pending.pk)
@@ -264,7 +266,7 @@ class CsvAdminMixin:
                 return HttpResponseRedirect(self._pending_url(pending))
             report = import_locked(pending)
         if report.ok:
-            messages.success(request, report.summary())
+            messages.success(request, _import_done(report))
             return HttpResponseRedirect(changelist)
         context = self._import_context(request, form=CsvUploadForm(), report=report)
         return TemplateResponse(request, "admin/csv_import.html", context)
@@ -343,6 +345,26 @@ class CsvAdminMixin:
         response = StreamingHttpResponse(export_format.stream(rows), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{self.csv_resource}{export_format.suffix}.csv"'
         return response
+
+
+def _run_links(report: ImportReport) -> dict:
+    """Links to an import's report of every change and to its History entry (``catalog.audit``)."""
+    if not report.run:
+        return {}
+    return {
+        "report_url": reverse("admin:catalog_importrun_report", args=[report.run]),
+        "run_url": reverse("admin:catalog_importrun_change", args=[report.run]),
+    }
+
+
+def _import_done(report: ImportReport):
+    """The message after an import: its summary, and the link to its report of every change."""
+    links = _run_links(report)
+    if not links:
+        return report.summary()
+    return format_html(
+        '{} <a href="{}">{}</a>', report.summary(), links["report_url"], _("Download the report of every change (CSV).")
+    )
 
 
 def _is_uuid(value):

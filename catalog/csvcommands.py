@@ -2,6 +2,7 @@
 
 import sys
 import time
+from pathlib import Path
 
 from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Q
@@ -69,12 +70,24 @@ def count_lines(path) -> int:
     return max(lines - 1, 0)
 
 
-def import_file(command, name, path, *, dry_run=False, encoding=None, delimiter=None, undone=False) -> bool:
+def import_file(
+    command, name, path, *, dry_run=False, encoding=None, delimiter=None, undone=False, user=None, file_name=""
+) -> bool:
     """Import one file for a command: problems to stderr, summary to stdout; True if it went in.
-    ``undone``: the caller rolls the import back (import_all --dry-run), the summary says so."""
+    ``undone``: the caller rolls the import back (import_all --dry-run), the summary says so.
+    ``user``: the import is on record in the History as theirs (``catalog.audit``)."""
     progress = Progress(command.stderr, count_lines(path) if command.stderr.isatty() else None)
     with open(path, "rb") as stream:
-        report = run_import(name, stream, dry_run=dry_run, encoding=encoding, delimiter=delimiter, progress=progress)
+        report = run_import(
+            name,
+            stream,
+            dry_run=dry_run,
+            encoding=encoding,
+            delimiter=delimiter,
+            user=user,
+            file_name=file_name or Path(path).name,
+            progress=progress,
+        )
     progress.close()
     report.dry_run = report.dry_run or undone
     for problem in report.problems:

@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from . import extensions
+from . import audit, extensions
 from .snapshot import private_copy_for_check
 from .text import normalize
 
@@ -105,6 +105,8 @@ class ImportReport:
     #: The first rows that the import creates or changes, for the preview: each
     #: ``{"line", "key", "new", "cells": [[column, old, new], …]}`` (old is "" for a new row).
     changes: list[dict] = field(default_factory=list)
+    #: The ``ImportRun`` of an import that wrote with a user (its History entry and report).
+    run: int | None = None
 
     @property
     def ok(self) -> bool:
@@ -758,6 +760,8 @@ class AfficheResource(resources.ModelResource):
         #: (text, record) of the related records the import created (people named in credits…).
         self.created_records: list[tuple[str, models.Model]] = []
         self.delimiter = ","
+        #: ``catalog.audit.ImportAudit`` of an import that writes with a user (None otherwise).
+        self.audit: audit.ImportAudit | None = None
         self.columns_by_attribute = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
         self.attributes_by_column = {column: attribute for attribute, column in self.columns_by_attribute.items()}
 
@@ -944,6 +948,7 @@ class AfficheResource(resources.ModelResource):
         compared = self.compared_fields()
         pending: list[Pending] = []
         pending_keys: set[str] = set()
+        audited: list[audit.ImportedRow] = []
         for line, row in rows:
             if self.bulk and self.self_reference and row.get(self.self_reference, "").strip().lower() in pending_keys:
                 self.write(pending, report)
@@ -984,6 +989,8 @@ class AfficheResource(resources.ModelResource):
                 continue
             if len(report.changes) < PREVIEW_ROWS:
                 report.changes.append(self.preview(line, row, instance, stored, related))
+            if self.audit is not None:
+                audited.append(self.imported_row(line, row, instance, new, compared, before, related))
             item = Pending(line, row, instance, new, changed, related)
             if self.bulk:
                 pending.append(item)
@@ -994,6 +1001,19 @@ class AfficheResource(resources.ModelResource):
                 self.write_one(item, report)
         if pending:
             self.write(pending, report)
+        if self.audit is not None and not report.problems:
+            self.audit.chunk(audited)
+
+    def imported_row(self, line, row, instance, new, compared, before, related) -> audit.ImportedRow:
+        """What the History needs of a row about to be written: the record's stored values and
+        the cells of its values kept in other tables, old (from the prefetched records) → new."""
+        cells = []
+        for column in related:
+            old = "" if new else self.related_columns[column].render(instance)
+            if old != row[column]:
+                cells.append((str(capfirst(column.replace("_", " "))), old, row[column]))
+        stored = None if new else dict(zip(compared, before, strict=True))
+        return audit.ImportedRow(line, instance, stored, cells)
 
     def preview(self, line: int, row: dict, instance, stored, related: dict) -> dict:
         """One row of the preview: the cells that change, old → new, as the export writes them
@@ -1191,6 +1211,7 @@ def run_import(
     encoding=None,
     delimiter=None,
     user=None,
+    file_name: str = "",
     progress: Callable[[int], None] | None = None,
 ) -> ImportReport:
     """Import one file into one resource, all or nothing; the report says what happened.
@@ -1204,6 +1225,10 @@ def run_import(
     lock (on SQLite, every other writer waits while it is held). A concurrent write that
     PostgreSQL refuses (a serialization failure, a deadlock, a constraint another transaction
     just satisfied first) becomes a problem of the report, like any refused row.
+
+    With a ``user``, an import that writes is on record (``catalog.audit.ImportAudit``): an
+    entry for the import (``file_name``, counts, the report of every change) and one on each
+    record it created or changed, in the same transaction.
     """
     resource_class = get_resource(name)
     resource = resource_class()
@@ -1229,11 +1254,16 @@ def run_import(
     try:
         # On SQLite, a check runs on a private copy: other writers never wait for it.
         with private_copy_for_check(dry_run), transaction.atomic():
+            if user is not None and not dry_run:
+                resource.audit = audit.ImportAudit(user, name, file_name)
             resource.import_file(reader, report, progress)
             if resource.created_records:
                 resource.created_related = resource.created_in_use()
             if report.problems or dry_run:
                 transaction.set_rollback(True)
+            elif resource.audit is not None:
+                resource.audit.finish(report)
+                report.run = resource.audit.run.pk
     except DatabaseError as exc:
         if not is_concurrent_write(exc):
             raise

@@ -822,3 +822,36 @@ class PendingImport(models.Model):
     @property
     def is_expired(self) -> bool:
         return self.created < timezone.now() - settings.CSV_IMPORT_TTL
+
+
+class ImportRun(models.Model):
+    """A CSV import that wrote (admin Confirm, or ``import_csv --user``): who, which file, which
+    resource, the counts, and the report of every change it made, before → after, as CSV
+    (``catalog.audit.REPORT_HEADER``). Its History entry is the import's own entry; each record
+    the import created or changed has an entry pointing to it (docs/audit.md)."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", verbose_name=_("user")
+    )
+    resource = fields.CharField(_("resource"), max_length=40)
+    file_name = fields.CharField(_("file name"), max_length=255, blank=True)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    # Not named "updated": that name is the modification time of other models (never audited).
+    changed = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    report = models.TextField(_("report of every change"), blank=True)
+    created = models.DateTimeField(_("imported"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("CSV import")
+        verbose_name_plural = _("CSV imports")
+        ordering = ["-created", "-pk"]
+        # A record of what happened: read, never added, changed or deleted by hand.
+        default_permissions = ("view",)
+
+    def __str__(self):
+        return gettext("Import of %(file)s into %(resource)s") % {
+            "file": self.file_name or "—",
+            "resource": self.resource,
+        }

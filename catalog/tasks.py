@@ -51,6 +51,7 @@ def _run(pending: PendingImport, *, dry_run: bool) -> ImportReport:
         encoding=pending.encoding,
         delimiter=pending.delimiter,
         user=pending.user,
+        file_name=pending.file_name,
         progress=_progress(pending),
     )
 

@@ -1,14 +1,18 @@
 from django import forms
 from django.contrib import admin, messages
+from django.contrib.admin.models import ADDITION, CHANGE
 from django.core.exceptions import PermissionDenied
+from django.db import transaction
 from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
+from django.utils import translation
 from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from catalog import audit
 from catalog.admin_base import AfficheModelAdmin, AfficheModelForm, AfficheStackedInline, AfficheTabularInline
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
@@ -335,6 +339,25 @@ class CreditAdmin(AfficheModelAdmin):
         )
         return [paste, *super().get_urls()]
 
+    def _record_paste(self, request, title, result):
+        """History entries of a paste: "Added" with values on each new person, organisation and
+        credit, a change of companies on each existing credit that gained some, and one entry on
+        the title listing the credits added (all in one query)."""
+        where = audit.via("paste", gettext_lazy("Paste credits"), title=str(title))
+        new = [*result.created_people, *result.created_organizations, *result.credits]
+        entries = [audit.Entry(obj, ADDITION, audit.initial_values(obj), where) for obj in new]
+        label = audit.label(Credit._meta.get_field("affiliations"))
+        for credit, added in result.affiliated.items():
+            after = [str(c) for c in credit.affiliations.all()]
+            before = sorted(set(after) - {str(c) for c in added})
+            entries.append(audit.Entry(credit, CHANGE, [(label, ", ".join(before), ", ".join(sorted(after)))], where))
+        if result.credits:
+            with translation.override(None):
+                name = str(Credit._meta.verbose_name)
+            related = [{"added": {"name": name, "object": str(credit)}} for credit in result.credits]
+            entries.append(audit.Entry(title, CHANGE, [], where, related=related))
+        audit.record_many(request.user, entries)
+
     def paste_view(self, request, title_id):
         """Paste a credits block on a title: preview (matches, NEW, problems), then confirm."""
         if not self.has_add_permission(request):
@@ -347,7 +370,9 @@ class CreditAdmin(AfficheModelAdmin):
             self.message_user(request, _("The block changed since the preview: check it again."), messages.WARNING)
         elif request.method == "POST" and "confirm" in request.POST and rows:
             try:
-                result = save_pasted_credits(title, rows)
+                with transaction.atomic():
+                    result = save_pasted_credits(title, rows)
+                    self._record_paste(request, title, result)
             except PasteError as exc:
                 self.message_user(request, str(exc), messages.ERROR)
             else:

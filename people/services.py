@@ -40,6 +40,9 @@ class PasteResult:
     existing_credits: int = 0
     created_people: list = field(default_factory=list)
     created_organizations: list = field(default_factory=list)
+    #: The credits created, and those already there that gained companies: {credit: [added]}.
+    credits: list = field(default_factory=list)
+    affiliated: dict = field(default_factory=dict)
 
 
 def _create(model, name: str):
@@ -87,10 +90,16 @@ def save_pasted_credits(title, rows: list[Row]) -> PasteResult:
         credit, created = Credit.objects.get_or_create(**lookup, defaults={"order": positions[row.role.pk]})
         if created:
             result.created_credits += 1
+            result.credits.append(credit)
         else:
             result.existing_credits += 1
         companies = [record_for("organization", name, match) for name, match in row.affiliation_matches]
         if companies:
+            if not created:
+                known = set(credit.affiliations.values_list("pk", flat=True))
+                added = [c for c in companies if c.pk not in known]
+                if added:
+                    result.affiliated.setdefault(credit, []).extend(added)
             credit.affiliations.add(*companies)
     return result
 

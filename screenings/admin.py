@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
+from catalog import audit
 from catalog.admin_base import AfficheModelAdmin, AfficheTabularInline, OptionalAutocompleteMixin
 from catalog.admin_publishing import PublishableAdminMixin
 from catalog.models import Title
@@ -258,10 +259,18 @@ class ScreeningAdmin(PublishableAdminMixin, OptionalAutocompleteMixin, AfficheMo
     def duplicate_action(self, request, queryset):
         form = DuplicateForm(request.POST if "apply" in request.POST else None)
         if form.is_valid():
+            sources = list(queryset.select_related("venue").prefetch_related("titles__parent__parent"))
             try:
-                copies = services.duplicate_all(
-                    queryset.select_related("venue"), form.cleaned_data["on_date"], form.cleaned_data["venue"]
-                )
+                with transaction.atomic():
+                    copies = services.duplicate_all(sources, form.cleaned_data["on_date"], form.cleaned_data["venue"])
+                    # Each copy's History says what it copies (the copies keep the sources' order).
+                    source_of = {id(copy): source for copy, source in zip(copies, sources, strict=True)}
+                    audit.record_added(
+                        request.user,
+                        copies,
+                        audit.via_action(self.duplicate_action.short_description),
+                        extra=lambda copy: {"source": str(source_of[id(copy)]), "source_id": source_of[id(copy)].pk},
+                    )
             except ValidationError as error:
                 self.message_user(request, " ".join(error.messages), messages.ERROR)
             else:

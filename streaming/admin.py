@@ -4,12 +4,14 @@ through catalog.extensions (streaming.hooks)."""
 
 from django.contrib import admin, messages
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpResponseRedirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
+from catalog import audit
 from catalog.admin_base import AfficheModelAdmin, AfficheStackedInline, AfficheTabularInline, OptionalAutocompleteMixin
 from catalog.admin_publishing import PublishableAdminMixin
 from catalog.models import Title
@@ -246,7 +248,10 @@ class OfferAdmin(PublishableAdminMixin, AfficheModelAdmin):
                 args = (form.cleaned_data["title"], form.cleaned_data["batches"])
                 try:
                     if "confirm" in request.POST:
-                        offers = create_batch_release(*args, **form.offer_fields())
+                        with transaction.atomic():
+                            offers = create_batch_release(*args, **form.offer_fields())
+                            where = audit.via("batch", _("Batch release of episodes"), title=str(args[0]))
+                            audit.record_added(request.user, offers, where)
                         self.message_user(
                             request,
                             _("%(count)s offers created for %(title)s.")

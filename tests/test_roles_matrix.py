@@ -143,14 +143,21 @@ def test_every_action_is_offered_exactly_to_who_may_run_it(users):
 
 def _arguments(model_admin):
     """Demo values for the URL arguments of the project's tools, by argument name."""
-    from catalog.models import Title
+    from catalog.models import ImportRun, Title
 
     pks = list(model_admin.model._base_manager.order_by("pk").values_list("pk", flat=True)[:2])
     credited = Title.objects.filter(credits__isnull=False).order_by("pk").values_list("pk", flat=True).first()
     # A pending import's page answers only its uploader (catalog/tests/test_csv_imports.py); an
     # unknown token: to no one.
     unknown = uuid.UUID(int=0)
-    return {"keep": pks[0] if pks else None, "other": pks[-1] if pks else None, "title_id": credited, "token": unknown}
+    run = ImportRun.objects.order_by("pk").values_list("pk", flat=True).first() or 0  # 0: none yet, 404
+    return {
+        "keep": pks[0] if pks else None,
+        "other": pks[-1] if pks else None,
+        "title_id": credited,
+        "token": unknown,
+        "run": run,
+    }
 
 
 def custom_urls() -> list[tuple]:

@@ -31,10 +31,14 @@ def _rows(rows):
 
 def via_text(where: dict) -> str:
     kind, name = where.get("kind", ""), where.get("name", "")
+    if where.get("source"):
+        return _("A copy of “%(source)s”, by the action “%(name)s”.") % {"source": where["source"], "name": _(name)}
     if kind == "action":
         return _("By the action “%(name)s”.") % {"name": _(name)}
     if kind == "import":
         return _("By the CSV import of %(name)s.") % {"name": name}
+    if kind == "deletion":
+        return _("When %(name)s was deleted.") % {"name": name}
     if kind == "merge":
         return _("By the merge of “%(removed)s” (%(slug)s) into “%(kept)s”.") % {
             "removed": where.get("removed", name),
@@ -43,14 +47,27 @@ def via_text(where: dict) -> str:
         }
     if kind == "inline":
         return _("On the page of %(name)s.") % {"name": name}
+    if where.get("title"):
+        return _("By %(name)s on “%(title)s”.") % {"name": _(name), "title": where["title"]}
     return _("By %(name)s.") % {"name": _(name)}
 
 
 def report_url(where: dict) -> str:
-    if where.get("kind") != "import" or not where.get("entry") or not where.get("url_name"):
+    """The report of every change of the import that wrote the entry (``catalog.audit.ImportAudit``)."""
+    if where.get("kind") != "import" or not where.get("run") or not where.get("url_name"):
         return ""
     try:
-        return reverse(where["url_name"], args=[where["entry"]])
+        return reverse(where["url_name"], args=[where["run"]])
+    except NoReverseMatch:
+        return ""
+
+
+def import_url(where: dict) -> str:
+    """The page of that import (its own History entry is on it)."""
+    if where.get("kind") != "import" or not where.get("run"):
+        return ""
+    try:
+        return reverse("admin:catalog_importrun_change", args=[where["run"]])
     except NoReverseMatch:
         return ""
 
@@ -66,4 +83,5 @@ def audit_details(entry):
         "related": [(_translated(name), obj, _rows(rows)) for name, obj, rows in found.related],
         "via_text": via_text(found.via) if found.via else "",
         "report_url": report_url(found.via) if found.via else "",
+        "import_url": import_url(found.via) if found.via else "",
     }

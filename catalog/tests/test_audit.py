@@ -40,3 +40,17 @@ def test_a_form_save_records_values_by_label_and_never_internal_fields(admin_cli
     assert "loaded_version" not in entry.change_message
     page = admin_client.get(reverse("admin:catalog_title_history", args=[title.pk])).content.decode()
     assert f'<th scope="row">Year</th><td>{title.year or "—"}</td><td>1999</td>' in page
+
+
+def test_the_history_of_a_record_added_in_the_admin_shows_its_values(admin_client):
+    from catalog.models import Genre
+
+    add = reverse("admin:catalog_genre_add")
+    admin_client.post(add, {"name_en": "Noir", "name_fr": "Noir", "slug": "noir"})
+    genre = Genre.objects.get(slug="noir")
+
+    history = admin_client.get(reverse("admin:catalog_genre_history", args=[genre.pk]))
+
+    assert history.status_code == 200
+    assert LogEntry.objects.get(object_id=str(genre.pk)).get_change_message() == "Added."
+    assert '<th scope="row">Slug</th><td>—</td><td>noir</td>' in history.content.decode()

@@ -17,8 +17,11 @@ USERS = ["anonymous", VIEWER, PROGRAMMER, EDITOR, "superuser"]
 
 def allowed(user: str, model, action: str) -> bool:
     """What SPEC §5 grants, read from the roles table (superusers may do everything, except
-    adding login records by hand: django-axes writes those itself)."""
+    adding login records by hand: django-axes writes those itself; and what a model declares no
+    permission for, such as adding or changing the record of a CSV import)."""
     if model._meta.app_label == "axes" and action == "add":
+        return False
+    if action in ("add", "change", "delete", "view") and action not in model._meta.default_permissions:
         return False
     if user == "superuser":
         return True
