@@ -150,6 +150,11 @@ class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
         screenings = list(shown.order_by("starts_at", "pk"))
         context["days"] = by_day(screenings)
         context["jsonld"] = jsonld.festival(self.object, screenings, self.request)
+        # The festival's other published editions, one query: the one before and the one after.
+        others = Edition.objects.published().filter(festival_id=self.object.festival_id).exclude(pk=self.object.pk)
+        others = list(others.only("slug", "year", "name", "festival_id", "starts_on").order_by("starts_on", "pk"))
+        context["previous_edition"] = next((e for e in reversed(others) if e.starts_on < self.object.starts_on), None)
+        context["next_edition"] = next((e for e in others if e.starts_on > self.object.starts_on), None)
         return context
 
 

@@ -126,3 +126,21 @@ def test_an_index_is_paged_and_a_page_beyond_it_is_a_404(client, db, settings):
     assert second.status_code == 200
     assert "F" + f"{settings.PAGE_SIZE:03}" in second.text
     assert client.get(reverse("screenings:festival_list") + "?page=3").status_code == 404
+
+
+def test_an_edition_links_to_the_festivals_previous_and_next_published_editions(client, db):
+    first = EditionFactory(year=2019, starts_on=date(2019, 11, 1), ends_on=date(2019, 11, 5))
+    festival = first.festival
+    EditionFactory(
+        festival=festival, year=2021, starts_on=date(2021, 11, 1), ends_on=date(2021, 11, 5), published_at=None
+    )
+    last = EditionFactory(festival=festival, year=2023, starts_on=date(2023, 11, 1), ends_on=date(2023, 11, 5))
+    EditionFactory(year=2022, starts_on=date(2022, 11, 1), ends_on=date(2022, 11, 5))  # another festival
+
+    on_first = client.get(first.get_absolute_url()).text
+    on_last = client.get(last.get_absolute_url()).text
+
+    assert f'rel="next" href="{last.get_absolute_url()}"' in on_first
+    assert 'rel="prev"' not in on_first
+    assert f'rel="prev" href="{first.get_absolute_url()}"' in on_last
+    assert 'rel="next"' not in on_last
