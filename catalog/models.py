@@ -840,7 +840,7 @@ class ImportRun(models.Model):
     # Not named "updated": that name is the modification time of other models (never audited).
     changed = models.PositiveIntegerField(_("updated"), default=0)
     unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
-    report = models.TextField(_("report of every change"), blank=True)
+    report = fields.TextField(_("report of every change"), blank=True)
     created = models.DateTimeField(_("imported"), auto_now_add=True)
 
     class Meta:

@@ -65,19 +65,33 @@ def characters_played(credits) -> list[dict]:
 
 def first_credits(titles) -> dict[int, str]:
     """ "Choreography: Michel Fokine": each title's first credited person (department, role and
-    billing order), to tell apart two titles of one name (catalog.distinctions). One query."""
+    billing order), to tell apart two titles of one name (catalog.distinctions). One query, at
+    most one row per title (a correlated subquery on the credits' title index)."""
+    from types import SimpleNamespace
+
+    from django.db.models import OuterRef, Subquery
+
+    from catalog.language import localized
+    from catalog.models import Title
     from catalog.typography import colon
 
     from .models import Credit
 
-    found = {}
-    credits = (
-        Credit.objects.filter(title__in=[t.pk for t in titles], person__isnull=False)
-        .select_related("person", "role")
-        .order_by("title_id", "role__department__order", "role__order", "order", "pk")
+    first = Credit.objects.filter(title=OuterRef("pk"), person__isnull=False).order_by(
+        "role__department__order", "role__order", "order", "pk"
     )
-    for credit in credits:
-        found.setdefault(credit.title_id, f"{credit.role.name}{colon()}{credit.name}")
+    parts = {"name_en": "role__name_en", "name_fr": "role__name_fr", "person": "person__name", "as": "credited_as"}
+    rows = (
+        Title.objects.filter(pk__in=[t.pk for t in titles])
+        .annotate(**{f"first_{key}": Subquery(first.values(path)[:1]) for key, path in parts.items()})
+        .values("pk", *[f"first_{key}" for key in parts])
+    )
+    found = {}
+    for row in rows:
+        person = row["first_as"] or row["first_person"]
+        if person:
+            role = localized(SimpleNamespace(name_en=row["first_name_en"], name_fr=row["first_name_fr"]), "name")
+            found[row["pk"]] = f"{role}{colon()}{person}"
     return found
 
 

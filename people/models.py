@@ -555,7 +555,7 @@ class Credit(VersionedModel):
     )
     #: ``normalize`` of both character names, for the site search ("zoe monin zoe"); kept by
     #: ``save`` and by the bulk writers that call ``fill_character_key`` (CSV, generator).
-    character_key = models.CharField(max_length=401, blank=True, default="", editable=False)
+    character_key = fields.CharField(max_length=401, blank=True, default="", editable=False)
     credited_as = fields.CharField(
         _("credited as"), max_length=200, blank=True, help_text=_("The name on this work when it differs.")
     )

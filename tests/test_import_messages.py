@@ -10,6 +10,7 @@ from django.urls import reverse
 from PIL import Image
 
 from catalog.csvio import get_resource, run_import
+from catalog.enums import TitleKind
 from catalog.testing import csv_of
 from catalog.tests.factories import TitleFactory
 from people.models import Person
@@ -115,7 +116,7 @@ def test_invalid_choice_lists_the_valid_ones(iso_codes):
             2,
             "kind",
             "Movie",
-            "Not one of the choices: write one of film, short, series, season, episode, performance, live.",
+            f"Not one of the choices: write one of {', '.join(TitleKind.values)}.",
         )
     ]
 

@@ -7,7 +7,7 @@ import pytest
 from django.core.management import call_command
 from django.core.management.base import CommandError
 
-from catalog.csvio import run_import
+from catalog.csvio import get_resource, run_import
 from catalog.models import Title
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +115,8 @@ def test_header_of_100000_columns_is_refused_at_once_with_one_message():
 
     [(line, message)] = problems(report)
     assert line == 1
-    assert "The header has 100,000 columns; this file type has 18" in message
+    columns = len(get_resource("titles").columns())
+    assert f"The header has 100,000 columns; this file type has {columns} (slug, kind," in message
 
 
 class CountingList(list):

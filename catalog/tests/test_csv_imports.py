@@ -265,7 +265,8 @@ def test_import_page_lists_columns_marks_required_and_links_template_and_format(
     assert "<code>synopsis_fr</code>" in html
     assert "<code>synopsis_fr</code><strong" not in html
     template = admin_client.get(IMPORT_URL + "template/")
-    assert template.content.decode() == HEADER + ",published_at\r\n"  # every column, optional ones too
+    optional = ",production_start_year,production_start_month,production_end_year,production_end_month,statements"
+    assert template.content.decode() == HEADER + optional + ",published_at\r\n"  # every column, optional ones too
     assert template["Content-Disposition"] == 'attachment; filename="titles-template.csv"'
     assert "### titles (key `slug`)" in admin_client.get(IMPORT_URL + "format/").content.decode()
     assert 'href="/admin/catalog/title/import-csv/format/"' in html

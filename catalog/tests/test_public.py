@@ -335,11 +335,11 @@ def test_home_with_a_collection_of_posters_query_count_is_constant(client, djang
     for i in range(n):
         CollectionItem.objects.create(collection=collection, title=TitleFactory(original_title=f"Work {i}"), order=i)
 
-    with extensions.home_sections.override(), django_assert_num_queries(8):
+    with extensions.home_sections.override(), django_assert_num_queries(9):
         # The catalogue's own part (the other apps' sections assert their own cost):
         # 1 collections; 2 their titles; 3 the titles' localized names; 4 the titles' images
         # (the posters); 5 recent titles (with child counts); 6 their localized titles;
-        # 7 genres; 8 countries.
+        # 7 genres; 8 countries; 9 the first credit of each (catalog.distinctions).
         response = client.get("/en/")
 
     assert response.text.count('class="poster-tile"') == n

@@ -82,11 +82,12 @@ def test_platform_page_query_count_is_constant(client, django_assert_num_queries
 def test_home_page_query_count_is_constant(client, django_assert_num_queries, season_with_offers, n):
     season_with_offers(n)
 
-    with django_assert_num_queries(16):
+    with django_assert_num_queries(17):
         # Screenings: 1 upcoming screenings (none), 2 the latest past ones (none), 3 the latest
         # edition. Streaming: 4 new offers; 5-7 localized titles of title, parent, grandparent;
         # 8 offers coming soon; 9-11 their localized titles. Catalogue: 12 recent titles;
-        # 13 their localized titles; 14 genres; 15 countries; 16 collections.
+        # 13 their localized titles; 14 genres; 15 countries; 16 the first credit of each
+        # (catalog.distinctions); 17 collections.
         response = client.get("/en/")
 
     assert response.status_code == 200
