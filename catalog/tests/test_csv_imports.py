@@ -235,7 +235,7 @@ def test_progress_page_refreshes_while_the_worker_has_not_run(admin_client, sett
     assert not Title.objects.exists()
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_database_worker_runs_the_check_and_the_import(client, settings, iso_codes):
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     settings.CSV_BACKGROUND_BYTES = 10
@@ -375,7 +375,7 @@ ON_POSTGRES = __import__("os").environ.get("DATABASE_URL", "").startswith(("post
 
 @pytest.mark.postgres
 @pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_postgres_two_concurrent_confirms_import_once_and_answer_already_imported(iso_codes):
     import threading
 

@@ -45,7 +45,7 @@ def write_from_another_connection(name) -> str:
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite behaviour (PostgreSQL locks only the rows a dry run writes)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sqlite_another_connection_writes_while_a_file_is_checked(iso_codes, tmp_path, monkeypatch):
     met = []
     check_row = PersonResource.check_row

@@ -94,7 +94,7 @@ def test_postgres_two_concurrent_imports_of_overlapping_screenings(check_in_pyth
 
 
 @pytest.mark.skipif(ON_POSTGRES, reason="SQLite behaviour (PostgreSQL's is the test above)")
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_sqlite_two_concurrent_imports_of_overlapping_screenings(iso_codes, tmp_path):
     VenueFactory(slug="melville", name="Melville", timezone="America/Los_Angeles")
     TitleFactory(slug="gala", original_title="Gala")
