@@ -634,6 +634,11 @@ def price(column, attribute=None):
     return Field(attribute=attribute or column, column_name=column, widget=PriceWidget())
 
 
+def decimal_number(column, attribute=None):
+    """A decimal that may be negative (coordinates): written with a point, as prices are."""
+    return Field(attribute=attribute or column, column_name=column, widget=StrictDecimalWidget())
+
+
 def date(column, attribute=None):
     return Field(attribute=attribute or column, column_name=column, widget=StrictDateWidget())
 
@@ -1137,8 +1142,14 @@ class AfficheResource(resources.ModelResource):
         fields = self.get_export_fields()
         yield [f.column_name for f in fields]
         queryset = self.get_export_queryset() if queryset is None else queryset
+        # A number column writes a number ("-118.3253"), which no spreadsheet runs: only text
+        # cells are neutralised.
+        numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
         for instance in queryset.iterator(chunk_size=2000):
-            yield [neutralise(self.export_field(f, instance)) for f in fields]
+            yield [
+                cell if is_number else neutralise(cell)
+                for cell, is_number in zip((self.export_field(f, instance) for f in fields), numeric, strict=True)
+            ]
 
 
 def check_values(model, label: str = "", **values) -> dict:

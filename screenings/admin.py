@@ -49,7 +49,19 @@ class VenueAdmin(AfficheModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     inlines = [RoomInline]
     ordering = ["name", "pk"]
-    fields = ["name", "slug", "parent", "address", "city", "country", "timezone", "capacity", "website", "note"]
+    fieldsets = [
+        (None, {"fields": ["name", "slug", "parent"]}),
+        (
+            _("Address"),
+            {
+                "fields": ["address", ("postcode", "city"), "country", ("latitude", "longitude")],
+                "description": _(
+                    "Shown on the venue's page with a link to OpenStreetMap. A room left empty has its venue's."
+                ),
+            },
+        ),
+        (None, {"fields": ["timezone", "capacity", "website", "note"]}),
+    ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "timezone":

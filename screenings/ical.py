@@ -61,8 +61,11 @@ def screening_event(screening, request) -> Event:
     event.add("dtend", event_time(screening.ends_at, screening.zone))
     event.add("summary", event_summary(screening))
     place = screening.venue.place
-    location = ", ".join(p for p in [str(screening.venue), place.address, place.city] if p)
+    locality = " ".join(p for p in [place.postcode, place.city] if p)
+    location = ", ".join(p for p in [str(screening.venue), place.address, locality] if p)
     event.add("location", location)
+    if place.has_coordinates:
+        event.add("geo", (float(place.latitude), float(place.longitude)))
     url = request.build_absolute_uri(screening.get_absolute_url())
     event.add("url", url)
     lines = []

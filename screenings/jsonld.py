@@ -13,17 +13,29 @@ EVENT_STATUS = {
 
 
 def place(venue) -> dict:
+    """A ``MovieTheater`` (a schema.org ``Place``) with its ``PostalAddress`` and its
+    ``GeoCoordinates`` when known; a room's address is its building's."""
     building = venue.place
     data = {"@type": "MovieTheater", "name": str(venue)}
     address = {"@type": "PostalAddress"}
     if building.address:
         address["streetAddress"] = building.address
+    if building.postcode:
+        address["postalCode"] = building.postcode
     if building.city:
         address["addressLocality"] = building.city
     if building.country_id:
         address["addressCountry"] = building.country_id
     if len(address) > 1:
         data["address"] = address
+    if building.has_coordinates:
+        data["geo"] = {
+            "@type": "GeoCoordinates",
+            "latitude": float(building.latitude),
+            "longitude": float(building.longitude),
+        }
+    if map_url := building.map_url():
+        data["hasMap"] = map_url
     if building.capacity:
         data["maximumAttendeeCapacity"] = building.capacity
     return data

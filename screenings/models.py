@@ -7,10 +7,11 @@ venue's own IANA zone; ``local_date`` keeps the venue-local day of the start for
 import uuid
 from datetime import timedelta
 from functools import cached_property
+from urllib.parse import urlencode
 from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
-from django.core.validators import RegexValidator
+from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
 from django.db import models
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
@@ -66,10 +67,31 @@ class Venue(VersionedModel):
         related_name="rooms",
         help_text=_("Fill in for a room (screen, auditorium) inside a venue."),
     )
-    address = fields.CharField(_("address"), max_length=300, blank=True)
+    address = fields.CharField(
+        _("street address"), max_length=300, blank=True, help_text=_("Number and street, e.g. 6233 Hollywood Blvd.")
+    )
+    postcode = fields.CharField(_("postcode"), max_length=20, blank=True)
     city = fields.CharField(_("city"), max_length=100, blank=True)
     country = models.ForeignKey(
         Country, verbose_name=_("country"), null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    latitude = models.DecimalField(
+        _("latitude"),
+        max_digits=8,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-90), MaxValueValidator(90)],
+        help_text=_("In decimal degrees, north positive, e.g. 34.101100. Fill in with the longitude."),
+    )
+    longitude = models.DecimalField(
+        _("longitude"),
+        max_digits=9,
+        decimal_places=6,
+        null=True,
+        blank=True,
+        validators=[MinValueValidator(-180), MaxValueValidator(180)],
+        help_text=_("In decimal degrees, east positive, e.g. -118.325200. Fill in with the latitude."),
     )
     timezone = fields.CharField(
         _("time zone"),
@@ -103,6 +125,21 @@ class Venue(VersionedModel):
                 name="venue_not_own_room",
                 violation_error_message=_("A venue cannot be a room of itself: choose another parent venue."),
             ),
+            models.CheckConstraint(
+                condition=Q(latitude__isnull=True, longitude__isnull=True)
+                | Q(
+                    latitude__isnull=False,
+                    longitude__isnull=False,
+                    latitude__gte=-90,
+                    latitude__lte=90,
+                    longitude__gte=-180,
+                    longitude__lte=180,
+                ),
+                name="venue_coordinates_pair_in_range",
+                violation_error_message=_(
+                    "Give both the latitude (−90 to 90) and the longitude (−180 to 180), or neither."
+                ),
+            ),
         ]
 
     def __str__(self):
@@ -124,13 +161,17 @@ class Venue(VersionedModel):
         return reverse("screenings:venue_detail", kwargs={"slug": place.slug})
 
     def inherit_from_parent(self):
-        """A room takes its building's zone, and its address, city and country when it has none."""
+        """A room takes its building's zone, and its address (street, postcode, city, country,
+        coordinates) when it has none."""
         if self.parent_id:
             parent = self.parent
             self.timezone = parent.timezone
             self.city = self.city or parent.city
             self.address = self.address or parent.address
+            self.postcode = self.postcode or parent.postcode
             self.country_id = self.country_id or parent.country_id
+            if self.latitude is None and self.longitude is None:
+                self.latitude, self.longitude = parent.latitude, parent.longitude
 
     def fill_slug(self):
         """An empty slug is made from the name (``free_slug``)."""
@@ -159,6 +200,9 @@ class Venue(VersionedModel):
                     % {"slug": self.slug, "other": taken, "free": self.free_slug()}
                 }
             )
+        if (self.latitude is None) != (self.longitude is None):
+            missing = "longitude" if self.longitude is None else "latitude"
+            raise ValidationError({missing: _("Give both the latitude and the longitude, or neither.")})
         if self.parent_id:
             if self.parent.parent_id:
                 raise ValidationError({"parent": _("A room belongs to a venue, not to another room.")})
@@ -173,6 +217,26 @@ class Venue(VersionedModel):
     def place(self) -> "Venue":
         """The building: the parent of a room, else the venue itself."""
         return self.parent if self.parent_id else self
+
+    @property
+    def has_coordinates(self) -> bool:
+        return self.latitude is not None and self.longitude is not None
+
+    def address_parts(self) -> list[str]:
+        """The address as printed, in the order of a French or British envelope: street, then
+        postcode and city, then country (empty parts left out)."""
+        locality = " ".join(p for p in (self.postcode, self.city) if p)
+        return [p for p in (self.address, locality, self.country.name if self.country_id else "") if p]
+
+    def map_url(self) -> str:
+        """The venue on OpenStreetMap: a pin at its coordinates, else a search for its street
+        address; empty when neither is known (a city alone is not an address)."""
+        if self.has_coordinates:
+            lat, lon = f"{self.latitude:f}", f"{self.longitude:f}"
+            return f"https://www.openstreetmap.org/?mlat={lat}&mlon={lon}#map=18/{lat}/{lon}"
+        if self.address:
+            return "https://www.openstreetmap.org/search?" + urlencode({"query": ", ".join(self.address_parts())})
+        return ""
 
 
 class Festival(VersionedModel):

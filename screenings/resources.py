@@ -29,6 +29,7 @@ from catalog.csvio import (
     computed,
     date,
     date_time,
+    decimal_number,
     foreign,
     integer,
     price,
@@ -89,8 +90,11 @@ class VenueResource(AfficheResource):
     name = text("name")
     parent = foreign("parent", Venue, label=gettext_lazy("venue"))
     address = text("address")
+    postcode = text("postcode")
     city = text("city")
     country = foreign("country", Country, "code")
+    latitude = decimal_number("latitude")
+    longitude = decimal_number("longitude")
     timezone = text("timezone")
     capacity = integer("capacity")
     note = text("note")
@@ -98,11 +102,25 @@ class VenueResource(AfficheResource):
     class Meta(AfficheResource.Meta):
         model = Venue
         import_id_fields = ["slug"]
-        fields = ["slug", "name", "parent", "address", "city", "country", "timezone", "capacity", "note"]
+        fields = [
+            "slug",
+            "name",
+            "parent",
+            "address",
+            "postcode",
+            "city",
+            "country",
+            "latitude",
+            "longitude",
+            "timezone",
+            "capacity",
+            "note",
+        ]
         export_order = fields
 
     def apply(self, instance, row):
-        """A room's empty address, city and country are its building's (as on save)."""
+        """A room's empty address (street, postcode, city, country, coordinates) is its building's
+        (as on save)."""
         errors, related = super().apply(instance, row)
         if "parent" not in errors:
             instance.inherit_from_parent()

@@ -46,11 +46,13 @@ REQUIRED = {
     "MovieTheater": ["name", "url", "address"],
     "Offer": [("price", "category", "url"), ("seller", "availability", "name")],
     "WebSite": ["name", "url"],
+    "PostalAddress": [("streetAddress", "addressLocality", "postalCode")],
+    "GeoCoordinates": ["latitude", "longitude"],
 }
 #: Properties that only make sense together.
 TOGETHER = [("price", "priceCurrency")]
 #: Keys whose values are full entities (checked against REQUIRED), not references.
-EMBEDDED = {"subEvent", "event", "offers", "expectsAcceptanceOf"}
+EMBEDDED = {"subEvent", "event", "offers", "expectsAcceptanceOf", "address", "geo"}
 
 
 def jsonld_blocks(html: str) -> list[dict]:
