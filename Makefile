@@ -1,7 +1,7 @@
 # Affiche: `make run` serves the demo, `make test` runs every check CI runs.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve lint format check-migrations messages test test-sqlite test-postgres test-browser bench clean
+.PHONY: help venv run serve lint format check-migrations messages test test-sqlite test-postgres test-browser screenshots bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -21,6 +21,7 @@ help:
 	@echo "make test     ruff, migrations check, pytest on SQLite and PostgreSQL, browser tests"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    performance figures (see docs/performance.md)"
+	@echo "make screenshots  refresh docs/screenshots/ from the demo (360 and 1280 px, EN and FR)"
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	@if [ -z "$(BASE_PYTHON)" ]; then \
@@ -85,6 +86,11 @@ test-browser: venv
 	@bash .ci/chromium.sh
 	@npm ci --no-audit --no-fund --loglevel=error  # axe-core, pinned in package-lock.json
 	@DATABASE_URL= $(PYTEST) -m browser -q
+
+# Not part of `make test`: the pictures change only when the pages do.
+screenshots: venv
+	@bash .ci/chromium.sh
+	@$(PY) docs/take_screenshots.py
 
 bench: venv
 	@$(PY) bench/run.py

@@ -29,6 +29,18 @@ CITIES = [
     ("Berlin", "DE", "Europe/Berlin"),
     ("London", "GB", "Europe/London"),
 ]
+#: A made-up street, postcode and the city's centre (latitude, longitude) per city of CITIES:
+#: generated venues have a full address, so that the pages are tried with one.
+ADDRESSES = {
+    "Paris": ("boulevard des Généraux-de-Gaulle-et-Leclerc", "75013", (48.8566, 2.3522)),
+    "Los Angeles": ("Hollywood Boulevard", "90028", (34.0522, -118.2437)),
+    "New York": ("Avenue of the Americas", "10019", (40.7128, -74.0060)),
+    "Montréal": ("boulevard Saint-Laurent", "H2X 2S9", (45.5017, -73.5673)),
+    "Tokyo": ("Shibuya Dogenzaka", "150-0043", (35.6762, 139.6503)),
+    "Sydney": ("George Street", "2000", (-33.8688, 151.2093)),
+    "Berlin": ("Karl-Marx-Allee", "10243", (52.5200, 13.4050)),
+    "London": ("Shaftesbury Avenue", "W1D 5EU", (51.5072, -0.1276)),
+}
 VENUE_WORDS = ["Cinéma", "Théâtre", "Auditorium", "Palace", "Studio", "Le Grand Écran", "Odéon", "Majestic"]
 PRICES = [None, Decimal("8.00"), Decimal("9.50"), Decimal("12.00")]
 FIRST_YEAR, LAST_YEAR = 2019, 2028
@@ -49,8 +61,17 @@ def generate(run: Run):
     for index in range(places):
         city, country, zone = CITIES[index % len(CITIES)]
         name = f"{rng.choice(VENUE_WORDS)} {city} {index + 1}"
+        street, postcode, (latitude, longitude) = ADDRESSES[city]
         venue = Venue.objects.create(
-            name=name, slug=pick_venue_slug(name), city=city, country_id=country, timezone=zone
+            name=name,
+            slug=pick_venue_slug(name),
+            address=f"{index + 1} {street}",
+            postcode=postcode,
+            city=city,
+            country_id=country,
+            latitude=Decimal(f"{latitude + index / 1000:.6f}"),
+            longitude=Decimal(f"{longitude + index / 1000:.6f}"),
+            timezone=zone,
         )
         venues.append(venue)
         for number in range(1, rng.randint(2, 6) + 1):

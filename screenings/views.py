@@ -193,7 +193,13 @@ class SectionStylesView(View):
 
     def get(self, request, slug):
         sections = Section.objects.filter(edition__in=visible_to(request, Edition.objects.filter(slug__iexact=slug)))
-        css = "\n".join(f".section-{s.pk} {{ --section-colour: {s.colour}; }}" for s in sections)
+        # The swatch beside a section's name is drawn only where its colour is known: pages
+        # without this stylesheet (a venue, a title) show the name alone, not a grey box.
+        css = "\n".join(
+            f".section-{s.pk} {{ --section-colour: {s.colour}; --section-swatch: 0.8rem solid {s.colour};"
+            " --section-swatch-gap: 0.35rem; }"
+            for s in sections
+        )
         response = HttpResponse(css, content_type="text/css; charset=utf-8")
         response["Cache-Control"] = "public, max-age=300"
         return response

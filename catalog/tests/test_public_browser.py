@@ -129,28 +129,90 @@ BROKEN_WORDS = """(limit) => {
 }"""
 
 
-@pytest.mark.parametrize("language", ["en", "fr"])
-def split_words(page, language, paths) -> dict:
-    """{page at width: words split across lines} over ``paths`` at 360, 390 and 1280 px."""
-    broken = {}
-    for viewport in (PHONE, LARGE_PHONE, DESKTOP):
+#: Every element that holds text, whatever it is (a table cell, a card, a flex item, a button):
+#: its content box must be at least as wide as the longest word it holds, or the word spills
+#: out over its neighbour (``overflow-wrap: normal``), or is cut (``overflow: hidden``), or is
+#: split (caught above). An inline element (a link, a span) is measured by the box it flows in.
+#: Words are measured as the browser laid them out (the sum of their line boxes). Text of form
+#: controls (an ``<option>``, a button's ``value``) is not laid out in the page and is not seen.
+NARROW_ELEMENTS = """(limit) => {
+  const narrow = [];
+  const walker = document.createTreeWalker(document.querySelector("main"), NodeFilter.SHOW_TEXT);
+  for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+    // Text for screen readers only (inside a 1-pixel box) is not read on screen.
+    let hidden = false;
+    for (let e = node.parentElement; e && !hidden; e = e.parentElement) hidden = e.getBoundingClientRect().width <= 1;
+    let box = node.parentElement;
+    while (box && ["inline", "contents"].includes(getComputedStyle(box).display)) box = box.parentElement;
+    if (hidden || !box || box.closest("select, svg")) continue;
+    const style = getComputedStyle(box);
+    const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    for (const match of node.data.matchAll(/[^\\s\\-\u2010\u2013\u2014\\/]+/g)) {
+      if (match[0].length > limit) continue;
+      const range = document.createRange();
+      range.setStart(node, match.index);
+      range.setEnd(node, match.index + match[0].length);
+      const width = [...range.getClientRects()].reduce((sum, r) => sum + r.width, 0);
+      if (width > room + 1) {
+        const name = box.tagName.toLowerCase() + (box.className ? "." + String(box.className).trim().split(/\\s+/).join(".") : "");
+        narrow.push(`${match[0]} (${Math.round(width)} px) in ${name} (${Math.round(room)} px)`);
+      }
+    }
+  }
+  return narrow;
+}"""
+
+
+def layout_problems(page, language, paths, viewports=(PHONE, LARGE_PHONE, DESKTOP)) -> dict:
+    """{page at width: words split across lines, and elements narrower than a word they hold}
+    over ``paths`` at 360, 390 and 1280 px."""
+    found = {}
+    for viewport in viewports:
         page.set_viewport_size(viewport)
         for path in paths:
             page.goto(f"/{language}{path}")
             if words := page.evaluate(BROKEN_WORDS, SHORT_WORD):
-                broken[f"{path} at {viewport['width']} px"] = sorted(set(words))[:8]
-    return broken
+                found[f"{path} at {viewport['width']} px, split"] = sorted(set(words))[:8]
+            if narrow := page.evaluate(NARROW_ELEMENTS, SHORT_WORD):
+                found[f"{path} at {viewport['width']} px, narrower than a word"] = sorted(set(narrow))[:8]
+    return found
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_no_word_is_split_across_lines_on_a_phone_or_a_desktop(page, demo, language):
-    """Filmography years, "Where to watch" cells, role names, times: a word stays whole (issue
-    16: "seaso / ns 1–2", "Cinematograp/hy", one letter per line in a squeezed table)."""
-    assert split_words(page, language, public_pages()) == {}
+def test_no_word_is_split_or_wider_than_its_element_on_a_phone_or_a_desktop(page, demo, language):
+    """Filmography years, "Where to watch" cells, role names, times: a word stays whole and fits
+    the element that holds it (issue 16: "seaso / ns 1–2" in a 3.5rem column,
+    "Cinematograp/hy", one letter per line in a squeezed table)."""
+    assert layout_problems(page, language, public_pages()) == {}
+
+
+SQUEEZED = """<main>
+  <table><tr><td style="width: 3.5rem">2021</td><td><span style="display: block; width: 2.5rem">seasons 1–2</span></td></tr></table>
+  <p style="width: 2rem; overflow-wrap: anywhere">Cinematography</p>
+  <p style="width: 3rem; overflow: hidden; white-space: nowrap">Costumes</p>
+  <p style="width: 3rem; hyphens: auto" lang="en">Photography</p>
+  <p class="sr-only" style="position: absolute; width: 1px; overflow: hidden">Screen-reader text</p>
+  <p>Wide enough</p>
+</main>"""
+
+
+def test_the_layout_check_finds_squeezed_split_and_cut_words(page):
+    """The checks themselves: a word spilling out of a 3.5rem column, one split by
+    ``overflow-wrap``, one cut by ``overflow: hidden``, and one hyphenated in a column narrower
+    than itself; never text for screen readers only, nor text with room."""
+    page.set_viewport_size(PHONE)
+    page.set_content(SQUEEZED)
+
+    narrow = page.evaluate(NARROW_ELEMENTS, SHORT_WORD)
+    split = page.evaluate(BROKEN_WORDS, SHORT_WORD)
+
+    assert [entry.split(" ")[0] for entry in narrow] == ["seasons", "Cinematography", "Costumes", "Photography"]
+    assert "in span (40 px)" in narrow[0]
+    assert split == ["Cinematography"]
 
 
 @pytest.mark.parametrize("language", ["en", "fr"])
-def test_no_word_is_split_on_the_pages_of_a_generated_catalogue(page, db, language):
+def test_no_word_is_split_or_squeezed_on_the_pages_of_a_generated_catalogue(page, db, language):
     """The same on records the demo does not have: generated names, long filmographies, many
     offers and screenings (the last record of each kind of page)."""
     import io
@@ -179,7 +241,7 @@ def test_no_word_is_split_on_the_pages_of_a_generated_catalogue(page, db, langua
     one_of_each_kind = {title.kind: title for title in Title.objects.order_by("pk")}
     paths += [title.get_absolute_url()[3:] for title in one_of_each_kind.values()]
 
-    assert split_words(page, language, paths) == {}
+    assert layout_problems(page, language, paths) == {}
 
 
 def test_images_reserve_their_space_and_offer_thumbnails(page, demo):

@@ -95,3 +95,16 @@ def test_demo_schedule_in_a_paris_browser(browser, live_server, demo):
         "5:30 pm – 7:35 pm PST",
     ]
     context.close()
+
+
+def test_a_section_swatch_is_drawn_only_where_its_colour_is_known(page, demo):
+    """Issue 16, walked at 360 px: the venue and title pages (which do not load the edition's
+    section colours) showed a grey box before "TV Series"; the festival page shows its colour."""
+    page.set_viewport_size({"width": 360, "height": 780})
+    swatch = "e => [getComputedStyle(e).borderLeftWidth, getComputedStyle(e).borderLeftColor]"
+
+    page.goto("/en/festivals/colcoa-2021/")
+    assert page.locator(".screening .section-name").first.evaluate(swatch) == ["12.8px", "rgb(26, 85, 196)"]
+    for path in ("/en/venues/melville-theatre/", "/en/titles/l-opera/"):
+        page.goto(path)
+        assert page.locator(".screening .section-name").first.evaluate(swatch)[0] == "0px", path
