@@ -104,7 +104,8 @@ def test_a_section_swatch_is_drawn_only_where_its_colour_is_known(page, demo):
     swatch = "e => [getComputedStyle(e).borderLeftWidth, getComputedStyle(e).borderLeftColor]"
 
     page.goto("/en/festivals/colcoa-2021/")
-    assert page.locator(".screening .section-name").first.evaluate(swatch) == ["12.8px", "rgb(26, 85, 196)"]
+    width, colour = page.locator(".screening .section-name").first.evaluate(swatch)
+    assert (width != "0px", colour) == (True, "rgb(26, 85, 196)")
     for path in ("/en/venues/melville-theatre/", "/en/titles/l-opera/"):
         page.goto(path)
         assert page.locator(".screening .section-name").first.evaluate(swatch)[0] == "0px", path
