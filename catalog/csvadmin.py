@@ -9,7 +9,6 @@ a large file is checked and imported by the task worker (``catalog.tasks``) with
 page. Export writes plain CSV or the form French Excel opens ("Excel (France)").
 """
 
-import csv
 import io
 import uuid
 from dataclasses import dataclass
@@ -29,7 +28,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .csvio import ImportReport, StrictDecimalWidget, get_resource, resolve_file_settings, write_csv
+from .csvio import ImportReport, StrictDecimalWidget, csv_pieces, get_resource, resolve_file_settings, write_csv
 from .enums import ImportState
 from .models import PendingImport
 from .tasks import check, check_import, confirm_import, import_locked, read_progress
@@ -58,31 +57,11 @@ class CsvUploadForm(forms.Form):
         return upload
 
 
-class _Streamer:
-    """A file-like sink whose writes are handed out line by line."""
-
-    def __init__(self):
-        self.buffer = io.StringIO()
-
-    def write(self, text):
-        self.buffer.write(text)
-
-    def drain(self):
-        value = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return value
-
-
 def stream_csv(rows, delimiter=",", bom=False):
-    """CSV text chunks, one per row: memory stays flat however many rows."""
-    sink = _Streamer()
-    writer = csv.writer(sink, delimiter=delimiter, lineterminator="\r\n")
+    """CSV text in pieces of ``PIECE_ROWS`` rows: memory stays flat however many rows."""
     if bom:
         yield "\ufeff"
-    for row in rows:
-        writer.writerow(row)
-        yield sink.drain()
+    yield from csv_pieces(rows, delimiter)
 
 
 @dataclass(frozen=True)
