@@ -10,6 +10,7 @@ page. Export writes plain CSV or the form French Excel opens ("Excel (France)").
 """
 
 import io
+import itertools
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,7 +29,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .csvio import ImportReport, StrictDecimalWidget, csv_pieces, get_resource, resolve_file_settings, write_csv
+from .csvio import (
+    ImportReport,
+    StrictDecimalWidget,
+    csv_pieces,
+    export_pieces,
+    get_resource,
+    resolve_file_settings,
+    write_csv,
+)
 from .enums import ImportState
 from .models import PendingImport
 from .tasks import check, check_import, confirm_import, import_locked, read_progress
@@ -77,13 +86,24 @@ class ExportFormat:
     suffix: str = ""
 
     def rows(self, resource, rows):
-        if not self.decimal_comma:
+        if not self.decimal_comma or not (decimals := _decimal_columns(resource)):
             return rows
-        decimals = [n for n, f in enumerate(resource.get_export_fields()) if isinstance(f.widget, StrictDecimalWidget)]
         return _decimal_comma(rows, decimals)
 
     def stream(self, rows):
         return stream_csv(rows, self.delimiter, self.bom)
+
+    def pieces(self, resource, queryset):
+        """The file's text in pieces: written by the database when it can (``export_pieces``),
+        unless decimals must change their point for a comma."""
+        if self.decimal_comma and _decimal_columns(resource):
+            return self.stream(self.rows(resource, resource.export_rows(queryset)))
+        pieces = export_pieces(resource, queryset, self.delimiter)
+        return itertools.chain(["\ufeff"], pieces) if self.bom else pieces
+
+
+def _decimal_columns(resource) -> list[int]:
+    return [n for n, f in enumerate(resource.get_export_fields()) if isinstance(f.widget, StrictDecimalWidget)]
 
 
 def _decimal_comma(rows, columns):
@@ -320,8 +340,9 @@ class CsvAdminMixin:
             )
         chosen = changelist.get_queryset(request).values("pk")
         queryset = resource.get_export_queryset().filter(pk__in=chosen)
-        rows = export_format.rows(resource, resource.export_rows(queryset))
-        response = StreamingHttpResponse(export_format.stream(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            export_format.pieces(resource, queryset), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_resource}{export_format.suffix}.csv"'
         return response
 

@@ -26,6 +26,7 @@ from catalog.csvio import (
     computed,
     date,
     foreign,
+    grouped,
     integer,
     text,
 )
@@ -73,7 +74,15 @@ class AliasesColumn(RelatedColumn):
         return tuple(sorted((a.name, a.seen_in) for a in instance.aliases.all()))
 
     def render(self, instance):
-        return SEPARATOR.join(f"{name} [{seen}]" if seen else name for name, seen in self.current(instance))
+        return self.cell(self.current(instance))
+
+    @staticmethod
+    def cell(aliases) -> str:
+        return SEPARATOR.join(f"{name} [{seen}]" if seen else name for name, seen in aliases)
+
+    def export_values(self, model, pks):
+        aliases = self.alias_model.objects.filter(owner_id__in=pks).values_list("owner_id", "name", "seen_in")
+        return {pk: self.cell(sorted(items)) for pk, items in grouped(aliases).items()}
 
     def write(self, items):
         if not items:
@@ -116,7 +125,16 @@ class RelationsColumn(RelatedColumn):
         return tuple(sorted((r.kind, r.other.slug.lower()) for r in instance.relations.all()))
 
     def render(self, instance):
-        return SEPARATOR.join(f"{kind}:{slug}" for kind, slug in self.current(instance))
+        return self.cell(self.current(instance))
+
+    @staticmethod
+    def cell(relations) -> str:
+        return SEPARATOR.join(f"{kind}:{slug}" for kind, slug in relations)
+
+    def export_values(self, model, pks):
+        relations = PersonRelation.objects.filter(person_id__in=pks).values_list("person_id", "kind", "other__slug")
+        found = grouped((pk, kind, slug.lower()) for pk, kind, slug in relations)
+        return {pk: self.cell(sorted(items)) for pk, items in found.items()}
 
     def write(self, items):
         """Deferred: PersonResource.finish writes them."""
