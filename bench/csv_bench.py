@@ -49,6 +49,7 @@ COLUMNS = [
     ("seconds", "s"),
     ("rows_per_s", "rows/s"),
     ("share_of_raw", "share of raw"),
+    ("share_of_copy", "share of COPY"),
     ("peak_mb", "peak MB"),
     ("note", "note"),
 ]
@@ -397,7 +398,113 @@ def export_case() -> dict:
     return {"rows": rows - 1, "seconds": time.perf_counter() - started, "note": "streamed, with affiliations"}
 
 
+# Export of every resource: Affiche, raw, COPY ------------------------------------------------
+#
+# Per resource, in its own processes: ``export:NAME`` (what ``export_csv NAME`` writes),
+# ``export_raw:NAME`` (the same query of the export's plain columns, in the same key order, read
+# with a plain cursor and written by ``csv.writer``) and on PostgreSQL ``export_copy:NAME`` (that
+# query through ``COPY … TO STDOUT``). Raw and COPY leave out the columns kept in other tables
+# (names, countries, affiliations…), which the export reads with one more query per chunk.
+
+
+def export_cases() -> list[str]:
+    from catalog.csvio import resource_names
+
+    return [f"{kind}:{name}" for name in resource_names() for kind in ("export_raw", "export_copy", "export")]
+
+
+def _plain_query(name: str):
+    """The SQL and parameters of the export's values query (its plain columns, key order)."""
+    from catalog.csvio import get_resource
+
+    resource = get_resource(name)()
+    paths = ["pk"]
+    for step in resource.export_plan():
+        if step[0] == "value":
+            paths += [path for path in step[1] if path not in paths]
+    queryset = resource.get_export_queryset().prefetch_related(None).values_list(*paths)
+    return queryset.query.sql_with_params()
+
+
+def export_resource_case(name: str) -> dict:
+    from catalog.csvio import get_resource, write_csv
+
+    class Sink:
+        """Counts the lines written (a piece at a time) and drops the text."""
+
+        lines = 0
+
+        def write(self, text):
+            self.lines += text.count("\r\n")
+
+    sink = Sink()
+    started = time.perf_counter()
+    write_csv(get_resource(name)().export_rows(), sink)
+    return {"rows": sink.lines - 1, "seconds": time.perf_counter() - started, "note": "streamed, every column"}
+
+
+def raw_export_resource_case(name: str) -> dict:
+    from django.db import connection, transaction
+
+    sql, params = _plain_query(name)
+    rows = 0
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        sink = csv.writer(io.StringIO(), lineterminator="\r\n")
+        if connection.vendor == "postgresql":
+            # A server-side cursor, as the export's.
+            cursor = connection.connection.cursor(name="rawexport")
+        cursor.execute(sql, params)
+        while batch := cursor.fetchmany(2000):
+            sink.writerows(batch)
+            rows += len(batch)
+    return {"rows": rows, "seconds": time.perf_counter() - started, "note": "one query, plain columns"}
+
+
+def copy_export_case(name: str) -> dict:
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        return {"rows": 0, "seconds": 0, "note": "PostgreSQL only"}
+    sql, params = _plain_query(name)
+    rows = 0
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        query = connection.ops.compose_sql(sql, params)
+        with cursor.cursor.copy(f"COPY ({query}) TO STDOUT WITH (FORMAT csv)") as copy:
+            for block in copy:
+                rows += bytes(block).count(b"\n")
+    return {"rows": rows, "seconds": time.perf_counter() - started, "note": "COPY, plain columns"}
+
+
+def run_export_case(case: str) -> dict:
+    kind, name = case.split(":")
+    return {"export": export_resource_case, "export_raw": raw_export_resource_case, "export_copy": copy_export_case}[
+        kind
+    ](name)
+
+
+def export_record(db: str, case: str, result: dict) -> dict:
+    kind, name = case.split(":")
+    label = {"export": f"{name} export", "export_raw": f"{name} raw select", "export_copy": f"{name} COPY"}[kind]
+    return {"db": db, "group": "csv export", "name": label, "case": case, **result}
+
+
+def export_shares(by_case: dict):
+    """Each resource's export beside its raw read and its COPY."""
+    for case, record in by_case.items():
+        if not case.startswith("export:"):
+            continue
+        name = case.split(":")[1]
+        for other, key in (("export_raw", "share_of_raw"), ("export_copy", "share_of_copy")):
+            base = by_case.get(f"{other}:{name}")
+            if base and base["rows_per_s"]:
+                record[key] = round(record["rows_per_s"] / base["rows_per_s"], 2)
+
+
 def run_case(case: str, rows: int) -> dict:
+    if ":" in case:
+        return run_export_case(case)
     if case == "raw_titles":
         return raw_titles_case(titles_file(rows))
     if case == "import_titles":
@@ -440,7 +547,7 @@ def main():
         stale.unlink()
     db = database_label(args.db_url)
     records = []
-    for case in CASES:
+    for case in CASES + export_cases():
         command = [
             sys.executable,
             __file__,
@@ -455,7 +562,16 @@ def main():
         ]
         output = subprocess.run(command, check=True, capture_output=True, text=True).stdout
         result = json.loads(output.strip().splitlines()[-1])
-        if case == "cleanup":
+        if case == "cleanup" or (case.startswith("export_copy:") and not result["rows"]):
+            continue
+        if ":" in case:
+            records.append(
+                {
+                    **export_record(db, case, result),
+                    "seconds": round(result["seconds"], 2),
+                    "rows_per_s": round(result["rows"] / max(result["seconds"], 1e-9)),
+                }
+            )
             continue
         group, name = LABELS[case]
         records.append(
@@ -472,6 +588,7 @@ def main():
     by_case = {r["case"]: r for r in records}
     for case, raw in RAW_OF.items():
         by_case[case]["share_of_raw"] = round(by_case[case]["rows_per_s"] / by_case[raw]["rows_per_s"], 2)
+    export_shares(by_case)
     for path in TMP.glob(f"{PREFIX}-*.csv"):
         path.unlink()
     print(f"-- CSV on {db}")

@@ -9,8 +9,8 @@ a large file is checked and imported by the task worker (``catalog.tasks``) with
 page. Export writes plain CSV or the form French Excel opens ("Excel (France)").
 """
 
-import csv
 import io
+import itertools
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
@@ -29,7 +29,15 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .csvio import ImportReport, StrictDecimalWidget, get_resource, resolve_file_settings, write_csv
+from .csvio import (
+    ImportReport,
+    StrictDecimalWidget,
+    csv_pieces,
+    export_pieces,
+    get_resource,
+    resolve_file_settings,
+    write_csv,
+)
 from .enums import ImportState
 from .models import PendingImport
 from .tasks import check, check_import, confirm_import, import_locked, read_progress
@@ -58,31 +66,11 @@ class CsvUploadForm(forms.Form):
         return upload
 
 
-class _Streamer:
-    """A file-like sink whose writes are handed out line by line."""
-
-    def __init__(self):
-        self.buffer = io.StringIO()
-
-    def write(self, text):
-        self.buffer.write(text)
-
-    def drain(self):
-        value = self.buffer.getvalue()
-        self.buffer.seek(0)
-        self.buffer.truncate()
-        return value
-
-
 def stream_csv(rows, delimiter=",", bom=False):
-    """CSV text chunks, one per row: memory stays flat however many rows."""
-    sink = _Streamer()
-    writer = csv.writer(sink, delimiter=delimiter, lineterminator="\r\n")
+    """CSV text in pieces of ``PIECE_ROWS`` rows: memory stays flat however many rows."""
     if bom:
         yield "\ufeff"
-    for row in rows:
-        writer.writerow(row)
-        yield sink.drain()
+    yield from csv_pieces(rows, delimiter)
 
 
 @dataclass(frozen=True)
@@ -98,13 +86,24 @@ class ExportFormat:
     suffix: str = ""
 
     def rows(self, resource, rows):
-        if not self.decimal_comma:
+        if not self.decimal_comma or not (decimals := _decimal_columns(resource)):
             return rows
-        decimals = [n for n, f in enumerate(resource.get_export_fields()) if isinstance(f.widget, StrictDecimalWidget)]
         return _decimal_comma(rows, decimals)
 
     def stream(self, rows):
         return stream_csv(rows, self.delimiter, self.bom)
+
+    def pieces(self, resource, queryset):
+        """The file's text in pieces: written by the database when it can (``export_pieces``),
+        unless decimals must change their point for a comma."""
+        if self.decimal_comma and _decimal_columns(resource):
+            return self.stream(self.rows(resource, resource.export_rows(queryset)))
+        pieces = export_pieces(resource, queryset, self.delimiter)
+        return itertools.chain(["\ufeff"], pieces) if self.bom else pieces
+
+
+def _decimal_columns(resource) -> list[int]:
+    return [n for n, f in enumerate(resource.get_export_fields()) if isinstance(f.widget, StrictDecimalWidget)]
 
 
 def _decimal_comma(rows, columns):
@@ -341,8 +340,9 @@ class CsvAdminMixin:
             )
         chosen = changelist.get_queryset(request).values("pk")
         queryset = resource.get_export_queryset().filter(pk__in=chosen)
-        rows = export_format.rows(resource, resource.export_rows(queryset))
-        response = StreamingHttpResponse(export_format.stream(rows), content_type="text/csv; charset=utf-8")
+        response = StreamingHttpResponse(
+            export_format.pieces(resource, queryset), content_type="text/csv; charset=utf-8"
+        )
         response["Content-Disposition"] = f'attachment; filename="{self.csv_resource}{export_format.suffix}.csv"'
         return response
 

@@ -7,7 +7,7 @@ from pathlib import Path
 from django.core.management.base import CommandError, OutputWrapper
 from django.db.models import Q
 
-from .csvio import get_resource, run_import, write_csv
+from .csvio import export_pieces, get_resource, run_import
 
 #: Export filters of the command line: option → help. Each resource says which it accepts
 #: (``AfficheResource.export_filters``); the others refuse the option.
@@ -120,13 +120,11 @@ def export_queryset(name, **filters):
 def export_file(command, name, stream, delimiter=",", **filters):
     resource, queryset = export_queryset(name, **filters)
     progress = Progress(command.stderr, queryset.count() if command.stderr.isatty() else None)
-    rows = resource.export_rows(queryset)
-    write_csv(_counting(rows, progress), stream, delimiter)
+    # A piece at a time (``export_pieces``: COPY on PostgreSQL when the database can render
+    # every column): memory does not grow with the rows.
+    lines = 0
+    for piece in export_pieces(resource, queryset, delimiter):
+        stream.write(piece)
+        lines += piece.count("\r\n")
+        progress(max(lines - 1, 0))
     progress.close()
-
-
-def _counting(rows, progress, every=5000):
-    for n, row in enumerate(rows):
-        if n and n % every == 0:
-            progress(n)
-        yield row

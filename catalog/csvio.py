@@ -32,6 +32,7 @@ import csv
 import dataclasses
 import datetime
 import decimal
+import gc
 import io
 import itertools
 import re
@@ -445,6 +446,11 @@ class CachedLookup:
 class NaturalKeyWidget(widgets.ForeignKeyWidget):
     """A related record by its natural key (slug, code), case-insensitive; unknown is an error."""
 
+    @property
+    def export_key(self) -> str:
+        """The related record's field that ``render`` writes (read as a value by the export)."""
+        return self.field
+
     def __init__(self, model, field="slug", label=None, **kwargs):
         super().__init__(model, field=field, **kwargs)
         self.label = label or model._meta.verbose_name
@@ -502,6 +508,11 @@ class NaturalKeysWidget(widgets.ManyToManyWidget):
 
 
 class StrictIntegerWidget(widgets.IntegerWidget):
+    """A whole number; anything else is an error."""
+
+    #: ``render`` takes the stored value alone (the export reads it without a model instance).
+    value_render = True
+
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip() if isinstance(value, str) else value
         if value in ("", None):
@@ -517,6 +528,9 @@ class StrictIntegerWidget(widgets.IntegerWidget):
 
 class StrictDecimalWidget(widgets.DecimalWidget):
     """A decimal with a point; with a comma only in a semicolon-delimited file ("9,99")."""
+
+    #: ``render`` takes the stored value alone (the export reads it without a model instance).
+    value_render = True
 
     def clean(self, value, row=None, delimiter=",", **kwargs):
         value = (value or "").strip()
@@ -556,6 +570,9 @@ NUMERIC_DATE = re.compile(r"^\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}$")
 class StrictDateWidget(widgets.DateWidget):
     """ISO 8601 only: "03/04/2026" is refused as ambiguous, never guessed."""
 
+    #: ``render`` takes the stored value alone (the export reads it without a model instance).
+    value_render = True
+
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
         if not value:
@@ -579,6 +596,9 @@ class StrictDateTimeWidget(widgets.DateTimeWidget):
     with, so that a re-import changes nothing. An empty cell is an empty value (for
     ``published_at``: a draft)."""
 
+    #: ``render`` takes the stored value alone (the export reads it without a model instance).
+    value_render = True
+
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
         if not value:
@@ -598,6 +618,9 @@ class StrictDateTimeWidget(widgets.DateTimeWidget):
 class BooleanCellWidget(widgets.BooleanWidget):
     """true/false, yes/no, oui/non, 1/0; empty is false."""
 
+    #: ``render`` takes the stored value alone (the export reads it without a model instance).
+    value_render = True
+
     TRUE, FALSE = {"1", "true", "yes", "oui", "vrai", "y"}, {"0", "false", "no", "non", "faux", "n", ""}
 
     def clean(self, value, row=None, **kwargs):
@@ -614,6 +637,9 @@ class BooleanCellWidget(widgets.BooleanWidget):
 
 class TextWidget(widgets.CharWidget):
     """Text exactly as written (no trimming: a cell is a value, and round trips must hold)."""
+
+    #: ``render`` takes the stored value alone (the export reads it without a model instance).
+    value_render = True
 
     def clean(self, value, row=None, **kwargs):
         return "" if value is None else str(value)
@@ -685,6 +711,26 @@ class RelatedColumn:
     def prepare(self, cells: list[str]):
         """Resolve the natural keys of a chunk's cells in one query."""
 
+    def export_values(self, model, pks: list) -> dict | None:
+        """The export's cells of the records ``pks`` of ``model``, by pk (a record left out has
+        an empty cell), read in one query without model instances; the same text as ``render``.
+        None: the column renders from model instances (the export then reads the chunk's
+        records with the resource's prefetches)."""
+        return None
+
+
+def grouped(pairs: Iterable[tuple]) -> dict[object, list]:
+    """{pk: [value, …]} from (pk, value…) pairs, in their order (a value of several items is a tuple)."""
+    found: dict[object, list] = {}
+    for pk, *values in pairs:
+        found.setdefault(pk, []).append(values[0] if len(values) == 1 else tuple(values))
+    return found
+
+
+def join_sorted(pairs: Iterable[tuple]) -> dict[object, str]:
+    """{pk: "a|b"}: the keys of each pk as text, sorted, as ``NaturalKeysWidget.render`` writes them."""
+    return {pk: SEPARATOR.join(sorted(map(str, keys))) for pk, keys in grouped(pairs).items()}
+
 
 class ManyToManyColumn(RelatedColumn):
     """A many-to-many field by natural keys: "FR|BE"; order does not count."""
@@ -707,6 +753,15 @@ class ManyToManyColumn(RelatedColumn):
 
     def render(self, instance):
         return self.widget.render(getattr(instance, self.attribute))
+
+    def export_values(self, model, pks):
+        field = model._meta.get_field(self.attribute)
+        through = field.remote_field.through
+        source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+        keys = through.objects.filter(**{f"{source}_id__in": pks}).values_list(
+            f"{source}_id", f"{target}__{self.widget.field}"
+        )
+        return join_sorted(keys)
 
     def write(self, items):
         if not items:
@@ -1137,19 +1192,213 @@ class AfficheResource(resources.ModelResource):
             return self.related_columns[field.column_name].render(instance)
         return super().export_field(field, instance, **kwargs)
 
+    #: Columns read as values with their own rendering (a ``dehydrate_`` method's cell):
+    #: column → (value paths, render(*values) → cell), the same text as the method writes.
+    export_cells: dict[str, tuple[tuple[str, ...], Callable[..., str]]] = {}
+    #: Records per chunk of the export: the related columns of a chunk take one query each.
+    export_chunk_size = 2000
+
+    def export_plan(self) -> list[tuple]:
+        """How the export reads each column, in file order:
+        ``("value", paths, render)``: values of the chunk's one query, rendered without a model
+        instance; ``("related", column)``: the column's ``export_values`` (one query per chunk);
+        ``("instance", field)``: ``export_field`` on the chunk's records (read only when a
+        column needs them, in one query plus the resource's prefetches)."""
+        plan = []
+        for export_field in self.get_export_fields():
+            column = export_field.column_name
+            if column in self.export_cells:
+                plan.append(("value", *self.export_cells[column]))
+                continue
+            dehydrate = export_field.get_dehydrate_method(self.get_field_name(export_field))
+            if callable(dehydrate) or hasattr(self, dehydrate):
+                plan.append(("instance", export_field))
+            elif column in self.related_columns:
+                reads_values = type(self.related_columns[column]).export_values is not RelatedColumn.export_values
+                plan.append(("related", column) if reads_values else ("instance", export_field))
+            elif export_field.attribute and (key := getattr(export_field.widget, "export_key", None)):
+                plan.append(("value", (f"{export_field.attribute}__{key}",), _key_cell))
+            elif export_field.attribute and _renders_values(export_field.widget):
+                plan.append(("value", (export_field.attribute,), export_field.widget.render))
+            else:
+                plan.append(("instance", export_field))
+        return plan
+
     def export_rows(self, queryset=None):
-        """Header, then one list of cells per record, streamed from the database."""
+        """Header, then one list of cells per record, streamed from the database in key order:
+        the columns' values in one query (a server-side cursor on PostgreSQL), and per chunk of
+        ``export_chunk_size`` records one query per related column, so that the number of
+        queries does not grow with the rows and memory holds one chunk."""
         fields = self.get_export_fields()
         yield [f.column_name for f in fields]
         queryset = self.get_export_queryset() if queryset is None else queryset
         # A number column writes a number ("-118.3253"), which no spreadsheet runs: only text
         # cells are neutralised.
         numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
-        for instance in queryset.iterator(chunk_size=2000):
-            yield [
-                cell if is_number else neutralise(cell)
-                for cell, is_number in zip((self.export_field(f, instance) for f in fields), numeric, strict=True)
-            ]
+        plan = self.export_plan()
+        paths: dict[str, int] = {"pk": 0}
+        for step in plan:
+            if step[0] == "value":
+                for path in step[1]:
+                    paths.setdefault(path, len(paths))
+        needs_instances = any(step[0] == "instance" for step in plan)
+        model = self._meta.model
+        values = queryset.prefetch_related(None).values_list(*paths).iterator(chunk_size=self.export_chunk_size)
+        for chunk in _chunks(values, self.export_chunk_size):
+            pks = [row[0] for row in chunk]
+            related = {
+                step[1]: self.related_columns[step[1]].export_values(model, pks)
+                for step in plan
+                if step[0] == "related"
+            }
+            records = {r.pk: r for r in queryset.filter(pk__in=pks)} if needs_instances else {}
+            cells = [_cell_reader(self, step, paths, related, records) for step in plan]
+            for row in chunk:
+                yield [
+                    cell(row) if is_number else neutralise(cell(row))
+                    for cell, is_number in zip(cells, numeric, strict=True)
+                ]
+            if records:
+                # Records with prefetched relations hold reference cycles: free them with their
+                # chunk, or they pile up until a full collection (memory would grow with rows).
+                records.clear()
+                gc.collect()
+
+
+# The database writes the file: COPY on PostgreSQL ----------------------------------------
+
+#: A cell's SQL on PostgreSQL, by the kind of Python function that renders it from its value:
+#: the same text (NULL for an empty cell, which COPY writes unquoted, as csv.writer writes "").
+_SQL_CELLS = {
+    "text": "NULLIF({}, '')",
+    "number": "({})::text",
+    "boolean": "CASE WHEN {} THEN 'true' ELSE 'false' END",
+}
+#: ``neutralise`` in SQL: an apostrophe before a cell that would be a formula once any
+#: leading apostrophes are taken away.
+_SQL_NEUTRALISE = (
+    "CASE WHEN left(ltrim({0}, ''''), 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {0} ELSE {0} END"
+)
+
+
+def _sql_kind(render) -> str | None:
+    function = getattr(render, "__func__", render)
+    if function is _key_cell or function is TextWidget.render:
+        return "text"
+    if function in (StrictIntegerWidget.render, StrictDecimalWidget.render, StrictDateWidget.render):
+        return "number"
+    if function is BooleanCellWidget.render:
+        return "boolean"
+    return None
+
+
+def copy_sql(resource, queryset, delimiter=",") -> str | None:
+    """``COPY … TO STDOUT`` of the export's rows (header apart) on PostgreSQL, when the
+    database can render every column (plain texts, keys, numbers, dates, booleans and
+    many-to-many keys): the values query of ``export_rows`` as a subquery, each cell rendered
+    and neutralised in SQL. None otherwise (the rows are then rendered in Python)."""
+    from django.db import connections
+
+    connection = connections[queryset.db]
+    if connection.vendor != "postgresql" or delimiter not in DELIMITERS:
+        return None
+    paths, cells = ["pk"], []
+    model = resource._meta.model
+    for step in resource.export_plan():
+        if step[0] == "value" and len(step[1]) == 1 and (kind := _sql_kind(step[2])):
+            paths.append(step[1][0])
+            cell = _SQL_CELLS[kind].format(f"v.c{len(paths) - 1}")
+            # Numbers are written as they are, as export_rows writes them.
+            cells.append(cell if kind == "number" else _SQL_NEUTRALISE.format(cell))
+        elif step[0] == "related" and type(resource.related_columns[step[1]]) is ManyToManyColumn:
+            cells.append(_SQL_NEUTRALISE.format(_m2m_sql(model, resource.related_columns[step[1]], connection)))
+        else:
+            return None
+    inner, params = queryset.prefetch_related(None).values_list(*paths).query.sql_with_params()
+    inner = connection.ops.compose_sql(inner, params)
+    names = ", ".join(f"c{n}" for n in range(len(paths)))
+    select = ", ".join(cells)
+    # Names from the models' meta, values composed by the driver, a delimiter from DELIMITERS.
+    options = f"FORMAT csv, DELIMITER '{delimiter}'"
+    return f"COPY (SELECT {select} FROM ({inner}) AS v({names})) TO STDOUT WITH ({options})"  # noqa: S608
+
+
+def _m2m_sql(model, column, connection) -> str:
+    """The keys of a many-to-many column, sorted by code point (Python's ``sorted``), "|"-joined."""
+    field = model._meta.get_field(column.attribute)
+    through = field.remote_field.through
+    source = through._meta.get_field(field.m2m_field_name()).column
+    target_field = through._meta.get_field(field.m2m_reverse_field_name())
+    target = target_field.related_model
+    key = target._meta.get_field(column.widget.field).column
+    q = connection.ops.quote_name
+    # Names from the models' meta.
+    return (
+        f"(SELECT string_agg(r.{q(key)}::text, '{SEPARATOR}' ORDER BY r.{q(key)}::text COLLATE \"C\") "  # noqa: S608
+        f"FROM {q(through._meta.db_table)} t JOIN {q(target._meta.db_table)} r "
+        f"ON r.{q(target._meta.pk.column)} = t.{q(target_field.column)} WHERE t.{q(source)} = v.c0)"
+    )
+
+
+def export_pieces(resource, queryset=None, delimiter=",") -> Iterator[str]:
+    """The export's CSV text in pieces: written by PostgreSQL's ``COPY`` when it can render every
+    column (``copy_sql``), else ``csv_pieces`` of ``export_rows``. The same text either way."""
+    queryset = resource.get_export_queryset() if queryset is None else queryset
+    sql = copy_sql(resource, queryset, delimiter)
+    if sql is None:
+        yield from csv_pieces(resource.export_rows(queryset), delimiter)
+        return
+    from django.db import connections
+
+    yield from csv_pieces([[f.column_name for f in resource.get_export_fields()]], delimiter)
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(sql) as stream:
+        for block in crlf(bytes(block) for block in stream):
+            if text := decoder.decode(block):
+                yield text
+    if text := decoder.decode(b"", final=True):
+        yield text
+
+
+def crlf(blocks: Iterable[bytes]) -> Iterator[bytes]:
+    """COPY ends its lines with LF; csv.writer (and Excel) with CRLF. A line break inside a
+    quoted cell is the cell's own and stays as it is: quotes toggle "inside a cell" (an escaped
+    quote toggles twice), across blocks."""
+    inside = False
+    for block in blocks:
+        parts = block.split(b'"')
+        for n in range(1 if inside else 0, len(parts), 2):
+            parts[n] = parts[n].replace(b"\n", b"\r\n")
+        inside ^= len(parts) % 2 == 0
+        yield b'"'.join(parts)
+
+
+def _key_cell(value) -> str:
+    return "" if value is None else str(value)
+
+
+def _renders_values(widget) -> bool:
+    """The widget's ``render`` takes a stored value alone: the class that defines ``render``
+    says so (``value_render``), so that a subclass rendering a record (a section by its name)
+    is never given a bare id."""
+    owner = next(klass for klass in type(widget).__mro__ if "render" in klass.__dict__)
+    return owner.__dict__.get("value_render", False)
+
+
+def _cell_reader(resource, step, paths, related, records) -> Callable[[tuple], str]:
+    kind = step[0]
+    if kind == "value":
+        _kind, names, render = step
+        if len(names) == 1:
+            index = paths[names[0]]
+            return lambda row: render(row[index])
+        indexes = [paths[name] for name in names]
+        return lambda row: render(*(row[i] for i in indexes))
+    if kind == "related":
+        cells = related[step[1]]
+        return lambda row: cells.get(row[0], "")
+    field = step[1]
+    return lambda row: resource.export_field(field, records[row[0]])
 
 
 def check_values(model, label: str = "", **values) -> dict:
@@ -1334,8 +1583,27 @@ def resolve_file_settings(data: bytes, encoding: str | None, delimiter: str | No
     return encoding, delimiter
 
 
+#: Rows per piece of CSV text: a streamed response sends, and a command writes, one piece at
+#: a time (neither the whole file in memory nor one write per row).
+PIECE_ROWS = 256
+
+
+def csv_pieces(rows, delimiter=",", size=PIECE_ROWS) -> Iterator[str]:
+    """The CSV text of ``rows`` (an iterator of lists), CRLF line ends, ``size`` rows a piece."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter, lineterminator="\r\n")
+    rows = iter(rows)
+    while True:
+        writer.writerows(itertools.islice(rows, size))
+        piece = buffer.getvalue()
+        if not piece:
+            return
+        yield piece
+        buffer.seek(0)
+        buffer.truncate()
+
+
 def write_csv(rows, stream, delimiter=","):
-    """Write ``rows`` (an iterator of lists) to a text ``stream``, CRLF line ends."""
-    writer = csv.writer(stream, delimiter=delimiter, lineterminator="\r\n")
-    for row in rows:
-        writer.writerow(row)
+    """Write ``rows`` (an iterator of lists) to a text ``stream``, CRLF line ends, in pieces."""
+    for piece in csv_pieces(rows, delimiter):
+        stream.write(piece)

@@ -14,6 +14,7 @@ from .csvio import (
     computed,
     date_time,
     foreign,
+    grouped,
     integer,
     text,
 )
@@ -75,6 +76,12 @@ class OfficialNameColumn(RelatedColumn):
 
     render = current
 
+    def export_values(self, model, pks):
+        names = LocalizedTitle.objects.filter(
+            title_id__in=pks, language_id=self.language, kind=LocalizedTitleKind.OFFICIAL
+        ).values_list("title_id", "text")
+        return {pk: texts[0] for pk, texts in grouped(names).items()}
+
     def write(self, items):
         if not items:
             return
@@ -116,7 +123,15 @@ class RatingsColumn(RelatedColumn):
         return tuple(sorted((r.system, r.value) for r in instance.ratings.all()))
 
     def render(self, instance):
-        return SEPARATOR.join(f"{system}:{value}" for system, value in self.current(instance))
+        return self.cell(self.current(instance))
+
+    @staticmethod
+    def cell(ratings) -> str:
+        return SEPARATOR.join(f"{system}:{value}" for system, value in ratings)
+
+    def export_values(self, model, pks):
+        ratings = ContentRating.objects.filter(title_id__in=pks).values_list("title_id", "system", "value")
+        return {pk: self.cell(sorted(items)) for pk, items in grouped(ratings).items()}
 
     def write(self, items):
         if not items:

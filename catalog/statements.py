@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import fields
-from .csvio import RelatedColumn
+from .csvio import RelatedColumn, grouped
 
 
 class Statement(models.Model):
@@ -114,8 +114,21 @@ class StatementsColumn(RelatedColumn):
         )
 
     def render(self, instance):
-        items = [dict(zip(self.keys, values, strict=True)) for values in self.current(instance)]
+        return self.cell(self.current(instance))
+
+    def cell(self, statements) -> str:
+        items = [dict(zip(self.keys, values, strict=True)) for values in statements]
         return json.dumps([{k: v for k, v in item.items() if v} for item in items], ensure_ascii=False) if items else ""
+
+    def export_values(self, model, pks):
+        rows = self.model._default_manager.filter(**{f"{self.owner_field}_id__in": pks}).values_list(
+            f"{self.owner_field}_id", "text", "speaker", "language_id", "source", "stated_on"
+        )
+        found = grouped(
+            (owner, text, speaker, language or "", source, stated_on.isoformat() if stated_on else "")
+            for owner, text, speaker, language, source, stated_on in rows
+        )
+        return {pk: self.cell(statements) for pk, statements in found.items()}
 
     def write(self, items):
         if not items:

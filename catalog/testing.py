@@ -1,6 +1,5 @@
 """Test helpers the apps share for pages built from catalog.extensions sections."""
 
-import io
 from contextlib import contextmanager
 from html.parser import HTMLParser
 from pathlib import Path
@@ -30,11 +29,9 @@ def section_queries(client, url: str, registry, name: str) -> int:
 
 def export(name: str) -> str:
     """The CSV export of resource ``name``, as ``export_csv`` writes it."""
-    from .csvio import get_resource, write_csv
+    from .csvio import export_pieces, get_resource
 
-    stream = io.StringIO()
-    write_csv(get_resource(name)().export_rows(), stream)
-    return stream.getvalue()
+    return "".join(export_pieces(get_resource(name)()))
 
 
 def csv_of(header: str, *rows: str, delimiter=",") -> str:

@@ -6,7 +6,6 @@ creates the record (listed as new in the dry run) and a name that matches two re
 error. Roles are named by any of their labels, in either language.
 """
 
-import itertools
 import re
 
 from django.core.exceptions import ValidationError
@@ -27,8 +26,8 @@ from catalog.csvio import (
     computed,
     date,
     foreign,
+    grouped,
     integer,
-    neutralise,
     text,
 )
 from catalog.models import Country, Title
@@ -75,7 +74,15 @@ class AliasesColumn(RelatedColumn):
         return tuple(sorted((a.name, a.seen_in) for a in instance.aliases.all()))
 
     def render(self, instance):
-        return SEPARATOR.join(f"{name} [{seen}]" if seen else name for name, seen in self.current(instance))
+        return self.cell(self.current(instance))
+
+    @staticmethod
+    def cell(aliases) -> str:
+        return SEPARATOR.join(f"{name} [{seen}]" if seen else name for name, seen in aliases)
+
+    def export_values(self, model, pks):
+        aliases = self.alias_model.objects.filter(owner_id__in=pks).values_list("owner_id", "name", "seen_in")
+        return {pk: self.cell(sorted(items)) for pk, items in grouped(aliases).items()}
 
     def write(self, items):
         if not items:
@@ -118,7 +125,16 @@ class RelationsColumn(RelatedColumn):
         return tuple(sorted((r.kind, r.other.slug.lower()) for r in instance.relations.all()))
 
     def render(self, instance):
-        return SEPARATOR.join(f"{kind}:{slug}" for kind, slug in self.current(instance))
+        return self.cell(self.current(instance))
+
+    @staticmethod
+    def cell(relations) -> str:
+        return SEPARATOR.join(f"{kind}:{slug}" for kind, slug in relations)
+
+    def export_values(self, model, pks):
+        relations = PersonRelation.objects.filter(person_id__in=pks).values_list("person_id", "kind", "other__slug")
+        found = grouped((pk, kind, slug.lower()) for pk, kind, slug in relations)
+        return {pk: self.cell(sorted(items)) for pk, items in found.items()}
 
     def write(self, items):
         """Deferred: PersonResource.finish writes them."""
@@ -370,6 +386,9 @@ class NamedWidget(widgets.ForeignKeyWidget):
             raise ValueError(record)
         return record
 
+    #: The related record's field that ``render`` writes (the export reads it as a value).
+    export_key = "slug"
+
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.slug
 
@@ -395,6 +414,8 @@ class RoleWidget(widgets.ForeignKeyWidget):
         if role is None:
             raise ValueError(_("No role “%(value)s”.") % {"value": value})
         return role
+
+    export_key = "name_en"
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.name_en
@@ -458,48 +479,6 @@ class CreditResource(AfficheResource):
 
     def get_export_queryset(self):
         return super().get_export_queryset().select_related("title", "person", "organization", "role").order_by("pk")
-
-    EXPORT_VALUES = (
-        "title__slug",
-        "person__slug",
-        "organization__slug",
-        "role__name_en",
-        "character",
-        "credited_as",
-        "pk",
-        "order",
-        "character_full_name",
-    )
-
-    def export_rows(self, queryset=None, chunk_size=5000):
-        """The credits table is the largest: read as plain values (no model instances), with
-        the affiliations of each chunk in one more query. Same cells as the fields render."""
-        fields = self.get_export_fields()
-        yield [f.column_name for f in fields]
-        queryset = (self.get_export_queryset() if queryset is None else queryset).order_by("pk")
-        rows = queryset.values_list(*self.EXPORT_VALUES).iterator(chunk_size=chunk_size)
-        through = Credit.affiliations.through
-        while chunk := list(itertools.islice(rows, chunk_size)):
-            affiliations = {}
-            for credit_id, slug in (
-                through.objects.filter(credit_id__in=[row[6] for row in chunk])
-                .values_list("credit_id", "organization__slug")
-                .order_by("credit_id")
-            ):
-                affiliations.setdefault(credit_id, []).append(slug)
-            for title, person, organization, role, character, credited_as, pk, order, full_name in chunk:
-                cells = (
-                    title,
-                    person or "",
-                    organization or "",
-                    role,
-                    character,
-                    credited_as,
-                    SEPARATOR.join(sorted(affiliations.get(pk, ()))),
-                    str(order),
-                    full_name,
-                )
-                yield [neutralise(cell) for cell in cells]
 
     def prepare(self, rows):
         super().prepare(rows)

@@ -31,6 +31,7 @@ from catalog.csvio import (
     date_time,
     decimal_number,
     foreign,
+    grouped,
     integer,
     price,
     text,
@@ -42,7 +43,7 @@ from people.models import Organization
 
 from .enums import ScreeningStatus
 from .localtime import UTC, format_wall_time, parse_wall_time
-from .models import Edition, Festival, Screening, Section, Venue, conflict_message
+from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, conflict_message
 from .services import Booking, running_time, save_screenings, set_titles
 
 # Shared cell widgets ---------------------------------------------------------------
@@ -74,6 +75,8 @@ class UidWidget(TextWidget):
                 _("Write the calendar UID as a UUID such as %(example)s, or leave it empty.")
                 % {"example": "0b0e5a4e-6a0f-4c5e-9d55-2f9c2f6f1a11"}
             ) from exc
+
+    value_render = True
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -382,6 +385,9 @@ class SectionWidget(TextWidget):
             raise ValueError(_("No section “%(value)s” in this festival.") % {"value": value})
         return section
 
+    #: The section's field that ``render`` writes (the export reads it as a value).
+    export_key = "name_en"
+
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else value.name_en
 
@@ -418,6 +424,10 @@ class TitlesColumn(RelatedColumn):
 
     def render(self, instance):
         return SEPARATOR.join(title.slug for title in self.current(instance))
+
+    def export_values(self, model, pks):
+        slugs = ScreeningTitle.objects.filter(screening_id__in=pks).values_list("screening_id", "title__slug")
+        return {pk: SEPARATOR.join(items) for pk, items in grouped(slugs).items()}
 
     def write(self, items):
         for screening, titles in items:
@@ -480,6 +490,10 @@ class ScreeningResource(AfficheResource):
         export_order = fields
 
     derived_fields = ("local_date",)
+    export_cells = {
+        "starts_at": (("starts_at", "venue__timezone"), format_wall_time),
+        "ends_at": (("ends_at", "venue__timezone"), format_wall_time),
+    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)

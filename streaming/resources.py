@@ -2,6 +2,7 @@
 is in catalog.csvio and the cell formats are described in docs/csv.md."""
 
 import re
+from types import SimpleNamespace
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -341,6 +342,11 @@ class DiscountWidget(TextWidget):
         return trimmed(f"{plan.discount_percent}%", plan.discount_audience, plan.discount_season)
 
 
+def _plan_of(names: str, values) -> SimpleNamespace:
+    """The plan fields that a cell renders, read as values by the export."""
+    return SimpleNamespace(**dict(zip(names.split(), values, strict=True)))
+
+
 class PlanResource(KeyedByColumns, AfficheResource):
     """A platform's plans, by platform and English name. ``is_gift`` and ``kind`` say the same
     thing twice (kind "gift"); either may be given, and they must agree when both are."""
@@ -419,6 +425,23 @@ class PlanResource(KeyedByColumns, AfficheResource):
             return "discount"
         return "kind" if name == "kind" else super()._column(name)
 
+    export_cells = {
+        "eligibility": (
+            ("min_age", "max_age", "institutions", "partner_pass"),
+            lambda *values: EligibilityWidget.render_plan(
+                _plan_of("min_age max_age institutions partner_pass", values)
+            ),
+        ),
+        "discount": (
+            ("discount_percent", "discount_audience", "discount_season"),
+            lambda *values: DiscountWidget.render_plan(
+                _plan_of("discount_percent discount_audience discount_season", values)
+            ),
+        ),
+        "is_gift": (("kind",), lambda kind: "true" if kind == PlanKind.GIFT else "false"),
+        "kind": (("kind",), lambda kind: kind),
+    }
+
     def dehydrate_eligibility(self, plan):
         return EligibilityWidget.render_plan(plan)
 
@@ -450,6 +473,8 @@ class LiveTimeWidget(TextWidget):
             return parse_wall_time(value, settings.TIME_ZONE, any_offset=True)
         except ValidationError as exc:
             raise ValueError(" ".join(exc.messages)) from exc
+
+    value_render = True
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else timezone.localtime(value).isoformat(timespec="minutes")

@@ -1,0 +1,206 @@
+"""CSV export (issue 17): every resource streams its rows in key order with a number of queries
+that does not grow with the rows, in bounded memory, and writes exactly the cells that its
+fields render for each record (the preview's rendering, and the format of every earlier export)."""
+
+import csv
+import io
+import tracemalloc
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from catalog.csvadmin import EXPORT_FORMATS
+from catalog.csvcommands import export_queryset
+from catalog.csvio import (
+    StrictDecimalWidget,
+    StrictIntegerWidget,
+    copy_sql,
+    crlf,
+    export_pieces,
+    get_resource,
+    neutralise,
+    resource_names,
+    write_csv,
+)
+from catalog.tests.test_backup import seed_hostile_values, seed_images
+from catalog.tests.test_generate import generate
+
+pytestmark = pytest.mark.django_db
+
+
+def reference_rows(resource, queryset):
+    """Header and, per record, the cell that ``export_field`` renders for each field from the
+    model instance (with the resource's prefetches): what the export wrote before it read values."""
+    fields = resource.get_export_fields()
+    rows = [[f.column_name for f in fields]]
+    for record in queryset:
+        rows.append(
+            [
+                cell if isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) else neutralise(cell)
+                for f, cell in ((f, resource.export_field(f, record)) for f in fields)
+            ]
+        )
+    return rows
+
+
+def text_of(rows, delimiter=","):
+    stream = io.StringIO()
+    write_csv(rows, stream, delimiter)
+    return stream.getvalue()
+
+
+@pytest.fixture
+def catalogue(demo):
+    """The demo, a small generated catalogue and hostile values in every plain text column."""
+    generate(titles=150, people=150, credits=400, screenings=150, offers=300)
+    seed_hostile_values()
+    seed_images()
+
+
+def test_every_resource_writes_the_cells_its_fields_render(catalogue):
+    for name in resource_names():
+        resource = get_resource(name)()
+        queryset = resource.get_export_queryset()
+        expected = text_of(reference_rows(resource, queryset))
+
+        assert text_of(get_resource(name)().export_rows()) == expected, name
+        assert expected.count("\r\n") > 2, name
+
+
+def test_the_file_is_the_same_whoever_writes_it(catalogue):
+    """``export_pieces`` (COPY on PostgreSQL where the database renders every column, csv.writer
+    elsewhere) gives the text of the rows, for every resource, with hostile values."""
+    for name in resource_names():
+        resource = get_resource(name)()
+        for delimiter in (",", ";"):
+            expected = text_of(resource.export_rows(), delimiter)
+
+            assert "".join(export_pieces(resource, delimiter=delimiter)) == expected, (name, delimiter)
+    if connection.vendor == "postgresql":
+        # The largest table is written by the database.
+        credits = get_resource("credits")()
+        assert copy_sql(credits, credits.get_export_queryset()) is not None
+
+
+def test_copy_line_ends_become_crlf_outside_quoted_cells_across_blocks():
+    blocks = [b'a,"x\n', b'y""\n', b'z"\nb,', b'"",c\n', b'"', b'q\n"\n']
+
+    assert b"".join(crlf(blocks)) == b'a,"x\ny""\nz"\r\nb,"",c\r\n"q\n"\r\n'
+
+
+def test_the_chunks_of_an_export_join_up(catalogue):
+    """Rows that straddle a chunk (the related columns are read per chunk) keep their cells."""
+    for name in ("titles", "credits", "screenings", "platforms"):
+        whole = text_of(get_resource(name)().export_rows())
+        resource = get_resource(name)()
+        resource.export_chunk_size = 7
+
+        assert text_of(resource.export_rows()) == whole, name
+
+
+def first_records(resource, count):
+    queryset = resource.get_export_queryset()
+    chosen = list(queryset.values_list("pk", flat=True)[:count])
+    return queryset.filter(pk__in=chosen), len(chosen)
+
+
+def export_queries(name, count) -> tuple[int, int]:
+    resource = get_resource(name)()
+    queryset, found = first_records(resource, count)
+    with CaptureQueriesContext(connection) as captured:
+        rows = list(resource.export_rows(queryset))
+    assert len(rows) == found + 1
+    return len(captured), found
+
+
+def test_an_export_runs_as_many_queries_at_100_rows_as_at_10_for_every_resource(catalogue):
+    for name in resource_names():
+        small, small_rows = export_queries(name, 10)
+        large, large_rows = export_queries(name, 100)
+
+        assert large_rows > small_rows > 1 or name in ("festivals", "venues", "platforms", "plans"), name
+        assert large == small, f"{name}: {small} queries at {small_rows} rows, {large} at {large_rows}"
+
+
+@pytest.fixture
+def exporter(admin_client):
+    return admin_client
+
+
+def export_url(name):
+    resource = get_resource(name)
+    opts = resource._meta.model._meta
+    return reverse(f"admin:{opts.app_label}_{opts.model_name}_export_csv")
+
+
+def test_the_admin_export_streams_every_resource_before_reading_its_rows(catalogue, exporter):
+    for name in resource_names():
+        with CaptureQueriesContext(connection) as captured:
+            response = exporter.get(export_url(name))
+            assert response.status_code == 200, name
+            assert response.streaming, name
+            before = len(captured)
+            body = b"".join(response.streaming_content)
+
+        # The rows are read while the response is sent, not before it starts.
+        assert len(captured) > before, name
+        assert body.decode() == text_of(get_resource(name)().export_rows()), name
+
+
+def test_the_admin_export_sends_the_file_in_pieces_of_many_rows(catalogue, exporter):
+    response = exporter.get(export_url("credits"))
+    pieces = list(response.streaming_content)
+    lines = b"".join(pieces).count(b"\r\n")
+
+    assert lines > 400
+    assert 1 < len(pieces) < lines / 10  # neither one block held whole, nor a write per row
+
+
+def test_excel_france_export_is_the_plain_export_with_semicolons_a_bom_and_decimal_commas(catalogue, exporter):
+    for name in ("plans", "offers", "screenings"):
+        plain = exporter.get(export_url(name))
+        excel = exporter.get(export_url(name) + "?format=excel-fr")
+        rows = list(csv.reader(io.StringIO(b"".join(plain.streaming_content).decode(), newline="")))
+        fmt = EXPORT_FORMATS["excel-fr"]
+        resource = get_resource(name)()
+        expected = "\ufeff" + text_of(fmt.rows(resource, iter(rows)), ";")
+
+        assert b"".join(excel.streaming_content).decode() == expected, name
+
+
+def peak_memory(name) -> int:
+    """The peak of Python memory while ``export_csv`` writes the whole resource."""
+    resource, queryset = export_queryset(name)
+    tracemalloc.start()
+    try:
+        write_csv(resource.export_rows(queryset), _Discard())
+        return tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+
+
+class _Discard:
+    def write(self, text):
+        return len(text)
+
+
+def add_titles(start, stop):
+    from catalog.models import Title
+
+    Title.objects.bulk_create(
+        Title(slug=f"t-{n:05}", kind="film", original_title=f"Title {n}", sort_title=f"title {n}")
+        for n in range(start, stop)
+    )
+
+
+def test_export_memory_does_not_grow_with_the_rows(db):
+    # Several chunks (export_chunk_size) in both files: the peak holds one chunk being read
+    # while the previous one is let go, whatever the number of chunks.
+    add_titles(0, 5_000)
+    small = peak_memory("titles")
+    add_titles(5_000, 25_000)
+    large = peak_memory("titles")
+
+    assert large < small * 1.3, f"peak {small:,} bytes at 5,000 rows, {large:,} at 25,000"
