@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from . import audit, extensions
+from . import audit, csvwrite, extensions
 from .snapshot import private_copy_for_check
 from .text import normalize
 
@@ -762,6 +762,9 @@ class AfficheResource(resources.ModelResource):
         self.delimiter = ","
         #: ``catalog.audit.ImportAudit`` of an import that writes with a user (None otherwise).
         self.audit: audit.ImportAudit | None = None
+        #: Existing records the file changes, with the version read (``catalog.csvwrite``
+        #: refuses the write if it moved since the validation).
+        self.touched: list = []
         self.columns_by_attribute = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
         self.attributes_by_column = {column: attribute for attribute, column in self.columns_by_attribute.items()}
 
@@ -991,6 +994,8 @@ class AfficheResource(resources.ModelResource):
                 report.changes.append(self.preview(line, row, instance, stored, related))
             if self.audit is not None:
                 audited.append(self.imported_row(line, row, instance, new, compared, before, related))
+            if not new and hasattr(instance, "version"):
+                self.touch(line, row, instance)
             item = Pending(line, row, instance, new, changed, related)
             if self.bulk:
                 pending.append(item)
@@ -1003,6 +1008,14 @@ class AfficheResource(resources.ModelResource):
             self.write(pending, report)
         if self.audit is not None and not report.problems:
             self.audit.chunk(audited)
+
+    def touch(self, line, row, instance):
+        """Remember the version of an existing record this row changes, as read now."""
+        from .csvwrite import Touched
+
+        id_columns = self.get_import_id_fields()
+        key = " / ".join(str(row.get(n, "")) for n in id_columns)
+        self.touched.append(Touched(instance.pk, instance.version, line, ", ".join(id_columns), key))
 
     def imported_row(self, line, row, instance, new, compared, before, related) -> audit.ImportedRow:
         """What the History needs of a row about to be written: the record's stored values and
@@ -1231,7 +1244,6 @@ def run_import(
     record it created or changed, in the same transaction.
     """
     resource_class = get_resource(name)
-    resource = resource_class()
     report = ImportReport(resource=name, dry_run=dry_run)
     refused = file_settings_problems(encoding, delimiter)
     if refused:
@@ -1245,25 +1257,27 @@ def run_import(
         if shape:
             report.problems = [problem for _line, problem in shape]
             return report
-        stream.seek(0)
-        reader = CsvReader(stream, columns, required, delimiter)
     except CsvFileError as exc:
         report.problems = exc.problems
         return report
-    resource.delimiter = reader.delimiter
+
+    def attempt(dry_run: bool):
+        """A fresh resource and report over the file from its start."""
+        stream.seek(0)
+        resource = resource_class()
+        reader = CsvReader(stream, columns, required, delimiter)
+        resource.delimiter = reader.delimiter
+        return resource, reader, ImportReport(resource=name, dry_run=dry_run)
+
+    if not dry_run and csvwrite.applies():
+        validated = validate_import(attempt, user, file_name, progress)
+        if validated is not None:
+            return validated
+    resource, reader, report = attempt(dry_run)
     try:
         # On SQLite, a check runs on a private copy: other writers never wait for it.
         with private_copy_for_check(dry_run), transaction.atomic():
-            if user is not None and not dry_run:
-                resource.audit = audit.ImportAudit(user, name, file_name)
-            resource.import_file(reader, report, progress)
-            if resource.created_records:
-                resource.created_related = resource.created_in_use()
-            if report.problems or dry_run:
-                transaction.set_rollback(True)
-            elif resource.audit is not None:
-                resource.audit.finish(report)
-                report.run = resource.audit.run.pk
+            _import_in_transaction(resource, reader, report, dry_run, user, file_name, progress)
     except DatabaseError as exc:
         if not is_concurrent_write(exc):
             raise
@@ -1275,6 +1289,58 @@ def run_import(
                 _("Another import or edit changed the same records at the same time; nothing was written. Try again."),
             )
         )
+    return _finished(report, resource)
+
+
+#: Validations on a fresh copy when other writers keep changing the tables, before the import
+#: validates inside its write transaction (``catalog.csvwrite``).
+REVALIDATIONS = 3
+
+
+def validate_import(attempt, user, file_name, progress) -> ImportReport | None:
+    """SQLite: validate on a private copy (no lock), then write in one short transaction
+    (``catalog.csvwrite``). None when the tables kept moving: the caller validates in its
+    write transaction."""
+    for _attempt in range(REVALIDATIONS):
+        resource, reader, report = attempt(False)
+
+        def run(resource=resource, reader=reader, report=report):
+            _import_in_transaction(resource, reader, report, False, user, file_name, progress, rollback=False)
+            return report
+
+        validated = csvwrite.validate(resource, run)
+        if validated is None:
+            return None
+        try:
+            if report.problems:
+                return _finished(report, resource)
+            try:
+                validated.write()
+            except (csvwrite.Revalidate, IntegrityError):
+                continue
+            return _finished(report, resource)
+        finally:
+            validated.log.close()
+    return None
+
+
+def _import_in_transaction(resource, reader, report, dry_run, user, file_name, progress, rollback=True):
+    """The import proper, inside the caller's transaction; rolled back (``rollback``) when
+    a row fails and for a dry run."""
+    if user is not None and not dry_run:
+        resource.audit = audit.ImportAudit(user, report.resource, file_name)
+    resource.import_file(reader, report, progress)
+    if resource.created_records:
+        resource.created_related = resource.created_in_use()
+    if report.problems or dry_run:
+        if rollback:
+            transaction.set_rollback(True)
+    elif resource.audit is not None:
+        resource.audit.finish(report)
+        report.run = resource.audit.run.pk
+
+
+def _finished(report, resource) -> ImportReport:
     report.problems.sort(key=lambda p: (p.line or 0, p.column))
     report.created_related = resource.created_related
     return report
