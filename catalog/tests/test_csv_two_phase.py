@@ -79,7 +79,8 @@ def test_another_connection_writes_while_an_import_validates(iso_codes, tmp_path
         assert sorted(Person.objects.values_list("name", flat=True)) == ["Ann", "Bob", "Cid", "Writer"]
         # The History entries point to the records and the run the write phase made.
         run = ImportRun.objects.get()
-        assert report.run == run.pk and run.new == 3
+        assert report.run == run.pk
+        assert run.new == 3
         added = LogEntry.objects.filter(content_type__model="person").values_list("object_id", "object_repr")
         by_name = dict(Person.objects.values_list("name", "pk"))
         assert sorted(added) == sorted((str(by_name[n]), n) for n in ("Ann", "Bob", "Cid"))
@@ -128,7 +129,8 @@ def test_the_write_transaction_costs_the_same_queries_at_10_and_100_rows(iso_cod
             names = [f"P{size}x{n}" for n in range(size)]
             with CaptureQueriesContext(real) as queries:
                 report = run_import("people", people_file(*names), user=admin_user)
-            assert report.ok and report.new == size
+            assert report.ok
+            assert report.new == size
             counts.append(len(queries))
     assert counts[0] == counts[1]
 
