@@ -1243,36 +1243,17 @@ def run_import(
     entry for the import (``file_name``, counts, the report of every change) and one on each
     record it created or changed, in the same transaction.
     """
-    resource_class = get_resource(name)
-    report = ImportReport(resource=name, dry_run=dry_run)
-    refused = file_settings_problems(encoding, delimiter)
-    if refused:
-        report.problems = refused
+    attempt, report = _open_import(name, source, encoding, delimiter, dry_run)
+    if attempt is None:
         return report
-    try:
-        stream = open_text(source, encoding)
-        columns, required = resource_class.columns(), resource_class.required_columns
-        reader = CsvReader(stream, columns, required, delimiter)
-        shape = [(line, row) for line, row in reader if isinstance(row, Problem)]
-        if shape:
-            report.problems = [problem for _line, problem in shape]
-            return report
-    except CsvFileError as exc:
-        report.problems = exc.problems
-        return report
-
-    def attempt(dry_run: bool):
-        """A fresh resource and report over the file from its start."""
-        stream.seek(0)
-        resource = resource_class()
-        reader = CsvReader(stream, columns, required, delimiter)
-        resource.delimiter = reader.delimiter
-        return resource, reader, ImportReport(resource=name, dry_run=dry_run)
-
-    if not dry_run and csvwrite.applies():
-        validated = validate_import(attempt, user, file_name, progress)
-        if validated is not None:
-            return validated
+    if not dry_run:
+        for _attempt in range(REVALIDATIONS):
+            prepared = _prepare(attempt, user, file_name, progress)
+            if prepared is None:
+                break
+            written = prepared.write()
+            if written is not None:
+                return written
     resource, reader, report = attempt(dry_run)
     try:
         # On SQLite, a check runs on a private copy: other writers never wait for it.
@@ -1292,36 +1273,87 @@ def run_import(
     return _finished(report, resource)
 
 
+def _open_import(name, source, encoding, delimiter, dry_run):
+    """(a function giving a fresh resource, reader and report over the file, the report) —
+    or (None, the report of a file that cannot be read or whose rows do not fit its header)."""
+    resource_class = get_resource(name)
+    report = ImportReport(resource=name, dry_run=dry_run)
+    refused = file_settings_problems(encoding, delimiter)
+    if refused:
+        report.problems = refused
+        return None, report
+    try:
+        stream = open_text(source, encoding)
+        columns, required = resource_class.columns(), resource_class.required_columns
+        reader = CsvReader(stream, columns, required, delimiter)
+        shape = [(line, row) for line, row in reader if isinstance(row, Problem)]
+        if shape:
+            report.problems = [problem for _line, problem in shape]
+            return None, report
+    except CsvFileError as exc:
+        report.problems = exc.problems
+        return None, report
+
+    def attempt(dry_run: bool):
+        stream.seek(0)
+        resource = resource_class()
+        reader = CsvReader(stream, columns, required, delimiter)
+        resource.delimiter = reader.delimiter
+        return resource, reader, ImportReport(resource=name, dry_run=dry_run)
+
+    return attempt, report
+
+
 #: Validations on a fresh copy when other writers keep changing the tables, before the import
 #: validates inside its write transaction (``catalog.csvwrite``).
 REVALIDATIONS = 3
 
 
-def validate_import(attempt, user, file_name, progress) -> ImportReport | None:
-    """SQLite: validate on a private copy (no lock), then write in one short transaction
-    (``catalog.csvwrite``). None when the tables kept moving: the caller validates in its
-    write transaction."""
-    for _attempt in range(REVALIDATIONS):
-        resource, reader, report = attempt(False)
+@dataclass
+class PreparedImport:
+    """A file validated outside any write transaction (SQLite, ``catalog.csvwrite``)."""
 
-        def run(resource=resource, reader=reader, report=report):
-            _import_in_transaction(resource, reader, report, False, user, file_name, progress, rollback=False)
-            return report
+    report: ImportReport
+    resource: AfficheResource
+    validated: "csvwrite.ValidatedImport"
 
-        validated = csvwrite.validate(resource, run)
-        if validated is None:
-            return None
+    def write(self) -> ImportReport | None:
+        """Write it in one short transaction (the caller's, if open). The report; or None when
+        other writers changed the tables since: validate again."""
         try:
-            if report.problems:
-                return _finished(report, resource)
-            try:
-                validated.write()
-            except (csvwrite.Revalidate, IntegrityError):
-                continue
-            return _finished(report, resource)
+            if not self.report.problems:
+                self.validated.write()
+        except (csvwrite.Revalidate, IntegrityError):
+            return None
         finally:
-            validated.log.close()
-    return None
+            self.validated.log.close()
+        return _finished(self.report, self.resource)
+
+
+def prepare_import(
+    name, source, *, encoding=None, delimiter=None, user=None, file_name="", progress=None
+) -> PreparedImport | ImportReport | None:
+    """Validate an import for writing, outside any transaction: a ``PreparedImport`` to write
+    in the caller's write transaction, the report of a file that cannot be read, or None where
+    validating on a copy does not apply (PostgreSQL, inside a transaction, an in-memory
+    database): then ``run_import`` validates in the write transaction."""
+    attempt, report = _open_import(name, source, encoding, delimiter, False)
+    if attempt is None:
+        return report
+    return _prepare(attempt, user, file_name, progress)
+
+
+def _prepare(attempt, user, file_name, progress) -> PreparedImport | None:
+    if not csvwrite.applies():
+        return None
+    resource, reader, report = attempt(False)
+
+    def run():
+        _import_in_transaction(resource, reader, report, False, user, file_name, progress, rollback=False)
+        return report
+
+    validated = csvwrite.validate(resource, run)
+    return None if validated is None else PreparedImport(report, resource, validated)
 
 
 def _import_in_transaction(resource, reader, report, dry_run, user, file_name, progress, rollback=True):

@@ -10,11 +10,13 @@ import threading
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection, connections
 from django.test.utils import CaptureQueriesContext
 
 from catalog.csvio import get_resource, run_import
-from catalog.models import ImportRun
+from catalog.enums import ImportState
+from catalog.models import ImportRun, PendingImport
 from catalog.testing import csv_of, sqlite_file_database
 from people.models import Person
 from people.resources import PersonResource
@@ -146,3 +148,21 @@ def test_a_late_error_writes_nothing(iso_codes, tmp_path, admin_user):
         assert Person.objects.count() == 0
         assert ImportRun.objects.count() == 0
         assert LogEntry.objects.count() == 0
+
+
+def test_another_connection_writes_while_the_admin_confirm_validates(iso_codes, tmp_path, monkeypatch, admin_client):
+    """Before: Confirm opened its write transaction (the pending import's lock) first, then
+    validated the file inside it."""
+    url = "/admin/people/person/import-csv/"
+    upload = SimpleUploadedFile("people.csv", people_file("Ann", "Bob", "Cid"), content_type="text/csv")
+    with sqlite_file_database(tmp_path):
+        monkeypatch.setitem(connection.settings_dict["OPTIONS"], "timeout", 1)
+        token = admin_client.post(url, {"file": upload}).context["token"]
+        met = during_validation(monkeypatch, 3, lambda: Person.objects.create(name="Writer", slug="writer"))
+
+        done = admin_client.post(url, {"confirm": "1", "token": token})
+
+        assert met == ["written"]
+        assert done.status_code == 302
+        assert sorted(Person.objects.values_list("name", flat=True)) == ["Ann", "Bob", "Cid", "Writer"]
+        assert PendingImport.objects.get().state == ImportState.IMPORTED
