@@ -87,7 +87,7 @@ def titles_file(rows: int) -> Path:
     from catalog.resources import TitleResource
 
     rng = random.Random(7)
-    header = TitleResource.columns()
+    header = TitleResource.columns()[:17]  # the columns below (the later ones are optional)
     top, seasons, episodes = [], [], []
     n = 0
     while len(top) + len(seasons) + len(episodes) < rows:
@@ -336,6 +336,7 @@ def raw_titles_case(path: Path, copy=False) -> dict:
 
 def raw_credits_case(path: Path, copy=False) -> dict:
     from catalog.models import Title
+    from catalog.text import normalize
     from people.models import Person, RoleLabel
 
     with path.open(encoding="utf-8", newline="") as stream:
@@ -354,6 +355,7 @@ def raw_credits_case(path: Path, copy=False) -> dict:
             "",
             int(r["order"]),
             1,
+            normalize(r["character"]),
         )
         for r in cells
     ]
@@ -366,6 +368,7 @@ def raw_credits_case(path: Path, copy=False) -> dict:
         "character_full_name",
         '"order"',
         "version",
+        "character_key",
     ]
     seconds = raw_insert("people_credit", columns, rows, copy=copy)
     return {"rows": len(rows), "seconds": seconds, "note": f"{'COPY' if copy else 'executemany'}, ids already resolved"}
