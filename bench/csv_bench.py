@@ -5,9 +5,14 @@ Cases (each in its own process, so that its peak memory is its own):
 - import of 100,000 ``credits`` rows on existing titles, people named by name (through the
   name matcher, accents and case varied), roles by label in English or French;
 - export of every ``credits`` row of the reference catalogue (1,000,000);
-- raw: the same rows inserted with SQLite ``executemany`` / PostgreSQL ``COPY``, and the
-  same export columns read with one SQL query (``COPY … TO STDOUT`` on PostgreSQL), both in
-  the same run.
+- raw: the same rows inserted with the driver's ``executemany``, ids already resolved, in one
+  transaction (issue 17's definition of raw; each import's "share of raw" is against it), and
+  on PostgreSQL with ``COPY`` beside it (the limit); the same export columns read with one SQL
+  query (``COPY … TO STDOUT`` on PostgreSQL), all in the same run;
+- the peer: the first 20,000 rows of the same titles and credits files imported, and 20,000
+  titles and credits exported, by a stock django-import-export ``ModelResource`` as its
+  documentation shows it (``use_bulk``, natural keys through its widgets), beside Affiche's
+  import and its export of the same rows ("× stock").
 
 Imports are committed, then the rows they created are deleted again, so the reference
 catalogue is left as it was. ``--rows`` sets the import size; the export takes every credit.
@@ -17,6 +22,7 @@ Run by ``make bench`` (bench/run.py) as ``bench/csv_bench.py --db-url URL --out 
 
 import csv
 import io
+import itertools
 import json
 import random
 import subprocess
@@ -34,14 +40,29 @@ PREFIX = "csvbench"
 # the import's.
 CASES = [
     "raw_titles",
+    "copy_titles",
     "import_titles",
     "cleanup",
+    "stock_import_titles",
+    "cleanup",
     "raw_credits",
+    "copy_credits",
     "import_credits",
+    "cleanup",
+    "stock_import_credits",
     "cleanup",
     "raw_export",
     "export_credits",
+    "export_titles_peer",
+    "stock_export_titles",
+    "export_credits_peer",
+    "stock_export_credits",
 ]
+#: The stock django-import-export peer reads and writes this many rows (issue 17: "20,000 rows
+#: is enough for the peer"); Affiche's export is measured on the same rows beside it.
+PEER_ROWS = 20_000
+#: ``COPY`` is PostgreSQL's; SQLite has no such path.
+POSTGRES_ONLY = {"copy_titles", "copy_credits"}
 COLUMNS = [
     ("group", "group"),
     ("name", "case"),
@@ -50,6 +71,7 @@ COLUMNS = [
     ("rows_per_s", "rows/s"),
     ("share_of_raw", "share of raw"),
     ("share_of_copy", "share of COPY"),
+    ("times_stock", "× stock"),
     ("peak_mb", "peak MB"),
     ("note", "note"),
 ]
@@ -66,7 +88,7 @@ def titles_file(rows: int) -> Path:
     from catalog.resources import TitleResource
 
     rng = random.Random(7)
-    header = TitleResource.columns()
+    header = TitleResource.columns()[:17]  # the columns below (the later ones are optional)
     top, seasons, episodes = [], [], []
     n = 0
     while len(top) + len(seasons) + len(episodes) < rows:
@@ -217,8 +239,9 @@ def cleanup():
         (queryset.filter(kind=kind) if kind else queryset).delete()
 
 
-def _insert(cursor, vendor, table, columns, rows):
-    if vendor == "postgresql":
+def _insert(cursor, vendor, table, columns, rows, copy=False):
+    """``executemany`` (the issue's definition of raw), or ``COPY`` on PostgreSQL (the limit)."""
+    if copy:
         with cursor.cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
             for row in rows:
                 copy.write_row(row)
@@ -227,7 +250,7 @@ def _insert(cursor, vendor, table, columns, rows):
         cursor.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)  # noqa: S608 (constant names)
 
 
-def raw_insert(table: str, columns: list[str], rows: list[tuple], then=None) -> float:
+def raw_insert(table: str, columns: list[str], rows: list[tuple], then=None, copy=False) -> float:
     """The same rows through the driver alone, in a transaction rolled back afterwards.
     ``then(cursor, insert)`` adds the rows of other tables that need the new ids."""
     from django.db import connection, transaction
@@ -237,7 +260,7 @@ def raw_insert(table: str, columns: list[str], rows: list[tuple], then=None) -> 
         with connection.cursor() as cursor:
 
             def insert(*args):
-                _insert(cursor, connection.vendor, *args)
+                _insert(cursor, connection.vendor, *args, copy=copy)
 
             insert(table, columns, rows)
             if then:
@@ -247,7 +270,7 @@ def raw_insert(table: str, columns: list[str], rows: list[tuple], then=None) -> 
     return seconds
 
 
-def raw_titles_case(path: Path) -> dict:
+def raw_titles_case(path: Path, copy=False) -> dict:
     """Title rows (as films: no parents), their two official names, countries, languages,
     genres and ratings: the rows the import writes, through the driver."""
     from django.utils import timezone
@@ -307,12 +330,14 @@ def raw_titles_case(path: Path) -> dict:
         insert("catalog_title_genres", ["title_id", "genre_id"], kinds)
         insert("catalog_contentrating", ["title_id", "system", "value"], ratings)
 
-    seconds = raw_insert("catalog_title", columns, rows, related)
-    return {"rows": len(rows), "seconds": seconds, "note": "the same rows and links, as films (no parents)"}
+    seconds = raw_insert("catalog_title", columns, rows, related, copy=copy)
+    how = "COPY" if copy else "executemany"
+    return {"rows": len(rows), "seconds": seconds, "note": f"{how}: the same rows and links, as films (no parents)"}
 
 
-def raw_credits_case(path: Path) -> dict:
+def raw_credits_case(path: Path, copy=False) -> dict:
     from catalog.models import Title
+    from catalog.text import normalize
     from people.models import Person, RoleLabel
 
     with path.open(encoding="utf-8", newline="") as stream:
@@ -331,6 +356,7 @@ def raw_credits_case(path: Path) -> dict:
             "",
             int(r["order"]),
             1,
+            normalize(r["character"]),
         )
         for r in cells
     ]
@@ -343,9 +369,10 @@ def raw_credits_case(path: Path) -> dict:
         "character_full_name",
         '"order"',
         "version",
+        "character_key",
     ]
-    seconds = raw_insert("people_credit", columns, rows)
-    return {"rows": len(rows), "seconds": seconds, "note": "ids already resolved"}
+    seconds = raw_insert("people_credit", columns, rows, copy=copy)
+    return {"rows": len(rows), "seconds": seconds, "note": f"{'COPY' if copy else 'executemany'}, ids already resolved"}
 
 
 EXPORT_SQL = """
@@ -502,18 +529,155 @@ def export_shares(by_case: dict):
                 record[key] = round(record["rows_per_s"] / base["rows_per_s"], 2)
 
 
+# The peer: stock django-import-export ----------------------------------------------------
+
+
+def stock_resources():
+    """``ModelResource`` classes for titles and credits as django-import-export documents them
+    (natural keys through ``ForeignKeyWidget(field=…)`` / ``ManyToManyWidget``, ``use_bulk``),
+    over the same columns where a model field holds them (localized names, ratings and
+    affiliations live in other tables: a stock resource has no column for them)."""
+    from import_export import fields, resources, widgets
+
+    from catalog.models import Country, Genre, Language, Title
+    from people.models import Credit, Person, Role
+
+    class StockTitleResource(resources.ModelResource):
+        parent = fields.Field("parent", "parent", widgets.ForeignKeyWidget(Title, "slug"))
+        original_language = fields.Field(
+            "original_language", "original_language", widgets.ForeignKeyWidget(Language, "code")
+        )
+        countries = fields.Field("countries", "countries", widgets.ManyToManyWidget(Country, "|", "code"))
+        languages = fields.Field("languages", "languages", widgets.ManyToManyWidget(Language, "|", "code"))
+        genres = fields.Field("genres", "genres", widgets.ManyToManyWidget(Genre, "|", "slug"))
+
+        class Meta:
+            model = Title
+            use_bulk = True
+            batch_size = 1000
+            import_id_fields = ("slug",)
+            fields = (
+                "slug",
+                "kind",
+                "parent",
+                "number",
+                "original_title",
+                "original_language",
+                "year",
+                "countries",
+                "languages",
+                "runtime_minutes",
+                "episode_count",
+                "genres",
+                "synopsis_en",
+                "synopsis_fr",
+            )
+
+    class StockCreditResource(resources.ModelResource):
+        title = fields.Field("title", "title", widgets.ForeignKeyWidget(Title, "slug"))
+        person = fields.Field("person", "person", widgets.ForeignKeyWidget(Person, "name__iexact"))
+        role = fields.Field("role", "role", widgets.ForeignKeyWidget(Role, "labels__label"))
+
+        class Meta:
+            model = Credit
+            use_bulk = True
+            batch_size = 1000
+            import_id_fields = ("title", "person", "role", "character")
+            fields = ("title", "person", "role", "character", "credited_as", "order", "character_full_name")
+
+    class StockCreditExportResource(StockCreditResource):
+        person = fields.Field("person", "person", widgets.ForeignKeyWidget(Person, "slug"))
+
+    return {"titles": StockTitleResource, "credits": StockCreditResource, "credits_export": StockCreditExportResource}
+
+
+def peer_file(path: Path) -> Path:
+    """The first PEER_ROWS rows of a bench file."""
+    peer = path.with_name(path.stem + f"-peer{PEER_ROWS}.csv")
+    if not peer.exists():
+        with path.open(encoding="utf-8", newline="") as source, peer.open("w", encoding="utf-8", newline="") as out:
+            out.writelines(itertools.islice(source, PEER_ROWS + 1))
+    return peer
+
+
+def stock_import_case(name: str, path: Path) -> dict:
+    import tablib
+
+    resource = stock_resources()[name]()
+    with path.open(encoding="utf-8", newline="") as stream:
+        dataset = tablib.Dataset().load(stream.read(), format="csv")
+    started = time.perf_counter()
+    result = resource.import_data(dataset, dry_run=False, use_transactions=True, raise_errors=False)
+    seconds = time.perf_counter() - started
+    totals = result.totals
+    errors = len(result.row_errors()) + len(result.invalid_rows)
+    note = f"stock ModelResource, use_bulk: {totals.get('new', 0):,} new, {errors:,} rows refused"
+    return {"rows": len(dataset), "seconds": seconds, "note": note}
+
+
+def peer_queryset(name: str):
+    """The PEER_ROWS rows the peer exports: the first titles, the first credits."""
+    from catalog.models import Title
+    from people.models import Credit
+
+    model = Title if name == "titles" else Credit
+    pks = list(model.objects.order_by("pk").values_list("pk", flat=True)[:PEER_ROWS])
+    return model, pks
+
+
+def stock_export_case(name: str) -> dict:
+    model, pks = peer_queryset(name)
+    resource = stock_resources()["credits_export" if name == "credits" else name]()
+    started = time.perf_counter()
+    text = resource.export(model.objects.filter(pk__in=pks).order_by("pk")).csv
+    seconds = time.perf_counter() - started
+    return {"rows": text.count("\n") - 1, "seconds": seconds, "note": "stock ModelResource.export().csv"}
+
+
+def export_peer_case(name: str) -> dict:
+    """Affiche's export of the same rows as the peer's."""
+    from catalog.csvio import get_resource, write_csv
+
+    _model, pks = peer_queryset(name)
+    resource = get_resource(name)()
+    rows = 0
+
+    class Sink:
+        def write(self, text):
+            pass
+
+    def counted(iterator):
+        nonlocal rows
+        for row in iterator:
+            rows += 1
+            yield row
+
+    started = time.perf_counter()
+    queryset = resource.get_export_queryset().filter(pk__in=pks)
+    write_csv(counted(resource.export_rows(queryset)), Sink())
+    return {"rows": rows - 1, "seconds": time.perf_counter() - started, "note": "the peer's rows"}
+
+
 def run_case(case: str, rows: int) -> dict:
     if ":" in case:
         return run_export_case(case)
-    if case == "raw_titles":
-        return raw_titles_case(titles_file(rows))
+    if case in ("raw_titles", "copy_titles"):
+        return raw_titles_case(titles_file(rows), copy=case == "copy_titles")
+    if case in ("raw_credits", "copy_credits"):
+        return raw_credits_case(credits_file(rows), copy=case == "copy_credits")
+    if case == "stock_import_titles":
+        return stock_import_case("titles", peer_file(titles_file(rows)))
+    if case == "stock_import_credits":
+        return stock_import_case("credits", peer_file(credits_file(rows)))
+    if case in ("stock_export_titles", "stock_export_credits"):
+        return stock_export_case(case.removeprefix("stock_export_"))
+    if case in ("export_titles_peer", "export_credits_peer"):
+        return export_peer_case(case.removeprefix("export_").removesuffix("_peer"))
     if case == "import_titles":
         return import_case("titles", titles_file(rows))
     if case == "cleanup":
         cleanup()
         return {}
-    if case == "raw_credits":
-        return raw_credits_case(credits_file(rows))
     if case == "import_credits":
         return import_case("credits", credits_file(rows))
     if case == "raw_export":
@@ -524,14 +688,38 @@ def run_case(case: str, rows: int) -> dict:
 
 
 LABELS = {
-    "raw_titles": ("import", "raw titles insert"),
+    "raw_titles": ("import", "raw titles executemany"),
+    "copy_titles": ("import", "raw titles COPY"),
     "import_titles": ("import", "titles import"),
-    "raw_credits": ("import", "raw credits insert"),
+    "stock_import_titles": ("import", "titles import, stock import-export"),
+    "raw_credits": ("import", "raw credits executemany"),
+    "copy_credits": ("import", "raw credits COPY"),
     "import_credits": ("import", "credits import"),
+    "stock_import_credits": ("import", "credits import, stock import-export"),
     "raw_export": ("export", "raw credits select"),
     "export_credits": ("export", "credits export"),
+    "export_titles_peer": ("export", f"titles export ({PEER_ROWS:,})"),
+    "stock_export_titles": ("export", f"titles export ({PEER_ROWS:,}), stock import-export"),
+    "export_credits_peer": ("export", f"credits export ({PEER_ROWS:,})"),
+    "stock_export_credits": ("export", f"credits export ({PEER_ROWS:,}), stock import-export"),
 }
-RAW_OF = {"import_titles": "raw_titles", "import_credits": "raw_credits", "export_credits": "raw_export"}
+#: Each case's share of raw: raw is ``executemany`` for imports (issue 17's definition).
+RAW_OF = {
+    "import_titles": "raw_titles",
+    "copy_titles": "raw_titles",
+    "stock_import_titles": "raw_titles",
+    "import_credits": "raw_credits",
+    "copy_credits": "raw_credits",
+    "stock_import_credits": "raw_credits",
+    "export_credits": "raw_export",
+}
+#: Affiche beside the stock peer: "Affiche ≥ 10× the stock figure".
+PEER_OF = {
+    "import_titles": "stock_import_titles",
+    "import_credits": "stock_import_credits",
+    "export_titles_peer": "stock_export_titles",
+    "export_credits_peer": "stock_export_credits",
+}
 
 
 def main():
@@ -548,6 +736,8 @@ def main():
     db = database_label(args.db_url)
     records = []
     for case in CASES + export_cases():
+        if case in POSTGRES_ONLY and db != "postgres":
+            continue
         command = [
             sys.executable,
             __file__,
@@ -587,7 +777,12 @@ def main():
         )
     by_case = {r["case"]: r for r in records}
     for case, raw in RAW_OF.items():
-        by_case[case]["share_of_raw"] = round(by_case[case]["rows_per_s"] / by_case[raw]["rows_per_s"], 2)
+        if case in by_case:
+            by_case[case]["share_of_raw"] = round(by_case[case]["rows_per_s"] / by_case[raw]["rows_per_s"], 2)
+    for case, stock in PEER_OF.items():
+        if case not in by_case or stock not in by_case:
+            continue
+        by_case[case]["times_stock"] = round(by_case[case]["rows_per_s"] / by_case[stock]["rows_per_s"], 1)
     export_shares(by_case)
     for path in TMP.glob(f"{PREFIX}-*.csv"):
         path.unlink()

@@ -40,7 +40,7 @@ from .csvio import (
 )
 from .enums import ImportState
 from .models import PendingImport
-from .tasks import check, check_import, confirm_import, import_locked, read_progress
+from .tasks import check, check_import, confirm_import, import_locked, prepare, read_progress
 
 MAX_UPLOAD = 50 * 1024 * 1024
 FORMAT_DOC = Path(settings.BASE_DIR) / "docs" / "csv.md"
@@ -239,6 +239,10 @@ class CsvAdminMixin:
         second tab, a replay) waits for the first and is then told it is done."""
         opts = self.model._meta
         changelist = reverse(f"admin:{opts.app_label}_{opts.model_name}_changelist")
+        # SQLite: a file ready to import is validated before the write transaction opens
+        # (catalog.csvwrite), so that other writers do not wait while it is.
+        waiting = self._own_pending(request, token).filter(state=ImportState.READY, background=False).first()
+        prepared = prepare(waiting) if waiting is not None and not waiting.is_expired else None
         with transaction.atomic():
             pending = self._own_pending(request, token).select_for_update().first()
             if pending is None or (pending.state == ImportState.READY and pending.is_expired):
@@ -263,7 +267,7 @@ class CsvAdminMixin:
                 pending.save(update_fields=["state"])
                 transaction.on_commit(lambda: confirm_import.enqueue(str(pending.pk)))
                 return HttpResponseRedirect(self._pending_url(pending))
-            report = import_locked(pending)
+            report = import_locked(pending, prepared)
         if report.ok:
             messages.success(request, _import_done(report))
             return HttpResponseRedirect(changelist)

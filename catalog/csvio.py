@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from . import audit, extensions
+from . import audit, csvwrite, extensions
 from .snapshot import private_copy_for_check
 from .text import normalize
 
@@ -822,6 +822,9 @@ class AfficheResource(resources.ModelResource):
         self.delimiter = ","
         #: ``catalog.audit.ImportAudit`` of an import that writes with a user (None otherwise).
         self.audit: audit.ImportAudit | None = None
+        #: Existing records the file changes, with the version read (``catalog.csvwrite``
+        #: refuses the write if it moved since the validation).
+        self.touched: list = []
         self.columns_by_attribute = {f.attribute: f.column_name for f in self.get_import_fields() if f.attribute}
         self.attributes_by_column = {column: attribute for attribute, column in self.columns_by_attribute.items()}
 
@@ -1051,6 +1054,8 @@ class AfficheResource(resources.ModelResource):
                 report.changes.append(self.preview(line, row, instance, stored, related))
             if self.audit is not None:
                 audited.append(self.imported_row(line, row, instance, new, compared, before, related))
+            if not new and hasattr(instance, "version"):
+                self.touch(line, row, instance)
             item = Pending(line, row, instance, new, changed, related)
             if self.bulk:
                 pending.append(item)
@@ -1063,6 +1068,14 @@ class AfficheResource(resources.ModelResource):
             self.write(pending, report)
         if self.audit is not None and not report.problems:
             self.audit.chunk(audited)
+
+    def touch(self, line, row, instance):
+        """Remember the version of an existing record this row changes, as read now."""
+        from .csvwrite import Touched
+
+        id_columns = self.get_import_id_fields()
+        key = " / ".join(str(row.get(n, "")) for n in id_columns)
+        self.touched.append(Touched(instance.pk, instance.version, line, ", ".join(id_columns), key))
 
     def imported_row(self, line, row, instance, new, compared, before, related) -> audit.ImportedRow:
         """What the History needs of a row about to be written: the record's stored values and
@@ -1490,40 +1503,22 @@ def run_import(
     entry for the import (``file_name``, counts, the report of every change) and one on each
     record it created or changed, in the same transaction.
     """
-    resource_class = get_resource(name)
-    resource = resource_class()
-    report = ImportReport(resource=name, dry_run=dry_run)
-    refused = file_settings_problems(encoding, delimiter)
-    if refused:
-        report.problems = refused
+    attempt, report = _open_import(name, source, encoding, delimiter, dry_run)
+    if attempt is None:
         return report
-    try:
-        stream = open_text(source, encoding)
-        columns, required = resource_class.columns(), resource_class.required_columns
-        reader = CsvReader(stream, columns, required, delimiter)
-        shape = [(line, row) for line, row in reader if isinstance(row, Problem)]
-        if shape:
-            report.problems = [problem for _line, problem in shape]
-            return report
-        stream.seek(0)
-        reader = CsvReader(stream, columns, required, delimiter)
-    except CsvFileError as exc:
-        report.problems = exc.problems
-        return report
-    resource.delimiter = reader.delimiter
+    if not dry_run:
+        for _attempt in range(REVALIDATIONS):
+            prepared = _prepare(attempt, user, file_name, progress)
+            if prepared is None:
+                break
+            written = prepared.write()
+            if written is not None:
+                return written
+    resource, reader, report = attempt(dry_run)
     try:
         # On SQLite, a check runs on a private copy: other writers never wait for it.
         with private_copy_for_check(dry_run), transaction.atomic():
-            if user is not None and not dry_run:
-                resource.audit = audit.ImportAudit(user, name, file_name)
-            resource.import_file(reader, report, progress)
-            if resource.created_records:
-                resource.created_related = resource.created_in_use()
-            if report.problems or dry_run:
-                transaction.set_rollback(True)
-            elif resource.audit is not None:
-                resource.audit.finish(report)
-                report.run = resource.audit.run.pk
+            _import_in_transaction(resource, reader, report, dry_run, user, file_name, progress)
     except DatabaseError as exc:
         if not is_concurrent_write(exc):
             raise
@@ -1535,6 +1530,109 @@ def run_import(
                 _("Another import or edit changed the same records at the same time; nothing was written. Try again."),
             )
         )
+    return _finished(report, resource)
+
+
+def _open_import(name, source, encoding, delimiter, dry_run):
+    """(a function giving a fresh resource, reader and report over the file, the report) —
+    or (None, the report of a file that cannot be read or whose rows do not fit its header)."""
+    resource_class = get_resource(name)
+    report = ImportReport(resource=name, dry_run=dry_run)
+    refused = file_settings_problems(encoding, delimiter)
+    if refused:
+        report.problems = refused
+        return None, report
+    try:
+        stream = open_text(source, encoding)
+        columns, required = resource_class.columns(), resource_class.required_columns
+        reader = CsvReader(stream, columns, required, delimiter)
+        shape = [(line, row) for line, row in reader if isinstance(row, Problem)]
+        if shape:
+            report.problems = [problem for _line, problem in shape]
+            return None, report
+    except CsvFileError as exc:
+        report.problems = exc.problems
+        return None, report
+
+    def attempt(dry_run: bool):
+        stream.seek(0)
+        resource = resource_class()
+        reader = CsvReader(stream, columns, required, delimiter)
+        resource.delimiter = reader.delimiter
+        return resource, reader, ImportReport(resource=name, dry_run=dry_run)
+
+    return attempt, report
+
+
+#: Validations on a fresh copy when other writers keep changing the tables, before the import
+#: validates inside its write transaction (``catalog.csvwrite``).
+REVALIDATIONS = 3
+
+
+@dataclass
+class PreparedImport:
+    """A file validated outside any write transaction (SQLite, ``catalog.csvwrite``)."""
+
+    report: ImportReport
+    resource: AfficheResource
+    validated: "csvwrite.ValidatedImport"
+
+    def write(self) -> ImportReport | None:
+        """Write it in one short transaction (the caller's, if open). The report; or None when
+        other writers changed the tables since: validate again."""
+        try:
+            if not self.report.problems:
+                self.validated.write()
+        except (csvwrite.Revalidate, IntegrityError):
+            return None
+        finally:
+            self.validated.log.close()
+        return _finished(self.report, self.resource)
+
+
+def prepare_import(
+    name, source, *, encoding=None, delimiter=None, user=None, file_name="", progress=None
+) -> PreparedImport | ImportReport | None:
+    """Validate an import for writing, outside any transaction: a ``PreparedImport`` to write
+    in the caller's write transaction, the report of a file that cannot be read, or None where
+    validating on a copy does not apply (PostgreSQL, inside a transaction, an in-memory
+    database): then ``run_import`` validates in the write transaction."""
+    attempt, report = _open_import(name, source, encoding, delimiter, False)
+    if attempt is None:
+        return report
+    return _prepare(attempt, user, file_name, progress)
+
+
+def _prepare(attempt, user, file_name, progress) -> PreparedImport | None:
+    if not csvwrite.applies():
+        return None
+    resource, reader, report = attempt(False)
+
+    def run():
+        _import_in_transaction(resource, reader, report, False, user, file_name, progress, rollback=False)
+        return report
+
+    validated = csvwrite.validate(resource, run)
+    return None if validated is None else PreparedImport(report, resource, validated)
+
+
+def _import_in_transaction(resource, reader, report, dry_run, user, file_name, progress, rollback=True):
+    """The import proper, inside the caller's transaction; rolled back (``rollback``) when
+    a row fails and for a dry run."""
+    if user is not None and not dry_run:
+        resource.audit = audit.ImportAudit(user, report.resource, file_name)
+    resource.import_file(reader, report, progress)
+    if resource.created_records:
+        resource.created_related = resource.created_in_use()
+    if report.problems or dry_run:
+        if rollback:
+            transaction.set_rollback(True)
+    elif resource.audit is not None:
+        resource.audit.finish(report)
+        report.run = resource.audit.run.pk
+
+
+def _finished(report, resource) -> ImportReport:
     report.problems.sort(key=lambda p: (p.line or 0, p.column))
     report.created_related = resource.created_related
     return report

@@ -19,7 +19,7 @@ from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .csvio import ImportReport, Problem, run_import
+from .csvio import ImportReport, PreparedImport, Problem, prepare_import, run_import
 from .enums import ImportState
 from .models import PendingImport
 
@@ -72,10 +72,28 @@ def check(pending: PendingImport) -> ImportReport:
     return report
 
 
-def import_locked(pending: PendingImport) -> ImportReport:
+def prepare(pending: PendingImport):
+    """SQLite: validate a pending import for writing before the caller opens its write
+    transaction (``catalog.csvio.prepare_import``): other writers do not wait meanwhile."""
+    return prepare_import(
+        pending.resource,
+        bytes(pending.data),
+        encoding=pending.encoding,
+        delimiter=pending.delimiter,
+        user=pending.user,
+        file_name=pending.file_name,
+        progress=_progress(pending),
+    )
+
+
+def import_locked(pending: PendingImport, prepared=None) -> ImportReport:
     """Import a pending import whose row the caller has locked (``select_for_update`` in the
-    caller's transaction): the state it leaves commits with the imported rows."""
-    report = _run(pending, dry_run=False)
+    caller's transaction): the state it leaves commits with the imported rows. ``prepared``
+    (from ``prepare``, before the transaction) is written as it was validated, unless other
+    writers changed its tables since: then it is validated again here."""
+    report = prepared.write() if isinstance(prepared, PreparedImport) else None
+    if report is None:
+        report = _run(pending, dry_run=False)
     pending.report = report.to_dict()
     pending.state = ImportState.IMPORTED if report.ok else ImportState.REFUSED
     pending.data = b""
@@ -107,13 +125,15 @@ def check_import(pending_id: str) -> bool:
 def confirm_import(pending_id: str) -> bool:
     """The import of a large file that its user confirmed (state IMPORTING), in the worker."""
     try:
+        waiting = PendingImport.objects.filter(pk=pending_id, state=ImportState.IMPORTING).first()
+        prepared = prepare(waiting) if waiting is not None else None
         with transaction.atomic():
             pending = (
                 PendingImport.objects.select_for_update().filter(pk=pending_id, state=ImportState.IMPORTING).first()
             )
             if pending is None:
                 return False
-            return import_locked(pending).ok
+            return import_locked(pending, prepared).ok
     except Exception:
         _failed(pending_id, dry_run=False)
         raise
