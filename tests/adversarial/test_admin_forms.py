@@ -5,6 +5,8 @@ import pytest
 from django import forms
 from django.apps import apps
 from django.contrib import admin
+from django.core.exceptions import FieldDoesNotExist
+from django.core.validators import MinValueValidator
 from django.urls import reverse
 
 from .adminforms import form_data, main_form
@@ -43,7 +45,7 @@ def change_page(client, model):
     return url, response
 
 
-def hostile_values(name, field) -> list[tuple[str, str]]:
+def hostile_values(name, field, model_validators=()) -> list[tuple[str, str]]:
     """(case, value) that a form field of this kind must refuse."""
     cases = []
     if isinstance(field, forms.CharField) and not isinstance(field.widget, forms.HiddenInput):
@@ -57,7 +59,10 @@ def hostile_values(name, field) -> list[tuple[str, str]]:
     if isinstance(field, forms.URLField):
         cases += [("javascript: URL", "javascript:alert(1)"), ("data: URL", "data:text/html,<script>x</script>")]
     if isinstance(field, forms.DecimalField):
-        cases += [("NaN", "NaN"), ("infinity", "Infinity"), ("negative", "-1"), ("overflow", "1e30")]
+        cases += [("NaN", "NaN"), ("infinity", "Infinity"), ("overflow", "1e30")]
+        if not any(isinstance(v, MinValueValidator) and v.limit_value < 0 for v in model_validators):
+            # A coordinate may be negative; a price, a duration or a count may not.
+            cases.append(("negative", "-1"))
     if isinstance(field, forms.IntegerField) and not isinstance(field.widget, forms.HiddenInput):
         cases += [("not a number", "abc"), ("overflow", "9" * 25)]
         if field.min_value is not None and field.min_value >= 0:
@@ -76,7 +81,11 @@ def cases_for(client, model):
     for name, field in form.fields.items():
         if field.disabled:
             continue
-        for case, value in hostile_values(name, field):
+        try:
+            model_validators = model._meta.get_field(name).validators
+        except FieldDoesNotExist:
+            model_validators = ()
+        for case, value in hostile_values(name, field, model_validators):
             found.append((name, case, value))
     return url, response, found
 
