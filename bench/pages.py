@@ -18,7 +18,7 @@ from django.test import Client  # noqa: E402
 from catalog.enums import TitleKind  # noqa: E402
 from catalog.generate import COMMON_WORD, RARE_WORD  # noqa: E402
 from catalog.models import Title  # noqa: E402
-from people.models import Credit, Person  # noqa: E402
+from people.models import Credit, Organization, Person  # noqa: E402
 from screenings.models import Edition, Screening, Venue  # noqa: E402
 from streaming.models import Offer, Platform  # noqa: E402
 
@@ -30,6 +30,13 @@ def landmarks() -> dict:
     episode = Title.objects.filter(parent=season).order_by("number").first()
     film = Title.objects.filter(kind=TitleKind.FILM).annotate(n=Count("credits")).order_by("-n", "pk").first()
     top_person = Credit.objects.values("person").exclude(person=None).annotate(n=Count("pk")).order_by("-n")[0]
+    # The person's role with the most credits: the page behind "All N works as …".
+    top_role = (
+        Credit.objects.filter(person=top_person["person"]).values("role__slug").annotate(n=Count("pk")).order_by("-n")
+    )[0]["role__slug"]
+    top_org = (
+        Credit.objects.values("organization").exclude(organization=None).annotate(n=Count("pk")).order_by("-n").first()
+    )
     edition = Edition.objects.annotate(n=Count("screenings")).order_by("-n", "pk").first()
     venue_id = Screening.objects.values("venue__parent").annotate(n=Count("pk")).order_by("-n")[0]["venue__parent"]
     platform_id = Offer.objects.values("platform").annotate(n=Count("pk")).order_by("-n")[0]["platform"]
@@ -41,6 +48,9 @@ def landmarks() -> dict:
         "film": film.slug,
         "person": Person.objects.get(pk=top_person["person"]).slug,
         "person_credits": top_person["n"],
+        "person_role": top_role,
+        "organization": Organization.objects.get(pk=top_org["organization"]).slug if top_org else None,
+        "organization_credits": top_org["n"] if top_org else 0,
         "edition": edition.slug,
         "edition_screenings": edition.n,
         "venue": Venue.objects.get(pk=venue_id).slug,
@@ -73,6 +83,12 @@ def pages(m: dict) -> list[tuple[str, str]]:
         ("season (many episodes)", f"/en/titles/{m['season']}/"),
         ("episode", f"/en/titles/{m['episode']}/"),
         (f"person ({m['person_credits']} credits)", f"/en/people/{m['person']}/"),
+        (f"person: every {m['person_role']} work", f"/en/people/{m['person']}/credits/?role={m['person_role']}"),
+        *(
+            [(f"organisation ({m['organization_credits']} credits)", f"/en/organizations/{m['organization']}/")]
+            if m["organization"]
+            else []
+        ),
         ("people list", "/en/people/"),
         (f"festival schedule ({m['edition_screenings']})", f"/en/festivals/{m['edition']}/"),
         ("screening list", "/en/screenings/"),

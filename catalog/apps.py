@@ -19,3 +19,7 @@ class CatalogConfig(AppConfig):
 
         # SQLite drops triggers when a migration rebuilds a table: put the search index back.
         post_migrate.connect(ensure_index, sender=self, dispatch_uid="catalog_text_search_index")
+        # The same for the triggers that keep Title.top_level (catalog.toplevel).
+        from .toplevel import ensure_triggers
+
+        post_migrate.connect(ensure_triggers, sender=self, dispatch_uid="catalog_title_top_level")

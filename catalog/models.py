@@ -319,6 +319,18 @@ class Title(Publishable, VersionedModel):
     search_text = fields.TextField(editable=False, default="")
     created = models.DateTimeField(auto_now_add=True, db_index=True)
     updated = models.DateTimeField(auto_now=True)
+    #: The series of a season or an episode, the title itself otherwise: kept by database
+    #: triggers on every write path (catalog.toplevel); ``None`` on an instance not yet reloaded.
+    top_level = models.ForeignKey(
+        "self",
+        verbose_name=_("top-level work"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="+",
+    )
 
     objects = TitleQuerySet.as_manager()
 

@@ -3,7 +3,7 @@ episodes' credits rolled up), by role and work on a person's or organisation's p
 
 from dataclasses import dataclass, field
 
-from django.db.models import Q, prefetch_related_objects
+from django.db.models import Max, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -86,6 +86,12 @@ class CreditLine(CreditsSummary):
 class RoleGroup:
     role: object
     lines: list = field(default_factory=list)
+    #: On a filmography: how many works the role has in all (more than ``lines`` when bounded).
+    total: int = 0
+
+    @property
+    def more(self) -> bool:
+        return self.total > len(self.lines)
 
 
 @dataclass
@@ -127,31 +133,99 @@ class WorkLine(CreditsSummary):
     work: object
     credits: list = field(default_factory=list)
     span: str = ""
+    shown_year: int | None = None
 
     @property
     def year(self):
+        if self.shown_year is not None:
+            return self.shown_year
         years = [c.title.year for c in self.credits if c.title.year] or [self.work.year]
         return min(y for y in years if y) if any(years) else None
 
 
-def filmography(credits) -> list[RoleGroup]:
-    """Roles → one line per top-level work (not one per episode), newest first. The credits
-    must come from ``Credit.objects.for_filmography()`` (with or without names)."""
+#: How many works of each role a person's or an organisation's page shows; the rest are on the
+#: role's own page (``people:person_credits``/``people:organization_credits``, paginated).
+FILMOGRAPHY_FIRST = 10
+
+
+@dataclass
+class FilmographyLine:
+    """One (role, work) pair of a filmography as the database groups it: no credit loaded."""
+
+    role_id: int
+    work_id: int
+    year: int | None
+    sort_title: str
+    role_order: tuple
+
+
+def filmography_lines(credits) -> list[FilmographyLine]:
+    """Every (role, top-level work) pair of ``credits`` (a plain queryset of one person's or
+    organisation's credits), in page order — roles in department order, then the newest work
+    first — in one grouped query that loads no credit, title or name (``Title.top_level``)."""
+    rows = (
+        credits.order_by()
+        .values("role_id", "title__top_level_id", "role__department__order", "role__order", "role__name_en")
+        .annotate(
+            first_year=Min("title__year"),
+            work_year=Max("title__top_level__year"),
+            sort=Max("title__top_level__sort_title"),
+        )
+    )
+    lines = [
+        FilmographyLine(
+            role_id=row["role_id"],
+            work_id=row["title__top_level_id"],
+            year=row["first_year"] or row["work_year"],
+            sort_title=row["sort"] or "",
+            role_order=(row["role__department__order"], row["role__order"], row["role__name_en"], row["role_id"]),
+        )
+        for row in rows
+    ]
+    lines.sort(key=lambda line: (line.role_order, -(line.year or 0), line.sort_title, line.work_id))
+    return lines
+
+
+def filmography(credits, lines: list[FilmographyLine]) -> list[RoleGroup]:
+    """Roles → one line per top-level work (not one per episode) for the given ``lines`` (from
+    ``filmography_lines``), in their order: one query for the credits of these works with their
+    roles, titles, parents and works joined, one for their affiliations, one for the works'
+    names — whatever the number of works, seasons or episodes."""
+    wanted = {(line.role_id, line.work_id) for line in lines}
+    found: dict[tuple, list] = {}
+    if wanted:
+        shown = (
+            credits.filter(
+                role__in={role for role, _work in wanted}, title__top_level__in={work for _role, work in wanted}
+            )
+            .select_related("role__department", "title__parent", "title__top_level", "person", "organization")
+            .prefetch_related("affiliations", "title__top_level__localized_titles")
+            .order_by("title__year", "pk")
+        )
+        for credit in shown:
+            key = (credit.role_id, credit.title.top_level_id)
+            if key in wanted:
+                found.setdefault(key, []).append(credit)
     groups: dict[int, RoleGroup] = {}
-    works: dict[tuple, WorkLine] = {}
-    for credit in credits:
-        work = credit.title.root()
-        group = groups.setdefault(credit.role_id, RoleGroup(credit.role))
-        key = (credit.role_id, work.pk)
-        if key not in works:
-            works[key] = WorkLine(work)
-            group.lines.append(works[key])
-        works[key].credits.append(credit)
-    # The works' own names, in one query unless the credits came with them: on every instance a
-    # line shows (credits on two episodes of a series reach it through two instances).
-    prefetch_related_objects([line.work for line in works.values()], "localized_titles")
-    for group in groups.values():
-        for line in group.lines:
-            line.span = span(line.work, [c.title for c in line.credits])
-        group.lines.sort(key=lambda w: (-(w.year or 0), w.work.sort_title))
+    for line in lines:
+        credits_of_line = found.get((line.role_id, line.work_id))
+        if not credits_of_line:
+            continue  # written between the two queries
+        first = credits_of_line[0]
+        group = groups.setdefault(line.role_id, RoleGroup(first.role))
+        work = first.title.top_level
+        group.lines.append(
+            WorkLine(work, credits_of_line, span=span(work, [c.title for c in credits_of_line]), shown_year=line.year)
+        )
     return list(groups.values())
+
+
+def first_of_each_role(lines: list[FilmographyLine], first: int = FILMOGRAPHY_FIRST):
+    """(the first ``first`` lines of each role, {role id: number of works in that role})."""
+    counts: dict[int, int] = {}
+    shown = []
+    for line in lines:
+        counts[line.role_id] = counts.get(line.role_id, 0) + 1
+        if counts[line.role_id] <= first:
+            shown.append(line)
+    return shown, counts

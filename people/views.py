@@ -1,8 +1,10 @@
 from urllib.parse import urlencode
 
 from django.conf import settings
+from django.core.paginator import InvalidPage, Paginator
 from django.db.models import Case, Value, When
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from catalog.pagination import BoundedPaginationMixin
@@ -10,8 +12,21 @@ from catalog.views import SlugIexactMixin
 
 from .enums import OrganizationKind
 from .jsonld import organization_jsonld, person_jsonld
-from .models import Credit, Organization, OrganizationFormerSlug, Person, PersonFormerSlug
-from .rollup import filmography
+from .models import Credit, Organization, OrganizationFormerSlug, Person, PersonFormerSlug, Role
+from .rollup import filmography, filmography_lines, first_of_each_role
+
+#: The organisation page lists this many people credited for it (the most recent credits first).
+AFFILIATED_FIRST = 20
+
+
+def bounded_filmography(credits):
+    """The filmography a person's or an organisation's page shows: the first works of each role
+    (``rollup.FILMOGRAPHY_FIRST``), each role with its number of works, in constant queries."""
+    lines, counts = first_of_each_role(filmography_lines(credits))
+    groups = filmography(credits, lines)
+    for group in groups:
+        group.total = counts[group.role.pk]
+    return groups
 
 
 class PersonListView(BoundedPaginationMixin, ListView):
@@ -64,9 +79,8 @@ class PersonDetailView(FormerSlugRedirectMixin, SlugIexactMixin, DetailView):
         context = super().get_context_data(**kwargs)
         person = self.object
         context["biography"], context["biography_language"] = person.biography()
-        context["filmography"] = filmography(
-            Credit.objects.published().filter(person=person).for_filmography(names=False)
-        )
+        context["filmography"] = bounded_filmography(Credit.objects.published().filter(person=person))
+        context["credits_url"] = reverse("people:person_credits", kwargs={"slug": person.slug})
         context["jsonld"] = person_jsonld(person, self.request)
         return context
 
@@ -113,9 +127,73 @@ class OrganizationDetailView(FormerSlugRedirectMixin, SlugIexactMixin, DetailVie
         context = super().get_context_data(**kwargs)
         organization = self.object
         context["history"], context["history_language"] = organization.history()
-        context["filmography"] = filmography(
-            Credit.objects.published().filter(organization=organization).for_filmography()
-        )
-        context["affiliated"] = list(Credit.objects.published().filter(affiliations=organization).for_filmography())
+        context["filmography"] = bounded_filmography(Credit.objects.published().filter(organization=organization))
+        context["credits_url"] = reverse("people:organization_credits", kwargs={"slug": organization.slug})
+        # People credited for the organisation: the first ones, in the same bound as a role.
+        affiliated = Credit.objects.published().filter(affiliations=organization).for_filmography()
+        context["affiliated"] = list(affiliated[: AFFILIATED_FIRST + 1])
+        context["affiliated_more"] = len(context["affiliated"]) > AFFILIATED_FIRST
+        del context["affiliated"][AFFILIATED_FIRST:]
         context["jsonld"] = organization_jsonld(organization, self.request)
         return context
+
+
+class CreditsPageMixin:
+    """Every work of a person or an organisation in one role (``?role=<slug>``), or in every
+    role, in pages of ``paginate_by`` works: the page that each role's "all works" link of the
+    person's or organisation's page opens. An unknown role or a page that is not a number is a
+    404; a page beyond the last goes to the last one."""
+
+    template_name = "people/credits.html"
+    paginate_by = 50
+    credited_field = ""
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        slug = request.GET.get("role", "")
+        self.role = None
+        if slug:
+            self.role = Role.objects.filter(slug__iexact=slug[:60]).first()
+            if self.role is None:
+                raise Http404("No such role.")
+        credits = Credit.objects.published().filter(**{self.credited_field: self.object})
+        lines = filmography_lines(credits.filter(role=self.role) if self.role else credits)
+        paginator = Paginator(lines, self.paginate_by)
+        number = request.GET.get("page") or 1
+        try:
+            number = int(number)
+        except (TypeError, ValueError) as exc:
+            raise Http404("Not a page number.") from exc
+        if number > paginator.num_pages:
+            params = request.GET.copy()
+            params["page"] = paginator.num_pages
+            return HttpResponseRedirect(f"?{params.urlencode()}")
+        try:
+            page = paginator.page(number)
+        except InvalidPage as exc:
+            raise Http404(str(exc)) from exc
+        context = self.get_context_data(object=self.object)
+        context["page_obj"] = page
+        context["role"] = self.role
+        context["back_url"] = self.object.get_absolute_url()
+        context["filmography"] = filmography(credits, list(page.object_list))
+        context["query_without_page"] = urlencode({"role": self.role.slug}) if self.role else ""
+        return self.render_to_response(context)
+
+
+class PersonCreditsView(FormerSlugRedirectMixin, CreditsPageMixin, SlugIexactMixin, DetailView):
+    context_object_name = "credited"
+    former_model = PersonFormerSlug
+    credited_field = "person"
+
+    def get_queryset(self):
+        return Person.objects.all()
+
+
+class OrganizationCreditsView(FormerSlugRedirectMixin, CreditsPageMixin, SlugIexactMixin, DetailView):
+    context_object_name = "credited"
+    former_model = OrganizationFormerSlug
+    credited_field = "organization"
+
+    def get_queryset(self):
+        return Organization.objects.all()

@@ -80,10 +80,14 @@ def titles_with_upcoming_screenings(queryset, now=None):
     shown = ScreeningTitle.objects.filter(
         screening__ends_at__gt=now, screening__in=Screening.objects.published(now).values("pk")
     ).values("title_id")
+    screened = Title.objects.filter(pk__in=shown)
     return queryset.filter(
-        Q(pk__in=shown)
-        | Q(pk__in=Title.objects.filter(pk__in=shown).values("parent_id"))
-        | Q(pk__in=Title.objects.filter(pk__in=shown).values("parent__parent_id"))
+        # A work (the default list): the works of the screened titles, through the stored
+        # top-level work (catalog.toplevel), one set.
+        Q(parent__isnull=True, pk__in=screened.values("top_level_id"))
+        # A season or an episode (the list by kind or by search): itself or what is below it.
+        | Q(parent__isnull=False)
+        & (Q(pk__in=shown) | Q(pk__in=screened.values("parent_id")) | Q(pk__in=screened.values("parent__parent_id")))
     )
 
 

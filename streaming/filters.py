@@ -8,6 +8,16 @@ from .models import Offer, Platform, today
 
 
 def offered_titles(offers) -> Q:
+    """Titles that ``offers`` make watchable. A work (what the list shows by default): one
+    ``EXISTS`` over the offers of its titles, found through the stored top-level work
+    (``Title.top_level``, catalog.toplevel), one index probe per level instead of five. A season
+    or an episode (the list by kind or by search): ``offered_parts``."""
+    return Q(Exists(offers.filter(title__top_level=OuterRef("pk"))), parent__isnull=True) | Q(
+        offered_parts(offers), parent__isnull=False
+    )
+
+
+def offered_parts(offers) -> Q:
     """Titles that ``offers`` make watchable, at any level: the offered title, its seasons and
     episodes (an offer on a series counts for them), and its season and series (a series with
     one episode on a platform is on that platform).

@@ -45,7 +45,9 @@ def public_pages() -> list[str]:
         "/festivals/",
         "/venues/",
         Person.objects.order_by("pk").first().get_absolute_url()[3:],
+        Person.objects.order_by("pk").first().get_absolute_url()[3:] + "credits/",  # every work, by role
         "/organizations/newen-connect/",
+        "/organizations/newen-connect/credits/",
         "/screenings/",
         "/screenings/?when=past",
         Screening.objects.order_by("pk").first().get_absolute_url()[3:],

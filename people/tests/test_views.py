@@ -61,9 +61,10 @@ def test_person_page_one_line_per_work_in_constant_queries(client, django_assert
     for number in range(1, n + 1):
         CreditFactory(title=EpisodeFactory(parent=season, number=number, year=2021), person=nils)
     # 1 person with portrait and nationality; 2 aliases; 3 relations; 4 relations to;
-    # 5 credits with roles, titles, parents, grandparents; 6 affiliations;
-    # 7 localized titles of the top-level works only (episodes and seasons show numbers)
-    with django_assert_num_queries(7):
+    # 5 the (role, work) lines, grouped in the database; 6 the credits of the lines shown with
+    # roles, titles, parents and works; 7 affiliations; 8 localized titles of the top-level
+    # works only (episodes and seasons show numbers)
+    with django_assert_num_queries(8):
         response = client.get(nils.get_absolute_url())
 
     page = text(response)
@@ -88,9 +89,9 @@ def test_person_page_costs_the_same_at_one_and_at_three_works_of_several_episode
             CreditFactory(title=EpisodeFactory(parent=season, number=number, year=2021), person=actor)
         CreditFactory(title=season.parent, person=actor, role=role("actor"), character="Lead")
 
-    # 1 person; 2 aliases; 3 relations; 4 relations to; 5 credits; 6 affiliations; 7 names of
-    # the works
-    with django_assert_num_queries(7):
+    # 1 person; 2 aliases; 3 relations; 4 relations to; 5 lines; 6 credits; 7 affiliations;
+    # 8 names of the works
+    with django_assert_num_queries(8):
         response = client.get(actor.get_absolute_url())
 
     assert text(response).count(", season 1, episodes 1–3") == works
@@ -103,9 +104,10 @@ def test_organization_page_in_constant_queries(client, django_assert_num_queries
         credit = CreditFactory(role=role("producer"))
         credit.affiliations.add(company)
         CreditFactory(person=None, organization=company, role=role("production-company"))
-    # 1 organisation with logo and country; 2 aliases; 3 credits; 4 affiliations; 5 localized titles
-    # (films: no parents); 6 affiliated credits; 7 their affiliations; 8 their localized titles
-    with django_assert_num_queries(8):
+    # 1 organisation with logo and country; 2 aliases; 3 lines; 4 credits; 5 affiliations;
+    # 6 localized titles of the works; 7 affiliated credits; 8 their affiliations; 9 their
+    # localized titles
+    with django_assert_num_queries(9):
         response = client.get(company.get_absolute_url())
 
     page = text(response)
