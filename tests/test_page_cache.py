@@ -170,16 +170,24 @@ def test_a_renamed_title_shows_on_its_page_and_in_the_list(client, admin_client,
 
 
 def test_an_inline_row_shows_on_the_next_request(client, admin_client, demo, page_cache):
-    title = Title.objects.published().filter(parent=None, localized_titles__isnull=False).order_by("pk").first()
-    cached(client, title.get_absolute_url())
+    """A localized title changed in the title's inline shows on the page in its language."""
+    title = (
+        Title.objects.published()
+        .filter(parent=None, localized_titles__language__in=["en", "fr"])
+        .order_by("pk")
+        .first()
+    )
+    pages = {code: title.get_absolute_url().replace("/en/", f"/{code}/", 1) for code in ("en", "fr")}
+    for url in pages.values():
+        cached(client, url)
     change = reverse("admin:catalog_title_change", args=[title.pk])
     data = browser_form_data(admin_client.get(change).content, "title_form", ("_save", "Save"))
-    (name_field,) = [k for k in data if k.startswith("localized_titles-0-") and k.endswith("-title")] or [
-        k for k in data if k.endswith("-0-title") and "localized" in k
-    ]
-    data[name_field] = ["Le Titre Changé Inline"]
-    assert admin_client.post(change, data).status_code == 302
-    assert "Le Titre Changé Inline" in fresh(client, title.get_absolute_url().replace("/en/", "/fr/", 1))
+    rows = sorted(k[: -len("-language")] for k in data if k.endswith("-language") and data[k][0] in ("en", "fr"))
+    row = next(r for r in rows if "localized" in r)
+    data[f"{row}-text"] = ["Le Titre Changé Inline"]
+    response = admin_client.post(change, data)
+    assert response.status_code == 302
+    assert "Le Titre Changé Inline" in fresh(client, pages[data[f"{row}-language"][0]])
 
 
 def test_every_publish_now_action_shows_the_record_on_the_next_request(client, admin_client, demo, page_cache):
@@ -254,7 +262,7 @@ def test_a_rolled_back_write_and_private_tables_keep_the_pages(client, demo, pag
     with transaction.atomic():
         Title.objects.update(original_title="Never Committed")
         transaction.set_rollback(True)
-    Client().login(username="admin", password="password")  # a session and a login: no public content
+    Client().force_login(admin_user)  # a session and a login: no public content
     admin_user.save()
     _, queries = get(client, url)
     assert queries == 0
