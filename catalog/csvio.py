@@ -49,7 +49,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from . import audit, extensions
+from . import audit, extensions, pagecache
 from .snapshot import private_copy_for_check
 from .text import normalize
 
@@ -1275,6 +1275,9 @@ def run_import(
                 _("Another import or edit changed the same records at the same time; nothing was written. Try again."),
             )
         )
+    if not dry_run and not report.problems:
+        # Committed: the cached pages go (whatever path wrote the rows, COPY included).
+        pagecache.changed()
     report.problems.sort(key=lambda p: (p.line or 0, p.column))
     report.created_related = resource.created_related
     return report
