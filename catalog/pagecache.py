@@ -188,14 +188,14 @@ def next_change(now: datetime) -> datetime:
     return min(moments)
 
 
-def valid_until(cache, version: str) -> float:
-    """``next_change`` for the data of ``version``, as a timestamp, computed once per version
-    (and again once it has passed)."""
+def valid_until(cache, version: str, since: datetime) -> float:
+    """``next_change(since)`` for the data of ``version``, as a timestamp, computed once per
+    version (and again once it has passed). ``since`` is when the request started: a moment
+    passing while the page was rendered ends the entry's life at once."""
     key = f"until:{version}"
     until = cache.get(key)
-    now = time.time()
-    if until is None or until <= now:
-        until = next_change(timezone.now()).timestamp()
+    if until is None or until <= since.timestamp():
+        until = next_change(since).timestamp()
         cache.set(key, until, timeout=_timeout(until))
     return until
 
@@ -257,10 +257,11 @@ class PageCacheMiddleware:
         if entry is not None and entry[0] > time.time():
             _until, status, headers, content = entry
             return HttpResponse(content, status=status, headers=headers)
+        started = timezone.now()
         response = self.get_response(request)
         if storable(response):
             try:
-                until = valid_until(cache, version)
+                until = valid_until(cache, version, started)
                 headers = dict(response.headers.items())
                 cache.set(key, (until, response.status_code, headers, response.content), timeout=_timeout(until))
             except Exception:  # the page was served; only its copy is lost
