@@ -19,7 +19,7 @@ BASE_PYTHON := $(shell for c in python3.14 python3.13 python3.12 python3 \
 
 help:
 	@echo "make run      set up, load the demo and serve http://127.0.0.1:8000"
-	@echo "make test     ruff, migrations check, pytest on SQLite and PostgreSQL, browser tests"
+	@echo "make test     ruff, migrations check, pytest on SQLite and PostgreSQL, page cache on Redis, browser tests"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    performance figures (see docs/performance.md)"
 
