@@ -1,7 +1,7 @@
 # Affiche: `make run` serves the demo, `make test` runs every check CI runs.
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
-.PHONY: help venv run serve lint format check-migrations messages test test-sqlite test-postgres test-browser screenshots bench clean
+.PHONY: help venv run serve lint format check-migrations messages test test-sqlite test-postgres test-redis test-browser screenshots bench clean
 
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -9,6 +9,7 @@ PYTEST := $(VENV)/bin/pytest
 PG_DB ?= affiche
 PG_URL ?= postgres://affiche:affiche@127.0.0.1:5432/$(PG_DB)
 PYTEST_WORKERS ?= 2
+REDIS_URL_TEST ?= redis://127.0.0.1:6379/0
 
 # The first Python 3.12+ found on PATH or under pyenv; empty if none.
 BASE_PYTHON := $(shell for c in python3.14 python3.13 python3.12 python3 \
@@ -18,7 +19,7 @@ BASE_PYTHON := $(shell for c in python3.14 python3.13 python3.12 python3 \
 
 help:
 	@echo "make run      set up, load the demo and serve http://127.0.0.1:8000"
-	@echo "make test     ruff, migrations check, pytest on SQLite and PostgreSQL, browser tests"
+	@echo "make test     ruff, migrations check, pytest on SQLite and PostgreSQL, page cache on Redis, browser tests"
 	@echo "make lint     ruff check and format check"
 	@echo "make bench    performance figures (see docs/performance.md)"
 	@echo "make screenshots  refresh docs/screenshots/ from the demo (360 and 1280 px, EN and FR)"
@@ -63,7 +64,7 @@ messages: venv
 	  if [ -d $$app/locale ]; then (cd $$app && ../$(PY) ../manage.py makemessages -l fr --no-obsolete); fi; done
 	@$(PY) manage.py compilemessages -i ".venv"
 
-test: lint check-migrations test-sqlite test-postgres test-browser
+test: lint check-migrations test-sqlite test-postgres test-redis test-browser
 
 test-sqlite: venv
 	@echo "== pytest on SQLite"
@@ -79,6 +80,17 @@ test-postgres: venv
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	  echo "!! No PostgreSQL server could be started: the PostgreSQL run is SKIPPED."; \
 	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	fi
+
+# The page cache's tests again, against a real Redis server (on PostgreSQL, as in production).
+test-redis: venv
+	@echo "== page cache tests against Redis"
+	@if bash .ci/redis.sh && bash .ci/postgres.sh; then \
+	  DATABASE_URL=$(PG_URL) REDIS_URL=$(REDIS_URL_TEST) $(PYTEST) -m page_cache -n $(PYTEST_WORKERS) -q; \
+	else \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
+	  echo "!! No Redis (or PostgreSQL) server could be started: the Redis run is SKIPPED."; \
+	  echo "!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!!"; \
 	fi
 
 test-browser: venv

@@ -11,6 +11,7 @@ when Chromium is missing: a skipped browser test would hide a broken feature.
 
 import io
 import os
+import uuid
 from importlib import import_module
 from pathlib import Path
 
@@ -52,6 +53,29 @@ def _media_root(settings, tmp_path):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture(autouse=True)
+def _caches_of_this_test(settings):
+    """No page cache unless a test asks for it (``page_cache``): a test that writes inside its
+    own transaction never commits, so the cache would never hear of the write. With REDIS_URL,
+    every cache gets keys of this test only (other test processes share the server)."""
+    settings.PAGE_CACHE = False
+    if os.environ.get("REDIS_URL"):
+        prefix = f"test-{uuid.uuid4().hex}"
+        settings.CACHES = {
+            alias: {**cache, "KEY_PREFIX": f"{prefix}:{alias}"} for alias, cache in settings.CACHES.items()
+        }
+        yield
+        import redis
+
+        server = redis.Redis.from_url(os.environ["REDIS_URL"])
+        keys = list(server.scan_iter(match=f"{prefix}:*", count=1000))
+        if keys:
+            server.delete(*keys)
+        server.close()
+    else:
+        yield
 
 
 def seed_iso_codes():

@@ -9,6 +9,8 @@ os.environ.setdefault("DEBUG", "0")
 os.environ.setdefault("SECRET_KEY", "benchmark-only-not-a-secret")
 os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("LOG_LEVEL", "WARNING")
+# Pages are timed as rendered; bench/load.py turns the page cache on for its cached runs.
+os.environ.setdefault("PAGE_CACHE", "0")
 
 from config.settings import *  # noqa: F403
 

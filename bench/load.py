@@ -1,7 +1,11 @@
 """Throughput under load: gunicorn (2 sync workers, one per core) on loopback, driven by a
 bounded load generator for a fixed time per page. The generator is wrk (Debian's package,
 installed by this script when it can be) or, failing that, a small Python generator with the
-same bounds; the records say which."""
+same bounds; the records say which.
+
+Each page is measured without a cache, then with the shared page cache (catalog.pagecache) on
+a Redis server (.ci/redis.sh) with 1 and with 2 workers: the figures docs/deployment.md
+projects from. ``--redis-url ""`` skips the cached runs."""
 
 import os
 import re
@@ -23,6 +27,7 @@ args = common.arguments(
     seconds=(int, 10, "load duration per page"),
     connections=(int, 4, "concurrent connections"),
     workers=(int, 2, "gunicorn workers"),
+    redis_url=(str, "redis://127.0.0.1:6379/15", "Redis for the cached runs (a database of its own: flushed)"),
 )
 common.setup_django(args.db_url)
 
@@ -53,12 +58,14 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_gunicorn(port: int) -> subprocess.Popen:
+def start_gunicorn(port: int, workers: int, redis_url: str = "") -> subprocess.Popen:
     env = {**os.environ, "DATABASE_URL": args.db_url, "DJANGO_SETTINGS_MODULE": "bench_settings", "CONN_MAX_AGE": "60"}
+    env["REDIS_URL"] = redis_url
+    env["PAGE_CACHE"] = "1" if redis_url else "0"
     gunicorn = Path(sys.executable).with_name("gunicorn")
     server = subprocess.Popen(
         [str(gunicorn), "config.wsgi:application", "--pythonpath", str(common.BENCH), "--bind", f"127.0.0.1:{port}",
-         "--workers", str(args.workers), "--access-logfile", "-", "--log-level", "warning"],
+         "--workers", str(workers), "--access-logfile", "-", "--log-level", "warning"],
         cwd=common.ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )  # fmt: skip
     for _ in range(100):
@@ -136,6 +143,42 @@ def run_python(url: str) -> dict:
     }
 
 
+def redis_ready() -> bool:
+    """Starts the local Redis (.ci/redis.sh) and empties the bench's own database in it."""
+    if not args.redis_url:
+        return False
+    if subprocess.run(["bash", ".ci/redis.sh"], cwd=common.ROOT, stdout=subprocess.DEVNULL).returncode != 0:
+        print("!! No Redis server could be started: the cached figures are SKIPPED.")
+        return False
+    import redis
+
+    redis.Redis.from_url(args.redis_url).flushdb()
+    return True
+
+
+def measure(label, pages, generator, wrk, workers, redis_url="") -> tuple[list[dict], float]:
+    """Every page under load on one gunicorn; the records and the workers' peak memory."""
+    port = free_port()
+    server = start_gunicorn(port, workers, redis_url)
+    records = []
+    cache = "cached" if redis_url else "uncached"
+    try:
+        for name, path in pages:
+            url = f"http://127.0.0.1:{port}{path}"
+            urllib.request.urlopen(url).read()  # warm both workers' caches
+            urllib.request.urlopen(url).read()
+            figures = run_wrk(wrk, url) if wrk else run_python(url)
+            row_name = name if not redis_url else f"{name}, page cache, {workers} worker{'s' * (workers > 1)}"
+            records.append({"db": label, "group": "load", "name": row_name, "url": path, "generator": generator,
+                            "workers": workers, "connections": args.connections, "seconds": args.seconds,
+                            "cache": cache, **figures})  # fmt: skip
+        rss = worker_peak_rss_mb(server)
+    finally:
+        server.send_signal(signal.SIGTERM)
+        server.wait(timeout=30)
+    return records, rss
+
+
 def main():
     label = common.database_label(args.db_url)
     film = Title.objects.filter(kind=TitleKind.FILM).annotate(n=Count("credits")).order_by("-n", "pk").first()
@@ -147,32 +190,23 @@ def main():
     ]
     wrk = ensure_wrk()
     generator = "wrk" if wrk else "python threads"
-    port = free_port()
-    server = start_gunicorn(port)
-    records = []
-    try:
-        for name, path in pages:
-            url = f"http://127.0.0.1:{port}{path}"
-            urllib.request.urlopen(url).read()  # warm both workers' caches
-            urllib.request.urlopen(url).read()
-            figures = run_wrk(wrk, url) if wrk else run_python(url)
-            records.append({"db": label, "group": "load", "name": name, "url": path, "generator": generator,
-                            "workers": args.workers, "connections": args.connections, "seconds": args.seconds,
-                            **figures})  # fmt: skip
-        rss = worker_peak_rss_mb(server)
-    finally:
-        server.send_signal(signal.SIGTERM)
-        server.wait(timeout=30)
-    records.append({"db": label, "group": "memory", "name": "gunicorn worker peak RSS", "rss_mb": rss})
-    print(f"\nUnder load on {label}: gunicorn {args.workers} workers, {generator}, "
-          f"{args.connections} connections, {args.seconds} s per page")  # fmt: skip
+    records, rss = measure(label, pages, generator, wrk, args.workers)
+    memory = [{"db": label, "group": "memory", "name": "gunicorn worker peak RSS", "rss_mb": rss}]
+    if redis_ready():
+        for workers in sorted({1, args.workers}):
+            cached, cached_rss = measure(label, pages[1:], generator, wrk, workers, args.redis_url)
+            records += cached
+            name = f"gunicorn worker peak RSS, page cache, {workers} worker{'s' * (workers > 1)}"
+            memory.append({"db": label, "group": "memory", "name": name, "rss_mb": cached_rss})
+    print(f"\nUnder load on {label}: gunicorn, {generator}, {args.connections} connections, {args.seconds} s per page")
     common.print_table(
-        records[:-1],
+        records,
         [("name", "page"), ("rps", "req/s"), ("p50_ms", "p50 ms"), ("p90_ms", "p90 ms"), ("p99_ms", "p99 ms"),
          ("errors", "errors")],
     )  # fmt: skip
-    print(f"peak memory of a gunicorn worker: {rss:.0f} MB")
-    common.write(args.out, records)
+    for row in memory:
+        print(f"peak memory of a gunicorn worker ({row['name']}): {row['rss_mb']:.0f} MB")
+    common.write(args.out, records + memory)
 
 
 if __name__ == "__main__":

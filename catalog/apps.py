@@ -12,6 +12,9 @@ class CatalogConfig(AppConfig):
         from .roles import setup_roles_after_migrate
 
         hooks.register()  # the catalogue's own CSV resource, demo, generator and roles
+        from . import pagecache
+
+        pagecache.install()  # every write to public content files the cached pages away
         from .textsearch import ensure_index
 
         # The staff groups follow catalog.roles after every migrate (and every test flush).

@@ -50,7 +50,7 @@ from django.utils.translation import gettext as _
 from import_export import resources, widgets
 from import_export.fields import Field
 
-from . import audit, csvwrite, extensions
+from . import audit, csvwrite, extensions, pagecache
 from .snapshot import private_copy_for_check
 from .text import normalize
 
@@ -1633,6 +1633,9 @@ def _import_in_transaction(resource, reader, report, dry_run, user, file_name, p
 
 
 def _finished(report, resource) -> ImportReport:
+    if not report.dry_run and not report.problems:
+        # Committed: the cached pages go (whatever path wrote the rows, COPY included).
+        pagecache.changed()
     report.problems.sort(key=lambda p: (p.line or 0, p.column))
     report.created_related = resource.created_related
     return report

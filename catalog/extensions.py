@@ -255,3 +255,34 @@ def register_data(
         catalogue_generators.register(DataStep(app_label, generate, order=order, sizes=sizes or {}))
     if roles is not None:
         role_permissions.register(RolePermissions(app_label, roles, order=order, models=model_roles or {}))
+
+
+# --- The shared cache of public pages (catalog.pagecache) ----------------------------------
+
+
+@dataclass(frozen=True)
+class ClockBoundary:
+    """When the public pages change by themselves: ``next_change(now)`` returns the earliest
+    moment after ``now`` at which something an app shows appears, moves or goes (a scheduled
+    record is announced, an upcoming screening ends), or None. A cached page is kept until the
+    earliest of every app's answer (and the next local midnight, for what counts in days)."""
+
+    name: str
+    next_change: Callable[[Any], Any]
+    order: int = 50
+
+
+clock_boundaries: Registry[ClockBoundary] = Registry("moments when public pages change without a write")
+
+
+@dataclass(frozen=True)
+class PrivateData:
+    """Models (``"app_label.ModelName"``) that no public page shows: a write to their tables
+    leaves the cached pages as they are. Every other table counts as public content."""
+
+    name: str
+    models: tuple[str, ...] = ()
+    order: int = 50
+
+
+private_data: Registry[PrivateData] = Registry("models no public page shows")

@@ -16,6 +16,15 @@ MODEL_ROLES = {
 }
 
 
+def next_announcement(now):
+    """A scheduled title is announced (its page, the lists, the home page)."""
+    from django.db.models import Min
+
+    from .models import Title
+
+    return Title.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"]
+
+
 def register():
     from . import demo, generate
     from .resources import TitleResource
@@ -23,3 +32,5 @@ def register():
     csv = [("titles", TitleResource)]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"titles": 100_000}}
     extensions.register_data("catalog", order=10, csv=csv, roles=ROLES, model_roles=MODEL_ROLES, **parts)
+    extensions.clock_boundaries.register(extensions.ClockBoundary("catalog", next_announcement))
+    extensions.private_data.register(extensions.PrivateData("catalog", ("catalog.PendingImport", "catalog.ImportRun")))

@@ -76,6 +76,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Anonymous public pages from the shared cache (catalog.pagecache), before the session is read.
+    "catalog.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -221,16 +223,42 @@ CSV_BACKGROUND_BYTES = env_int("CSV_BACKGROUND_BYTES", 2 * 1024 * 1024)
 # Django's tasks framework with a database-backed queue (django-tasks-db): no broker to run.
 TASKS = {"default": {"BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
 
-# Progress of background imports: written by the worker while its import transaction is
-# open (so not in that database), read by the progress page. Files on this machine (the worker
-# and the app server share the disk); several machines would point it at a shared cache.
-CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
-    "progress": {
-        "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-        "LOCATION": os.environ.get("CSV_PROGRESS_DIR", str(BASE_DIR / ".progress")),
-    },
-}
+# Caches. Without REDIS_URL: one process's memory, progress of background imports in files on
+# this machine (the worker and the app server share the disk), and no page cache. With
+# REDIS_URL (redis://host:6379/0) every cache is Redis, shared by every app process and worker
+# (docs/deployment.md): progress of background imports, staff sessions in front of the
+# database (cached_db), and whole anonymous public pages (catalog.pagecache).
+REDIS_URL = os.environ.get("REDIS_URL", "")
+CACHE_KEY_PREFIX = os.environ.get("CACHE_KEY_PREFIX", "affiche")
+if REDIS_URL:
+
+    def _redis(name: str) -> dict:
+        # Short timeouts: a Redis that does not answer costs a page its cache, not its request.
+        options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
+        backend = "django.core.cache.backends.redis.RedisCache"
+        return {
+            "BACKEND": backend,
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": f"{CACHE_KEY_PREFIX}:{name}",
+            "OPTIONS": options,
+        }
+
+    CACHES = {"default": _redis("default"), "progress": _redis("progress"), "pages": _redis("pages")}
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
+else:
+    CACHES = {
+        "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+        "progress": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": os.environ.get("CSV_PROGRESS_DIR", str(BASE_DIR / ".progress")),
+        },
+        "pages": {"BACKEND": "django.core.cache.backends.dummy.DummyCache"},
+    }
+# Whole anonymous public pages in the `pages` cache, kept until the next write to public content
+# or the next moment a page changes by itself, and PAGE_CACHE_SECONDS at most (catalog.pagecache).
+# Off without a shared cache: a process's own memory would not hear of another's writes.
+PAGE_CACHE = env_bool("PAGE_CACHE", bool(REDIS_URL))
+PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 600)
 
 # Pages that list things show this many per page.
 PAGE_SIZE = 24

@@ -96,6 +96,21 @@ def venue_and_festival_results(request, q):
 ROLES = {EDITOR: READ, PROGRAMMER: ALL_ACTIONS, VIEWER: READ}
 
 
+def next_screening_change(now):
+    """A scheduled edition or screening is announced, an upcoming screening ends (it leaves
+    "upcoming" for "past" on every page that lists screenings). Three indexed MIN queries."""
+    from django.db.models import Min
+
+    from .models import Edition, Screening
+
+    moments = [
+        Screening.objects.filter(ends_at__gt=now).aggregate(at=Min("ends_at"))["at"],
+        Screening.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"],
+        Edition.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"],
+    ]
+    return min((m for m in moments if m is not None), default=None)
+
+
 def register():
     from . import demo, generate
     from .filters import UpcomingScreeningFilter
@@ -108,3 +123,4 @@ def register():
     csv = [("venues", VenueResource), ("festivals", FestivalResource), ("screenings", ScreeningResource)]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"screenings": 200_000}}
     extensions.register_data("screenings", order=30, csv=csv, roles=ROLES, **parts)
+    extensions.clock_boundaries.register(extensions.ClockBoundary("screenings", next_screening_change))

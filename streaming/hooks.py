@@ -81,6 +81,16 @@ def can_plan_batch_release(request) -> bool:
 ROLES = {EDITOR: ALL_ACTIONS, PROGRAMMER: READ, VIEWER: READ}
 
 
+def next_offer_announcement(now):
+    """A scheduled offer is announced. Its window counts in days (available now, new, coming
+    and leaving soon): the page cache's own midnight boundary covers those."""
+    from django.db.models import Min
+
+    from .models import Offer
+
+    return Offer.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"]
+
+
 def register():
     from . import demo, generate
     from .admin import OfferInline, batch_release_action
@@ -102,3 +112,4 @@ def register():
     csv = [("platforms", PlatformResource), ("plans", PlanResource), ("offers", OfferResource)]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"offers": 300_000}}
     extensions.register_data("streaming", order=40, csv=csv, roles=ROLES, **parts)
+    extensions.clock_boundaries.register(extensions.ClockBoundary("streaming", next_offer_announcement))
