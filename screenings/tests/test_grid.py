@@ -105,7 +105,8 @@ def test_the_grid_has_a_tab_per_day_a_column_per_room_grouped_by_venue_and_every
     assert f'href="/admin/screenings/screening/{shown.pk}/change/"' in html
     assert "7:00 pm – 8:30 pm PST" in html
     assert "Other day" not in html
-    assert second.pk and f'data-venue="{second.pk}"' in html  # a free room is a column too
+    assert second.pk
+    assert f'data-venue="{second.pk}"' in html
 
 
 @pytest.mark.django_db
@@ -116,7 +117,8 @@ def test_fall_back_night_shows_the_repeated_hour_twice_and_an_overnight_block_at
     )
     day = grid.day_grid(edition, date(2030, 11, 2))
     labels = [t.label for t in day.ticks]
-    assert "1:30 am PDT" in labels and "1:30 am PST" in labels
+    assert "1:30 am PDT" in labels
+    assert "1:30 am PST" in labels
     assert labels.index("1:30 am PST") - labels.index("1:30 am PDT") == 2  # one hour later, not zero
     (block,) = day.columns[0].blocks
     assert block.screening == night
@@ -132,7 +134,8 @@ def test_spring_forward_night_has_no_row_for_the_skipped_hour_and_says_so(theatr
     ScreeningFactory(edition=spring, venue=theatre, starts_at=start, ends_at=start.astimezone(UTC) + timedelta(hours=4))
     day = grid.day_grid(spring, date(2030, 3, 9))
     labels = [t.label for t in day.ticks]
-    assert "1:30 am PST" in labels and "3:00 am PDT" in labels
+    assert "1:30 am PST" in labels
+    assert "3:00 am PDT" in labels
     assert not any(label.startswith("2:") and " am " in label for label in labels)
     assert labels.index("3:00 am PDT") - labels.index("1:30 am PST") == 1
     assert any("does not exist" in t.note for t in day.ticks)
@@ -158,7 +161,8 @@ def test_a_move_to_another_room_and_time_goes_through_the_write_path_with_a_hist
     screening.refresh_from_db()
     assert (screening.venue, screening.starts_at, screening.ends_at) == (second, at(3, 21), at(3, 22, 30))
     entry = LogEntry.objects.get(object_id=str(screening.pk))
-    assert "Programme grid" in entry.change_message and "Start" in entry.get_change_message() or entry.change_message
+    assert entry.get_change_message() == "Changed Venue or room, Starts and Ends."
+    assert '"kind": "grid"' in entry.change_message
 
 
 @pytest.mark.django_db
@@ -188,7 +192,8 @@ def test_a_move_outside_the_edition_or_to_a_skipped_time_is_refused(admin_client
     outside = move(admin_client, spring, screening, start=(start + timedelta(days=5)).isoformat())
     skipped = move(admin_client, spring, screening, start_local="2030-03-10T02:30")
 
-    assert outside.status_code == 409 and "outside" in outside.json()["message"]
+    assert outside.status_code == 409
+    assert "outside" in outside.json()["message"]
     assert skipped.status_code == 409
     assert skipped.json()["message"].startswith("02:30 does not exist in America/Los_Angeles on 2030-03-10")
     screening.refresh_from_db()
@@ -234,7 +239,8 @@ def test_create_in_an_empty_slot_takes_the_end_from_the_runtimes(admin_client, e
     again = admin_client.post(
         url(edition), {"action": "create", "venue": theatre.pk, "start": at(5, 18).isoformat(), "titles": []}
     )
-    assert again.status_code == 409 and again.json()["message"] == "Choose at least one title shown."
+    assert again.status_code == 409
+    assert again.json()["message"] == "Choose at least one title shown."
 
 
 @pytest.fixture
@@ -262,10 +268,12 @@ def test_programmers_move_and_the_other_roles_read_the_grid_only(staff, edition,
         screening.refresh_from_db()
         response = move(client, edition, screening, start=at(3, 21 if role == PROGRAMMER else 22).isoformat())
         if role == PROGRAMMER:
-            assert 'data-may-move="1"' in html and 'class="sg-pick"' in html
+            assert 'data-may-move="1"' in html
+            assert 'class="sg-pick"' in html
             assert response.status_code == 200
         else:
-            assert "data-may-move" not in html and 'class="sg-pick"' not in html, role
+            assert "data-may-move" not in html, role
+            assert 'class="sg-pick"' not in html, role
             assert response.status_code == 403, role
     screening.refresh_from_db()
     assert screening.starts_at == at(3, 21)
@@ -290,7 +298,8 @@ def test_cancelled_is_struck_through_postponed_is_marked_and_a_room_has_its_day_
         status=ScreeningStatus.POSTPONED,
     )
     html = admin_client.get(url(edition, day="2030-11-03")).content.decode()
-    assert "<s>Gone</s>" in html and "Postponed" in html
+    assert "<s>Gone</s>" in html
+    assert "Postponed" in html
 
     sheet = admin_client.get(url(edition, day="2030-11-03", room=theatre.pk)).content.decode()
     assert re.search(r"<td>7:00 pm PST</td>.*<s>Gone</s>.*<td>9:00 pm PST</td>.*Later", sheet, re.S)
@@ -309,4 +318,5 @@ def test_the_stylesheet_has_a_class_for_every_grid_line():
 def test_the_edition_links_to_its_grid(admin_client, edition):
     change = admin_client.get(f"/admin/screenings/edition/{edition.pk}/change/").content.decode()
     changelist = admin_client.get("/admin/screenings/edition/").content.decode()
-    assert url(edition) in change and url(edition) in changelist
+    assert url(edition) in change
+    assert url(edition) in changelist
