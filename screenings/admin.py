@@ -195,6 +195,14 @@ class EditionAdmin(PublishableAdminMixin, AfficheModelAdmin):
             "may_move": may_move,
             "may_add": may_add,
             "sheet": sheet,
+            "strings": {
+                "picked": _(
+                    "Picked. Click a time in a room to place it there, or use the arrow keys and Enter; Escape cancels."
+                ),
+                "cancelled": _("Move cancelled."),
+                "remove": _("Remove"),
+                "where": _("%(room)s, %(start)s to %(end)s: Enter to save, Escape to cancel."),
+            },
             "step": grid.STEP,
             "screening_add_url": reverse("admin:screenings_screening_add"),
         }
