@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalog import audit
@@ -28,7 +29,7 @@ from catalog.models import Title
 from . import services
 from .enums import ScreeningStatus
 from .localtime import UTC, day_label, fold_choice, make_local_aware, time_label
-from .models import Edition, Screening, Venue, _title_prefetch
+from .models import Edition, Screening, ScreeningTitle, Venue, programme_name
 
 #: Minutes per row of the grid (where a drag snaps).
 STEP = 5
@@ -51,6 +52,7 @@ class Block:
     status: str
     status_label: str
     overnight: bool
+    url: str
 
     @property
     def minutes(self) -> int:
@@ -151,15 +153,12 @@ def ticks(first: datetime, rows: int, zone: ZoneInfo, language=None) -> list[Tic
         if row > 1 and before.utcoffset() != local.utcoffset():
             gap = local.utcoffset() - before.utcoffset()
             if gap > timedelta(0):
-                note = _("Clocks go forward: %(start)s to %(end)s does not exist") % {
+                note = _("Clocks go forward: %(start)s–%(end)s skipped") % {
                     "start": time_label(before + timedelta(minutes=STEP), language),
                     "end": time_label(local, language),
                 }
             else:
-                note = _("Clocks go back: %(time)s again, now %(zone)s") % {
-                    "time": time_label(local, language),
-                    "zone": local.tzname(),
-                }
+                note = _("Clocks go back: this hour again")
         if local.minute % 30 == 0 or note:
             found.append(Tick(row, f"{time_label(local, language)} {local.tzname()}", local.minute == 0, note))
     return found
@@ -197,9 +196,9 @@ def day_grid(edition: Edition, day: date | None = None, *, today: date | None = 
     screenings = list(
         Screening.objects.filter(edition=edition, local_date=day)
         .select_related("venue__parent", "section")
-        .prefetch_related(_title_prefetch())
         .order_by("starts_at", "pk")
     )
+    programmes = programmes_of(screenings)
     first = local_instant(day, DEFAULT_FIRST_HOUR, zone)
     last = local_instant(day, DEFAULT_LAST_HOUR, zone)
     for screening in screenings:
@@ -209,6 +208,7 @@ def day_grid(edition: Edition, day: date | None = None, *, today: date | None = 
     rows = min(MAX_ROWS, int((last - first).total_seconds() // 60) // STEP)
     grid = DayGrid(edition, day, days, zone, first, rows, ticks(first, rows, zone, language), [], len(screenings))
     columns = {}
+    change_url = reverse("admin:screenings_screening_change", args=[0]).replace("/0/", "/%s/")
     grid.places = group_places(venues)
     for column in grid.columns:
         columns[column.venue.pk] = column
@@ -216,11 +216,31 @@ def day_grid(edition: Edition, day: date | None = None, *, today: date | None = 
         column = columns.get(screening.venue_id)
         if column is None:  # a venue added since edition_venues read them
             continue
-        column.blocks.append(block_of(grid, screening, language))
+        column.blocks.append(block_of(grid, screening, programmes[screening.pk], change_url, language))
     return grid
 
 
-def block_of(grid: DayGrid, screening: Screening, language=None) -> Block:
+#: What a title's name in original titles reads (``Title.full_title(localized=False)``), up its chain.
+TITLE_PATHS = ("title", "title__parent", "title__parent__parent")
+TITLE_FIELDS = ("original_title", "kind", "number", "parent_id")
+
+
+def programmes_of(screenings) -> dict[int, str]:
+    """{screening pk: its programme named once, in original titles as the admin names titles},
+    from one query whatever the number of screenings."""
+    titles = {s.pk: [] for s in screenings}
+    shown = (
+        ScreeningTitle.objects.filter(screening__in=[s.pk for s in screenings])
+        .select_related("title__parent__parent")
+        .only(*(f"{path}__{name}" for path in TITLE_PATHS for name in TITLE_FIELDS), "screening_id", "order")
+        .order_by("screening", "order", "pk")
+    )
+    for link in shown:
+        titles[link.screening_id].append(link.title)
+    return {pk: programme_name(found, localized=False) for pk, found in titles.items()}
+
+
+def block_of(grid: DayGrid, screening: Screening, programme: str, change_url: str, language=None) -> Block:
     start, end = screening.local_start, screening.local_end
     row_start = max(1, grid.row_of(screening.starts_at))
     row_end = min(grid.rows + 1, max(row_start + 1, grid.row_of(screening.ends_at - timedelta(microseconds=1)) + 1))
@@ -229,7 +249,8 @@ def block_of(grid: DayGrid, screening: Screening, language=None) -> Block:
         screening=screening,
         row_start=row_start,
         row_end=row_end,
-        name=screening.label or screening.programme_title() or _("untitled screening"),
+        name=screening.label_en or programme or _("untitled screening"),
+        url=change_url % screening.pk,
         start_label=time_label(start, language),
         end_label=time_label(end, language),
         zone_label=zone,

@@ -213,7 +213,7 @@ def test_fall_back_and_spring_forward_nights_are_drawn_at_their_real_length(admi
         else:
             ticks = page.locator(".sg-tick").all_inner_texts()
             assert not any(t.startswith("2:30 am") for t in ticks)
-            expect(page.locator(".sg-change")).to_contain_text("does not exist")
+            expect(page.locator(".sg-change")).to_contain_text("skipped")
 
     assert heights["All-nighter"] == pytest.approx(4.5, abs=0.1)
     assert heights["Dusk"] == pytest.approx(4, abs=0.1)
