@@ -308,7 +308,7 @@ def move(user, edition: Edition, data) -> Screening:
     ``data["version"]`` is not the stored one (someone moved it meanwhile)."""
     try:
         screening = (
-            Screening.objects.select_for_update()
+            Screening.objects.select_for_update(of=("self",))
             .select_related("venue__parent", "edition")
             .get(pk=int(data.get("screening", "")), edition=edition)
         )
