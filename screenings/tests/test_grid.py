@@ -320,3 +320,24 @@ def test_the_edition_links_to_its_grid(admin_client, edition):
     changelist = admin_client.get("/admin/screenings/edition/").content.decode()
     assert url(edition) in change
     assert url(edition) in changelist
+
+
+@pytest.mark.django_db
+def test_the_grid_speaks_french(admin_client, edition, theatre):
+    ScreeningFactory(edition=edition, venue=theatre, starts_at=at(3, 19), ends_at=at(3, 20, 30), label_en="Gala")
+    html = admin_client.get(url(edition, day="2030-11-03"), HTTP_ACCEPT_LANGUAGE="fr").content.decode()
+    assert "Grille du programme de" in html
+    assert "Feuille du jour" in html
+    assert "19:00 – 20:30 PST" in html
+    assert "dimanche 3 novembre 2030" in html
+    assert "Drag a screening" not in html
+
+
+@pytest.mark.django_db
+def test_without_javascript_a_rooms_add_link_opens_the_form_with_the_edition_and_room(admin_client, edition, theatre):
+    ScreeningFactory(edition=edition, venue=theatre, starts_at=at(3, 19), ends_at=at(3, 20, 30))
+    html = admin_client.get(url(edition, day="2030-11-03")).content.decode()
+    (add,) = re.findall(r'<a class="sg-add" href="([^"]+)"', html)
+    form = admin_client.get(add.replace("&amp;", "&")).context["adminform"].form
+    assert str(form["edition"].value()) == str(edition.pk)
+    assert str(form["venue"].value()) == str(theatre.pk)
