@@ -233,3 +233,23 @@ def test_print_layout_fits_a_landscape_page(admin_page, festival):
     page.screenshot(path=DOCS / "admin-programme-grid-print.png", full_page=True)
     pdf = page.pdf(landscape=True, format="A4", print_background=True)
     assert pdf.startswith(b"%PDF")
+
+
+def test_the_demo_festival_grid_at_1280_px(admin_page, demo):
+    """COLCOA 2021 of the demo on its busiest day: the page itself does not scroll sideways (the
+    grid scrolls inside its box if the rooms are many)."""
+    from django.db.models import Count
+
+    from screenings.models import Edition
+
+    page = admin_page
+    edition = Edition.objects.get(slug="colcoa-2021")
+    busiest = (edition.screenings.values("local_date").annotate(n=Count("pk")).order_by("-n", "local_date").first())[
+        "local_date"
+    ]
+    open_grid(page, edition, busiest.isoformat())
+    assert page.evaluate("document.documentElement.scrollWidth") <= 1280
+    assert page.locator(".sg-block").count() >= 1
+    DOCS.mkdir(parents=True, exist_ok=True)
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.screenshot(path=DOCS / "admin-programme-grid-demo-1280.png", full_page=True)
