@@ -187,7 +187,7 @@ def default_day(edition: Edition, days, today: date) -> date:
 
 
 def day_grid(edition: Edition, day: date | None = None, *, today: date | None = None, language=None) -> DayGrid:
-    """The grid of ``day`` (None: ``default_day``) in five queries, whatever the number of rooms and screenings."""
+    """The grid of ``day`` (None: ``default_day``) in four queries (venues, day counts, screenings, their titles), whatever the number of rooms and screenings."""
     venues = edition_venues(edition)
     zone = main_zone(venues)
     days = edition_days(edition, zone, language)
