@@ -103,6 +103,7 @@ test-browser: venv
 screenshots: venv
 	@bash .ci/chromium.sh
 	@$(PY) docs/take_screenshots.py
+	@AFFICHE_SCREENSHOTS=1 $(PYTEST) -q -m browser screenings/tests/test_browser_grid.py
 
 bench: venv
 	@$(PY) bench/run.py

@@ -29,7 +29,7 @@ PYTHON = sys.executable
 
 SEED = 1
 REFERENCE = {"titles": 100_000, "people": 100_000, "credits": 1_000_000, "screenings": 200_000, "offers": 300_000}
-SCRIPTS = ["pages", "admin_changelists", "csv_bench", "load"]
+SCRIPTS = ["pages", "admin_changelists", "grid", "csv_bench", "load"]
 PG_ADMIN_URL = os.environ.get("BENCH_PG_ADMIN_URL", "postgres://affiche:affiche@127.0.0.1:5432/postgres")
 PG_DB = os.environ.get("BENCH_PG_DB", "affiche_bench")
 

@@ -1,9 +1,15 @@
+from datetime import date
+
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import Count, Q
+from django.http import JsonResponse
+from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
+from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.html import format_html
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -13,7 +19,7 @@ from catalog.admin_publishing import PublishableAdminMixin
 from catalog.models import Title
 from catalog.pagination import AdminPaginator
 
-from . import services
+from . import grid, services
 from .enums import When
 from .forms import (
     DuplicateForm,
@@ -136,7 +142,7 @@ class ScreeningInline(AfficheTabularInline):
 @admin.register(Edition)
 class EditionAdmin(PublishableAdminMixin, AfficheModelAdmin):
     csv_resource = "festivals"
-    list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count"]
+    list_display = ["__str__", "festival", "starts_on", "ends_on", "screening_count", "schedule_link"]
     list_filter = ["festival", "year"]
     list_select_related = ["festival"]
     search_fields = ["name", "slug", "festival__name"]
@@ -152,6 +158,88 @@ class EditionAdmin(PublishableAdminMixin, AfficheModelAdmin):
     @admin.display(description=_("screenings"), ordering="num_screenings")
     def screening_count(self, obj):
         return obj.num_screenings
+
+    @admin.display(description=_("programme grid"))
+    def schedule_link(self, obj):
+        return format_html(
+            '<a href="{}">{}</a>', reverse("admin:screenings_edition_schedule", args=[obj.pk]), _("Grid")
+        )
+
+    def get_urls(self):
+        return [
+            path(
+                "<path:object_id>/schedule/",
+                self.admin_site.admin_view(self.schedule_view),
+                name="screenings_edition_schedule",
+            ),
+            *super().get_urls(),
+        ]
+
+    def change_view(self, request, object_id, form_url="", extra_context=None):
+        schedule = reverse("admin:screenings_edition_schedule", args=[object_id]) if object_id else ""
+        return super().change_view(request, object_id, form_url, {**(extra_context or {}), "schedule_url": schedule})
+
+    def schedule_view(self, request, object_id):
+        """The programme grid (screenings/grid.py): GET draws a day (``?day=YYYY-MM-DD``;
+        ``?partial=1`` the grid alone, which the script swaps in after each move); POST moves
+        (``action=move``) or creates (``action=create``) a screening and answers in JSON."""
+        screening_admin = self.admin_site.get_model_admin(Screening)
+        if not (self.has_view_permission(request) and screening_admin.has_view_permission(request)):
+            raise PermissionDenied
+        edition = get_object_or_404(Edition.objects.select_related("festival"), pk=object_id)
+        may_move = screening_admin.has_change_permission(request)
+        may_add = screening_admin.has_add_permission(request)
+        if request.method == "POST":
+            return self._schedule_write(request, edition, may_move, may_add)
+        try:
+            day = date.fromisoformat(request.GET.get("day", ""))
+        except ValueError:
+            day = None
+        day_grid = grid.day_grid(edition, day, today=timezone.localdate())
+        room = request.GET.get("room", "")
+        sheet = next((c for c in day_grid.columns if str(c.venue.pk) == room), None)
+        context = {
+            **self.admin_site.each_context(request),
+            "opts": self.model._meta,
+            "title": _("Programme grid of %(edition)s") % {"edition": edition},
+            "edition": edition,
+            "grid": day_grid,
+            "may_move": may_move,
+            "may_add": may_add,
+            "sheet": sheet,
+            "strings": {
+                "picked": _(
+                    "Picked. Click a time in a room to place it there, or use the arrow keys and Enter; Escape cancels."
+                ),
+                "cancelled": _("Move cancelled."),
+                "remove": _("Remove"),
+                "where": _("%(room)s, %(start)s to %(end)s: Enter to save, Escape to cancel."),
+            },
+            "step": grid.STEP,
+            "screening_add_url": reverse("admin:screenings_screening_add"),
+        }
+        template = "admin/screenings/edition/schedule_grid.html" if request.GET.get("partial") else None
+        return TemplateResponse(request, template or "admin/screenings/edition/schedule.html", context)
+
+    def _schedule_write(self, request, edition, may_move, may_add):
+        action = request.POST.get("action")
+        if (action == "move" and not may_move) or (action == "create" and not may_add):
+            raise PermissionDenied
+        if action not in ("move", "create"):
+            return JsonResponse({"ok": False, "message": _("Unknown action.")}, status=400)
+        try:
+            screening = (grid.move if action == "move" else grid.create)(request.user, edition, request.POST)
+        except ValidationError as error:
+            return JsonResponse({"ok": False, "message": " ".join(error.messages)}, status=409)
+        return JsonResponse(
+            {
+                "ok": True,
+                "screening": screening.pk,
+                "version": screening.version,
+                "day": screening.local_date.isoformat(),
+                "message": _("Saved: %(screening)s.") % {"screening": screening.when_label()},
+            }
+        )
 
 
 class WhenFilter(admin.SimpleListFilter):

@@ -157,6 +157,7 @@ def _arguments(model_admin):
         "title_id": credited,
         "token": unknown,
         "run": run,
+        "object_id": pks[0] if pks else None,  # a record's own tool (the edition's programme grid)
     }
 
 
