@@ -40,7 +40,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from django.core.exceptions import NON_FIELD_ERRORS, FieldDoesNotExist, ValidationError
+from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, models, transaction
 from django.db.models.functions import Lower
 from django.utils import timezone
@@ -1327,7 +1327,10 @@ def copy_sql(resource, queryset, delimiter=",") -> str | None:
             cells.append(_SQL_NEUTRALISE.format(_m2m_sql(model, resource.related_columns[step[1]], connection)))
         else:
             return None
-    inner, params = queryset.prefetch_related(None).values_list(*paths).query.sql_with_params()
+    try:
+        inner, params = queryset.prefetch_related(None).values_list(*paths).query.sql_with_params()
+    except EmptyResultSet:  # a filter no row can match (``?id__in=``): nothing for COPY to do
+        return None
     inner = connection.ops.compose_sql(inner, params)
     names = ", ".join(f"c{n}" for n in range(len(paths)))
     select = ", ".join(cells)
@@ -1365,9 +1368,14 @@ def export_pieces(resource, queryset=None, delimiter=",") -> Iterator[str]:
 
     yield from csv_pieces([[f.column_name for f in resource.get_export_fields()]], delimiter)
     decoder = codecs.getincrementaldecoder("utf-8")()
-    with connections[queryset.db].cursor() as cursor, cursor.cursor.copy(sql) as stream:
-        for block in crlf(bytes(block) for block in stream):
-            if text := decoder.decode(block):
+    connection = connections[queryset.db]
+    if connection.queries_logged:  # COPY goes past Django's cursor wrapper: count it as its query
+        connection.queries_log.append({"sql": sql, "time": "0.000"})
+    with connection.cursor() as cursor, cursor.cursor.copy(sql) as stream:
+        # psycopg hands COPY's output about a row at a time: send PIECE_ROWS blocks a piece.
+        blocks = crlf(bytes(block) for block in stream)
+        while piece := b"".join(itertools.islice(blocks, PIECE_ROWS)):
+            if text := decoder.decode(piece):
                 yield text
     if text := decoder.decode(b"", final=True):
         yield text
