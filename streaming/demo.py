@@ -189,11 +189,14 @@ def load(stdout=None):
                 **extra,
             },
         )
+    # Demos loaded before the decoder was named by its operator (the page renders "Orange TV
+    # decoders" / "décodeurs TV Orange" from the kind) called it "Orange TV decoders".
+    Device.objects.filter(platform=pop, kind=DeviceKind.DECODER, name="Orange TV decoders").update(name="Orange")
     for order, (kind, name, provider, channel, can_subscribe) in enumerate(
         [
             (DeviceKind.APP, "Apple TV", None, "", False),
             (DeviceKind.APP, "Android TV", None, "", False),
-            (DeviceKind.DECODER, "Orange TV decoders", orange, "109", True),
+            (DeviceKind.DECODER, "Orange", orange, "109", True),
         ]
     ):
         Device.objects.update_or_create(

@@ -201,11 +201,16 @@ class PlatformLogo(ImageRecord):
 
 
 class Device(models.Model):
-    """Where the platform can be watched: "Apple TV app", "Orange TV decoders, channel 109"."""
+    """Where the platform can be watched: the app "Apple TV", the decoders of "Orange" (channel
+    109); pages add the kind in the reader's language ("Orange TV decoders", "décodeurs TV Orange")."""
 
     platform = models.ForeignKey(Platform, on_delete=models.CASCADE, related_name="devices")
     kind = fields.CharField(_("kind"), max_length=10, choices=DeviceKind.choices)
-    name = fields.CharField(_("name"), max_length=120, help_text=_("“Apple TV”, “Orange TV decoders”"))
+    name = fields.CharField(
+        _("name"),
+        max_length=120,
+        help_text=_("The app or the decoders’ operator as the page names it: “Apple TV”, “Orange”."),
+    )
     provider = models.ForeignKey(
         "people.Organization",
         verbose_name=_("provider"),

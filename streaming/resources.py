@@ -109,12 +109,12 @@ class KeyedByColumns:
 
 
 class DevicesColumn(RelatedColumn):
-    """``devices``: "app:Apple TV|decoder:Orange TV decoders:109:orange:subscribe", in order:
+    """``devices``: "app:Apple TV|decoder:Orange:109:orange:subscribe", in order:
     kind, name, then optionally the channel, the provider (organisation slug) and "subscribe"
     when one can subscribe from it."""
 
     prefetch = ("devices__provider",)
-    EXAMPLE = "decoder:Orange TV decoders:109:orange:subscribe"
+    EXAMPLE = "decoder:Orange:109:orange:subscribe"
 
     def __init__(self):
         self.providers = CachedLookup(Organization)

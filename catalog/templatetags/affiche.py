@@ -54,6 +54,18 @@ def long_date(day):
     return write(day)
 
 
+_RANGE = re.compile(r"\d+–\d+")
+
+
+@register.filter
+def unbroken_ranges(text):
+    """``{{ line.span|unbroken_ranges }}``: "seasons 1–2" with each number range kept on one line
+    (a browser may break after an en dash: "seasons 1–" / "2", issue 16). Escapes ``text``."""
+    from django.utils.html import escape
+
+    return mark_safe(_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escape(str(text or ""))))
+
+
 @register.filter
 def website_label(url):
     """``https://www.example.org/`` as a reader says it: ``example.org`` (a path is kept)."""

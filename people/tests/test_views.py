@@ -52,6 +52,24 @@ def test_series_page_groups_seasons_and_full_character_names(client):
     assert "Cast Cast Ariane Labed — Zoé Monin , seasons 1–2" in page
 
 
+def test_a_number_range_is_never_broken_after_its_dash(client):
+    """At 360 px "seasons 1–2" broke as "seasons 1–" / "2" (issue 16): each range is one
+    unbreakable piece, on the title page and the person page; the text around it is escaped."""
+    s1 = SeasonFactory(number=1)
+    s2 = SeasonFactory(number=2, parent=s1.parent)
+    labed = PersonFactory(name="Ariane Labed")
+    for season in (s1, s2):
+        CreditFactory(title=season, person=labed, role=role("actor"), character="Zoe")
+
+    for address in (s1.parent.get_absolute_url(), labed.get_absolute_url()):
+        html = client.get(address).content.decode()
+        assert 'seasons <span class="nowrap">1–2</span>' in html, address
+
+    from catalog.templatetags.affiche import unbroken_ranges
+
+    assert unbroken_ranges("<b> 3–4") == '&lt;b&gt; <span class="nowrap">3–4</span>'
+
+
 @pytest.mark.parametrize("n", [1, 3])
 def test_person_page_one_line_per_work_in_constant_queries(client, django_assert_num_queries, n):
     nils = PersonFactory(name="Nils Tavernier", bio_en="A French director.", bio_source="Numeridanse")

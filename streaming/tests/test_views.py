@@ -226,6 +226,18 @@ def test_platform_page_shows_conditions_and_release_schedule(client, demo, froze
     assert monthly["price"] == "9.90"
 
 
+def test_a_decoder_is_named_by_its_operator_in_the_readers_language(client, demo, frozen_today):
+    """002 says « décodeurs TV d’Orange (chaîne 109) »: the French page must not show an English
+    device name (issue 16, defect 8), the English one must not show a French one."""
+    french = client.get("/fr/platforms/pop-paris-opera-play/").text
+    english = client.get("/en/platforms/pop-paris-opera-play/").text
+
+    assert "décodeurs TV Orange, chaîne 109" in french
+    assert "decoders" not in french
+    assert "Orange TV decoders, channel 109" in english
+    assert "décodeurs" not in english
+
+
 @pytest.mark.parametrize(
     ("query", "expected"),
     [
