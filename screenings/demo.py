@@ -11,8 +11,9 @@ Inferences, recorded in the edition's and the venue's notes:
   it is the programme of the COLCOA French Film Festival, 2021 edition.
 - The edition's first and last days are those of the screenings listed (3–7 November 2021);
   the festival's full dates are not in the document.
-- The Melville Theatre's address and capacity are not in the document and are left empty;
-  Los Angeles and its time zone come from the COLCOA inference.
+- The Melville Theatre's address, city, country and capacity are not in the document and are
+  left empty, as are the festival's city and country; only the venue's time zone, which the
+  times need, comes from the COLCOA inference (Los Angeles), recorded in the venue's note.
 - No document names the organiser or gives a tagline: the festival has neither (issue 16,
   defect 4: "Franco-American Cultural Fund" and "City of Lights, City of Angels…" were removed).
 """
@@ -46,8 +47,9 @@ EDITION_NOTE = (
     "screenings listed in the document (3–7 November 2021), not the festival's full dates."
 )
 VENUE_NOTE = (
-    "Named in reference document 000 (COLCOA 2021 programme). City and time zone inferred from the "
-    "festival (Los Angeles); address and capacity not given in the document."
+    "Named in reference document 000 (COLCOA 2021 programme). Time zone inferred from the festival "
+    "(COLCOA is held in Los Angeles), as the times need one; address, city, country and capacity are "
+    "not given in the document and are left empty."
 )
 
 
@@ -64,8 +66,8 @@ def load(stdout=None):
         slug="melville-theatre",
         defaults={
             "name": "Melville Theatre",
-            "city": "Los Angeles",
-            "country_id": "US",
+            "city": "",
+            "country_id": None,
             "timezone": ZONE,
             "note": VENUE_NOTE,
         },
@@ -75,8 +77,8 @@ def load(stdout=None):
         defaults={
             "name": "COLCOA French Film Festival",
             "organizer": None,
-            "city": "Los Angeles",
-            "country_id": "US",
+            "city": "",
+            "country_id": None,
             "description_en": "",
             "description_fr": "",
         },

@@ -10,7 +10,7 @@ import pytest
 
 from catalog.models import ContentRating, Title
 from people.models import Credit, Organization, OrganizationAlias, Person
-from screenings.models import Festival
+from screenings.models import Festival, Venue
 from streaming.models import Platform
 
 pytestmark = pytest.mark.django_db
@@ -43,6 +43,26 @@ def test_colcoa_has_no_invented_organiser_or_tagline(demo, client):
         text = page_text(client, f"/{lang}/festivals/colcoa-2021/")
         assert "Franco-American" not in text
         assert "City of Lights" not in text
+
+
+def test_los_angeles_is_the_venues_time_zone_not_a_public_fact(demo, client):
+    """000 names the Melville Theatre and the times, not a city: the zone the times need is
+    the only trace of the COLCOA inference; no page states Los Angeles or the United States."""
+    venue = Venue.objects.get(slug="melville-theatre")
+    festival = Festival.objects.get(slug="colcoa")
+
+    assert venue.timezone == "America/Los_Angeles"
+    assert (venue.city, venue.country_id, festival.city, festival.country_id) == ("", None, "", None)
+    for lang in ("en", "fr"):
+        for address in (
+            f"/{lang}/venues/melville-theatre/",
+            f"/{lang}/festivals/colcoa-2021/",
+            f"/{lang}/festivals/",
+            f"/{lang}/venues/",
+        ):
+            text = page_text(client, address)
+            for claim in ("Los Angeles", "United States", "États-Unis"):
+                assert claim not in text, (address, claim)
 
 
 @pytest.mark.parametrize("name", ["Cécile Ducrocq", "Bertrand Tavernier"])

@@ -11,6 +11,7 @@ from datetime import datetime
 import pytest
 from django.contrib.auth import get_user_model
 from django.urls import reverse
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 from playwright.sync_api import expect
 
 from screenings.enums import ScreeningStatus
@@ -23,9 +24,23 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, seria
 
 def pick(scope, page, field, text):
     """Chooses ``text`` in the admin's autocomplete (select2) for ``field`` within ``scope``."""
-    scope.locator(f".field-{field} .select2-selection").first.click()
-    page.locator(".select2-search__field").last.fill(text)
-    page.locator(".select2-results__option", has_text=text).first.click()
+    chosen = scope.locator(f".field-{field} .select2-selection__rendered").first
+    for _attempt in range(3):
+        scope.locator(f".field-{field} .select2-selection").first.click()
+        search = page.locator(".select2-container--open .select2-search__field").last
+        search.fill("")
+        search.press_sequentially(text, delay=20)
+        # A search typed while the previous one was answered, or a click that lands while the
+        # results are redrawn, selects nothing: look at what the box shows, and choose again.
+        option = page.locator(".select2-container--open .select2-results__option:not(.loading-results)", has_text=text)
+        try:
+            option.first.click(timeout=4000)
+        except PlaywrightTimeoutError:
+            page.keyboard.press("Escape")
+            continue
+        if text in chosen.inner_text():
+            return
+    expect(chosen).to_contain_text(text)
 
 
 def log_in(page, username, password):

@@ -104,6 +104,26 @@ def test_the_venue_is_a_place_with_a_postal_address_and_coordinates_for_search_e
     assert (found, problems(blocks)) == ([], [])
 
 
+def test_a_festival_at_a_venue_with_an_address_gives_that_address_to_search_engines(client, pantages):
+    """Where the venue's address is known, the festival's and the screening's ``location`` carry
+    it (Google's Event rich results require ``location.address``); where it is not, nothing is
+    invented (the demo)."""
+    from django.utils import timezone
+
+    from .factories import EditionFactory, ScreeningFactory
+
+    edition = EditionFactory(published_at=timezone.now())
+    screening = ScreeningFactory(venue=pantages, edition=edition)
+    festival = next(
+        b for b in jsonld(client.get(screening.edition.get_absolute_url()).text) if b["@type"] == "Festival"
+    )
+    event = jsonld(client.get(screening.get_absolute_url()).text)[0]
+
+    for location in (festival["location"], event["location"], event["superEvent"]["location"]):
+        assert location["address"]["streetAddress"] == "6233 Hollywood Blvd"
+        assert location["address"]["addressLocality"] == "Los Angeles"
+
+
 def test_the_jsonld_rules_refuse_coordinates_without_a_longitude():
     found = []
     check_jsonld({"@type": "GeoCoordinates", "latitude": 1.0}, "x", found)
