@@ -122,7 +122,7 @@ PEOPLE = {
     "Jean-Luc Perréard": {
         "sort_name": "Perréard, Jean-Luc",
         "bio_fr": PERREARD_BIO_FR,
-        "bio_source": "Opéra national de Paris, communiqué du 28/01/2026",
+        "bio_source": "Opéra national de Paris",  # 002 l. 36 ("SOURCE"), in no one language
     },
     "Nils Tavernier": {
         "sort_name": "Tavernier, Nils",

@@ -25,7 +25,9 @@ from .enums import (
 )
 from .models import AudienceFigure, Device, Offer, Plan, Platform, PlatformStatement
 
-PRESS_RELEASE = "Opéra national de Paris, communiqué du 28/01/2026"
+#: 002's own "SOURCE : Opéra national de Paris" (l. 36); its date (l. 38) is each figure's
+#: ``stated_on``, written in the reader's language by the page.
+PRESS_RELEASE = "Opéra national de Paris"
 STATED_ON = datetime.date(2026, 1, 28)
 
 #: (name_en, name_fr, kind, price, period, months, min_age, max_age, extra fields)

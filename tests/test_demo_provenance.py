@@ -65,6 +65,19 @@ def test_los_angeles_is_the_venues_time_zone_not_a_public_fact(demo, client):
                 assert claim not in text, (address, claim)
 
 
+def test_the_press_release_is_cited_by_its_source_line_not_a_french_date(demo, client):
+    """002 ends "SOURCE : Opéra national de Paris" and "28/01/2026": the figures and the
+    biography cite the source, and the date reads as the page's language writes dates
+    (issue 16, defect 8: "communiqué du 28/01/2026" on English pages)."""
+    for address in ("/en/platforms/pop-paris-opera-play/", "/en/people/jean-luc-perreard/"):
+        text = page_text(client, address)
+        assert "communiqué" not in text, address
+        assert "28/01/2026" not in text, address
+    assert "as stated on Jan. 28, 2026, Opéra national de Paris)" in page_text(
+        client, "/en/platforms/pop-paris-opera-play/"
+    )
+
+
 @pytest.mark.parametrize("name", ["Cécile Ducrocq", "Bertrand Tavernier"])
 def test_no_nationality_the_documents_do_not_give(demo, name):
     assert Person.objects.get(name=name).nationality_id is None
