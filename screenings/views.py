@@ -1,3 +1,4 @@
+import datetime
 from itertools import groupby
 
 from django.conf import settings
@@ -143,11 +144,46 @@ class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
     def get_queryset(self):
         return visible_to(self.request, Edition.objects.for_page())
 
+    #: Up to this many screenings the whole programme is one page; a bigger edition shows one
+    #: day a page, with a tab per day and the whole programme one click away (``?day=all``),
+    #: so that its page costs the same at 100 screenings as at 5,000 (issue 17).
+    whole_up_to = 120
+
+    def chosen_day(self, edition) -> datetime.date | None:
+        """The day asked for by ``?day=YYYY-MM-DD`` when it is one of the edition's; else today
+        while the edition runs, else its first day. None for ``?day=all``. Never an error."""
+        asked = self.request.GET.get("day", "")
+        if asked == "all":
+            return None
+        try:
+            day = datetime.date.fromisoformat(asked)
+        except ValueError:
+            day = timezone.localdate()
+        return day if edition.starts_on <= day <= edition.ends_on else edition.starts_on
+
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        shown = self.object.screenings
+        edition = self.object
+        shown = edition.screenings
         shown = shown.for_schedule() if can_preview(self.request, Screening) else shown.public()
+        day = self.chosen_day(edition) if shown.count() > self.whole_up_to else None
+        if day is not None or self.request.GET.get("day") == "all":
+            context["day_tabs"] = [
+                edition.starts_on + datetime.timedelta(days=n)
+                for n in range((edition.ends_on - edition.starts_on).days + 1)
+            ]
+            context["chosen_day"] = day
+        if day is not None:
+            # Every zone's local day lies between UTC−12 and UTC+14: fetch that window, then keep
+            # the screenings whose venue's local date is the day.
+            midnight = datetime.datetime.combine(day, datetime.time(), tzinfo=datetime.UTC)
+            shown = shown.filter(
+                starts_at__gte=midnight - datetime.timedelta(hours=14),
+                starts_at__lt=midnight + datetime.timedelta(days=1, hours=12),
+            )
         screenings = list(shown.order_by("starts_at", "pk"))
+        if day is not None:
+            screenings = [s for s in screenings if s.local_start.date() == day]
         context["days"] = by_day(screenings)
         context["jsonld"] = jsonld.festival(self.object, screenings, self.request)
         # The festival's other published editions, one query: the one before and the one after.

@@ -54,8 +54,9 @@ def test_festival_schedule_query_count_is_constant(client, django_assert_num_que
     edition, _venue = future_schedule(count)
     # 1 edition with festival and organiser; 2 screenings with venue, edition, section, languages;
     # 3 titles in order with parents; 4–6 localized titles of titles, parents, grandparents;
-    # 7 partners; 8 sections of the edition (legend); 9 the festival's other editions.
-    with django_assert_num_queries(9):
+    # 7 partners; 8 sections of the edition (legend); 9 the festival's other editions;
+    # 10 the count that decides between the whole programme and one day a page.
+    with django_assert_num_queries(10):
         response = client.get(f"/en/festivals/{edition.slug}/")
     assert rows(response) == count
 
@@ -96,6 +97,77 @@ def test_title_page_screenings_query_count_is_constant(client, count):
     added = section_queries(client, season.get_absolute_url(), extensions.title_sections, "screenings")
     assert added == 8
     assert added <= extensions.title_sections["screenings"].queries
+
+
+def big_edition(days):
+    """An edition of ``days`` days from the day after tomorrow, one screening a day at 6 pm in
+    Los Angeles (its local date is the day even where UTC has moved on)."""
+    first = timezone.localdate() + timedelta(days=2)
+    edition = EditionFactory(starts_on=first, ends_on=first + timedelta(days=days - 1), published_at=timezone.now())
+    venue = VenueFactory()
+    for n in range(days):
+        start = datetime.combine(first + timedelta(days=n), datetime.min.time(), tzinfo=LA).replace(hour=18)
+        ScreeningFactory(
+            edition=edition,
+            venue=venue,
+            starts_at=start,
+            ends_at=start + timedelta(minutes=90),
+            titles=[EpisodeFactory(), EpisodeFactory()],
+        )
+    return edition, first
+
+
+@pytest.fixture
+def one_day_a_page(monkeypatch):
+    from screenings.views import EditionDetailView
+
+    monkeypatch.setattr(EditionDetailView, "whole_up_to", 2)
+
+
+@pytest.mark.django_db
+def test_a_big_festival_shows_one_day_a_page_with_the_whole_programme_one_click_away(client, one_day_a_page):
+    edition, first = big_edition(4)
+    address = f"/en/festivals/{edition.slug}/"
+
+    default = client.get(address)
+    second = client.get(f"{address}?day={(first + timedelta(days=1)).isoformat()}")
+    whole = client.get(f"{address}?day=all")
+
+    assert rows(default) == 1
+    assert f'<a href="?day={first.isoformat()}" aria-current="page">' in default.text
+    assert rows(second) == 1
+    assert second.text.count(f'id="day-{(first + timedelta(days=1)).isoformat()}"') == 1
+    assert rows(whole) == 4
+    french = client.get(f"/fr/festivals/{edition.slug}/?day=all").text
+    assert "Tout le programme" in french
+    assert '<a href="?day=all" aria-current="page">' in whole.text
+    # A day outside the edition, or not a day at all, is its first day: never an error.
+    for odd in ("2099-01-01", "abc", "2021-13-45", "%00", ""):
+        response = client.get(f"{address}?day={odd}")
+        assert response.status_code == 200, odd
+        assert rows(response) == 1, odd
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("days", [3, 9])
+def test_a_day_of_a_big_festival_costs_the_same_queries_at_any_size(
+    client, django_assert_num_queries, one_day_a_page, days
+):
+    edition, _first = big_edition(days)
+
+    with django_assert_num_queries(10):
+        response = client.get(f"/en/festivals/{edition.slug}/")
+    assert rows(response) == 1
+
+
+@pytest.mark.django_db
+def test_a_small_festival_is_one_page_without_day_tabs(client):
+    edition, _first = big_edition(3)
+
+    response = client.get(f"/en/festivals/{edition.slug}/")
+
+    assert rows(response) == 3
+    assert "day-tabs" not in response.text
 
 
 def test_demo_festival_page_reads_like_the_programme(colcoa, client):
