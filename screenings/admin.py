@@ -28,16 +28,17 @@ from .forms import (
     PostponeForm,
     ScreeningForm,
     TimeZoneInput,
+    VenueClosureForm,
 )
 from .localtime import make_local_aware
-from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
+from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, VenueClosure
 
 
 class RoomInline(AfficheTabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
-    fields = ["name", "slug", "capacity"]
+    fields = ["name", "slug", "capacity", "changeover"]
     prepopulated_fields = {"slug": ["name"]}
     verbose_name = _("room")
     verbose_name_plural = _("rooms")
@@ -66,7 +67,7 @@ class VenueAdmin(AfficheModelAdmin):
                 ),
             },
         ),
-        (None, {"fields": ["timezone", "capacity", "website", "note"]}),
+        (None, {"fields": ["timezone", "capacity", "changeover", "website", "note"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -86,6 +87,33 @@ class VenueAdmin(AfficheModelAdmin):
         if obj is not None and obj.parent_id:
             return []
         return super().get_inline_instances(request, obj)
+
+
+@admin.register(VenueClosure)
+class VenueClosureAdmin(AfficheModelAdmin):
+    """Times when a venue (all its rooms) or one room takes no screening; saved through
+    ``services.save_closure`` (rooms locked, screenings met refused)."""
+
+    form = VenueClosureForm
+    list_display = ["venue", "reason_en", "local_starts", "local_ends"]
+    list_select_related = ["venue__parent"]
+    search_fields = ["reason_en", "reason_fr", "venue__name", "venue__parent__name"]
+    autocomplete_fields = ["venue"]
+    fields = ["venue", "starts", "ends", "reason_en", "reason_fr"]
+    ordering = ["-starts_at", "pk"]
+
+    @admin.display(description=_("starts"), ordering="starts_at")
+    def local_starts(self, obj):
+        local = obj.local_start
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+    @admin.display(description=_("ends"), ordering="ends_at")
+    def local_ends(self, obj):
+        local = obj.local_end
+        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+
+    def save_model(self, request, obj, form, change):
+        services.save_closure(obj)
 
 
 @admin.register(Festival)

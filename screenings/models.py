@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -163,16 +163,18 @@ class Venue(VersionedModel):
         self.fill_slug()
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
         changeover_moves = self.changeover_moves() if self.pk else []
-        if changeover_moves:
-            from .services import refresh_blocked_until  # services imports this module
-        super().save(*args, **kwargs)
-        if zone_changed or not self.parent_id:
-            versioned_update(self.rooms.exclude(timezone=self.timezone), timezone=self.timezone)
-        if zone_changed:
-            for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
-                screening.save(update_fields=["local_date"])
-        if changeover_moves:
-            refresh_blocked_until(changeover_moves)
+        with transaction.atomic():
+            if changeover_moves:
+                # Refused (ValidationError) before anything is written if two screenings would collide.
+                from .services import refresh_blocked_until  # services imports this module
+
+                refresh_blocked_until(changeover_moves)
+            super().save(*args, **kwargs)
+            if zone_changed or not self.parent_id:
+                versioned_update(self.rooms.exclude(timezone=self.timezone), timezone=self.timezone)
+            if zone_changed:
+                for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
+                    screening.save(update_fields=["local_date"])
 
     def get_absolute_url(self):
         place = self.parent if self.parent_id else self

@@ -52,6 +52,14 @@ def lock_room(venue_id) -> None:
     list(Venue.objects.select_for_update().filter(pk=venue_id).values_list("pk", flat=True))
 
 
+def lock_venue(venue_id) -> None:
+    """``lock_room`` for a venue and each of its rooms (in id order, as ``save_screenings``
+    locks): what a closure of a building needs, since a screening locks only its own room."""
+    rooms = Venue.objects.filter(parent=venue_id).values_list("pk", flat=True)
+    for pk in sorted({int(venue_id), *rooms}):
+        lock_room(pk)
+
+
 @dataclass
 class Booking:
     """A screening to save, with its programme (in order) and its other many-to-many values
@@ -250,10 +258,7 @@ def save_closure(closure: VenueClosure) -> VenueClosure:
     """Validates and saves a venue closure: the venue and its rooms are locked first (the rows
     that ``save_screenings`` locks), so a screening booked at the same moment waits and then
     meets the closure, or the closure meets it."""
-    for venue_id in sorted(
-        {closure.venue_id, *Venue.objects.filter(parent=closure.venue_id).values_list("pk", flat=True)}
-    ):
-        lock_room(venue_id)
+    lock_venue(closure.venue_id)
     closure.full_clean()
     closure.save()
     return closure

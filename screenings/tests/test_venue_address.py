@@ -21,7 +21,7 @@ from .factories import RoomFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "slug,name,parent,address,postcode,city,country,latitude,longitude,timezone,capacity,note"
+HEADER = "slug,name,parent,address,postcode,city,country,latitude,longitude,timezone,capacity,changeover,note"
 
 
 @pytest.fixture

@@ -1,0 +1,344 @@
+"""Issue 18: a room's changeover is part of the overlap rule, and a venue closure blocks the venue
+and all its rooms — on every write path (service, admin form, CSV import, grid) and, on
+PostgreSQL, in the exclusion constraint."""
+
+import os
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from django.contrib.admin.models import LogEntry
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+
+from catalog.csvio import run_import
+from catalog.testing import csv_of, export
+from screenings import services
+from screenings.models import Screening, Venue, VenueClosure
+
+from .factories import EditionFactory, EpisodeFactory, RoomFactory, ScreeningFactory, TitleFactory, VenueFactory
+from .forms import screening_form_data
+
+LA = ZoneInfo("America/Los_Angeles")
+ON_POSTGRES = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+
+
+def at(hour, minute=0, day=7):
+    return datetime(2030, 11, day, hour, minute, tzinfo=LA)
+
+
+def new_screening(venue, start, minutes=90, **fields):
+    return Screening(venue=venue, starts_at=start, ends_at=start + timedelta(minutes=minutes), **fields)
+
+
+@pytest.fixture
+def room(db):
+    """Salle 1 of the Melville Theatre, whose changeover (20 minutes) it takes."""
+    theatre = VenueFactory(name="Melville Theatre", slug="melville", changeover=20)
+    return RoomFactory(parent=theatre, name="Salle 1", slug="melville-salle-1")
+
+
+@pytest.fixture
+def gala(room):
+    """5:30–7:30 pm, so the room is booked until 7:50 pm."""
+    return ScreeningFactory(venue=room, starts_at=at(17, 30), ends_at=at(19, 30), label_en="Gala")
+
+
+def changeover_message(gala, room="Melville Theatre – Salle 1"):
+    return (
+        f"{room} is booked until 7:50 pm PST including 20 minutes of changeover after “Gala” "
+        f"(screening #{gala.pk}, Thursday, November 7, 2030, 5:30 pm to 7:30 pm PST). Choose a later time or "
+        "another room."
+    )
+
+
+# The rule --------------------------------------------------------------------------------------
+
+
+def test_a_room_without_changeover_takes_its_buildings(room, gala):
+    assert room.changeover is None
+    assert room.changeover_minutes == 20
+    assert gala.blocked_until == at(19, 50)
+
+
+def test_a_rooms_own_changeover_wins_over_its_buildings(room):
+    room.changeover = 0
+    room.save()
+
+    screening = ScreeningFactory(venue=room, starts_at=at(17, 30), ends_at=at(19, 30))
+
+    assert screening.blocked_until == at(19, 30)
+
+
+def test_a_building_without_changeover_has_none(db):
+    theatre = VenueFactory()
+    assert (theatre.changeover, theatre.changeover_minutes) == (None, 0)
+
+
+def test_a_screening_starting_within_the_changeover_is_refused_saying_so(room, gala):
+    with pytest.raises(ValidationError) as error:
+        services.save_screening(new_screening(room, at(19, 40)), [EpisodeFactory()])
+
+    assert error.value.messages == [changeover_message(gala)]
+    assert Screening.objects.count() == 1
+
+
+def test_a_screening_right_after_the_changeover_is_allowed(room, gala):
+    screening = services.save_screening(new_screening(room, at(19, 50)), [EpisodeFactory()])
+
+    assert screening.blocked_until == at(21, 40)
+
+
+def test_a_screening_whose_changeover_runs_into_the_next_one_is_refused(room, gala):
+    with pytest.raises(ValidationError) as error:
+        services.save_screening(new_screening(room, at(15, 50), minutes=90), [EpisodeFactory()])
+
+    assert error.value.messages == [
+        (
+            "Melville Theatre – Salle 1 is booked until 5:40 pm PST including 20 minutes of changeover after this "
+            f"screening, but “Gala” (screening #{gala.pk}) starts at Thursday, November 7, 2030, 5:30 pm. Choose "
+            "an earlier time or another room."
+        )
+    ]
+    services.save_screening(new_screening(room, at(15, 40), minutes=90), [EpisodeFactory()])
+
+
+def test_two_screenings_of_one_save_within_the_changeover_are_refused(room):
+    first, second = new_screening(room, at(17, 30), minutes=120), new_screening(room, at(19, 40))
+
+    with pytest.raises(ValidationError, match="including 20 minutes of changeover"):
+        services.save_screenings(
+            [services.Booking(first, [EpisodeFactory()]), services.Booking(second, [EpisodeFactory()])]
+        )
+    assert not Screening.objects.exists()
+
+
+# The write paths ------------------------------------------------------------------------------
+
+
+def test_the_admin_form_refuses_a_start_within_the_changeover(admin_client, room, gala):
+    response = admin_client.post(
+        "/admin/screenings/screening/add/", screening_form_data(room, [EpisodeFactory()], "2030-11-07", "19:40")
+    )
+
+    assert response.status_code == 200
+    assert response.context["adminform"].form.non_field_errors() == [changeover_message(gala)]
+
+    response = admin_client.post(
+        "/admin/screenings/screening/add/",
+        screening_form_data(room, [EpisodeFactory(runtime_minutes=90)], "2030-11-07", "19:50"),
+    )
+    assert response.status_code == 302
+
+
+SCREENINGS = "venue,starts_at,ends_at,titles,label"
+
+
+def test_the_csv_import_refuses_a_start_within_the_changeover(room, gala, iso_codes):
+    TitleFactory(slug="encore", original_title="Encore")
+
+    report = run_import(
+        "screenings", csv_of(SCREENINGS, "melville-salle-1,2030-11-07T19:40,2030-11-07T21:00,encore,Encore").encode()
+    )
+
+    assert [(p.line, p.message) for p in report.problems] == [(2, changeover_message(gala))]
+    report = run_import(
+        "screenings", csv_of(SCREENINGS, "melville-salle-1,2030-11-07T19:50,2030-11-07T21:00,encore,Encore").encode()
+    )
+    assert not report.problems
+    assert Screening.objects.count() == 2
+
+
+def test_the_csv_import_names_the_line_whose_changeover_is_met(room, iso_codes):
+    TitleFactory(slug="encore", original_title="Encore")
+    rows = [
+        "melville-salle-1,2030-11-07T17:30,2030-11-07T19:30,encore,Gala",
+        "melville-salle-1,2030-11-07T19:40,2030-11-07T21:00,encore,Encore",
+    ]
+
+    report = run_import("screenings", csv_of(SCREENINGS, *rows).encode())
+
+    assert [p.line for p in report.problems] == [3]
+    assert "including 20 minutes of changeover after “Gala” (line 2 of this file" in report.problems[0].message
+    assert not Screening.objects.exists()
+
+
+def test_the_grid_refuses_a_move_into_the_changeover(admin_client, room, gala):
+    edition = EditionFactory()
+    gala.edition = edition
+    gala.save()
+    moved = ScreeningFactory(edition=edition, venue=room, starts_at=at(21), ends_at=at(22))
+
+    response = admin_client.post(
+        f"/admin/screenings/edition/{edition.pk}/schedule/",
+        {"action": "move", "screening": moved.pk, "version": moved.version, "start": at(19, 40).isoformat()},
+    )
+
+    assert response.status_code == 409
+    assert response.json()["message"] == changeover_message(gala)
+    moved.refresh_from_db()
+    assert moved.starts_at == at(21)
+
+
+# Changing a changeover ---------------------------------------------------------------------------
+
+
+def test_a_longer_changeover_moves_the_booked_ranges_of_the_upcoming_screenings(room, gala):
+    past = ScreeningFactory(
+        venue=room, starts_at=at(17, 30, day=1).replace(year=2020), ends_at=at(19, 30, day=1).replace(year=2020)
+    )
+    building = room.parent
+    building.changeover = 30
+    building.full_clean()
+    building.save()
+
+    gala.refresh_from_db()
+    past.refresh_from_db()
+    assert gala.blocked_until == at(20)
+    assert past.blocked_until == past.ends_at + timedelta(minutes=20)  # history stays as it was
+
+
+def test_a_changeover_that_would_make_two_screenings_collide_is_refused(room, gala):
+    ScreeningFactory(venue=room, starts_at=at(20), ends_at=at(21, 30), label_en="Encore")
+    room.changeover = 45
+
+    with pytest.raises(ValidationError) as error:
+        room.full_clean()
+
+    assert error.value.message_dict == {
+        "changeover": [
+            (
+                f"With 45 minutes of changeover, “Gala” (screening #{gala.pk}) would keep Melville Theatre – "
+                f"Salle 1 until 8:15 pm PST, after “Encore” (screening #{gala.pk + 1}) starts at 8:00 pm PST. Move "
+                "one of them first, or choose a shorter changeover."
+            )
+        ]
+    }
+    with pytest.raises(ValidationError):
+        room.save()  # a path that skips full_clean is refused too
+    assert Venue.objects.get(pk=room.pk).changeover is None
+
+
+def test_the_venue_admin_refuses_a_colliding_changeover_on_the_field(admin_client, room, gala):
+    ScreeningFactory(venue=room, starts_at=at(20), ends_at=at(21, 30), label_en="Encore")
+    building = room.parent
+    data = {
+        "name": building.name,
+        "slug": building.slug,
+        "timezone": building.timezone,
+        "changeover": "45",
+        "rooms-TOTAL_FORMS": "1",
+        "rooms-INITIAL_FORMS": "1",
+        "rooms-0-id": room.pk,
+        "rooms-0-parent": building.pk,
+        "rooms-0-name": room.name,
+        "rooms-0-slug": room.slug,
+        "loaded_version": building.version,
+    }
+
+    response = admin_client.post(f"/admin/screenings/venue/{building.pk}/change/", data)
+
+    assert response.status_code == 200
+    assert "would keep Melville Theatre – Salle 1 until 8:15 pm PST" in response.content.decode()
+
+
+def test_the_venues_csv_round_trips_the_changeover(room):
+    exported = export("venues")
+
+    assert exported.splitlines()[0].endswith(",capacity,changeover,note")
+    assert ",20," in exported.splitlines()[1]
+
+
+# Closures ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def private_event(room):
+    """The whole Melville Theatre, 8–11 pm."""
+    return services.save_closure(
+        VenueClosure(
+            venue=room.parent, starts_at=at(20), ends_at=at(23), reason_en="Private event", reason_fr="Soirée privée"
+        )
+    )
+
+
+def test_a_closure_of_the_building_refuses_a_screening_in_one_of_its_rooms(room, private_event):
+    with pytest.raises(ValidationError) as error:
+        services.save_screening(new_screening(room, at(21)), [EpisodeFactory()])
+
+    assert error.value.messages == [
+        (
+            "Melville Theatre is closed from Thursday, November 7, 2030, 8:00 pm to 11:00 pm PST (Private event): "
+            "choose another time or venue."
+        )
+    ]
+
+
+def test_a_screening_whose_changeover_reaches_a_closure_is_refused(room, private_event):
+    with pytest.raises(ValidationError, match="is closed"):
+        services.save_screening(new_screening(room, at(18), minutes=110), [EpisodeFactory()])
+
+    services.save_screening(new_screening(room, at(18), minutes=100), [EpisodeFactory()])
+
+
+def test_a_closure_of_a_room_leaves_its_sibling_free(room):
+    sibling = RoomFactory(parent=room.parent, name="Salle 2", slug="melville-salle-2")
+    services.save_closure(VenueClosure(venue=room, starts_at=at(20), ends_at=at(23), reason_en="Maintenance"))
+
+    services.save_screening(new_screening(sibling, at(21)), [EpisodeFactory()])
+    with pytest.raises(ValidationError, match="Salle 1 is closed"):
+        services.save_screening(new_screening(room, at(21)), [EpisodeFactory()])
+
+
+def test_a_closure_over_a_booked_screening_is_refused_naming_it(room, gala):
+    with pytest.raises(ValidationError) as error:
+        services.save_closure(
+            VenueClosure(venue=room.parent, starts_at=at(19), ends_at=at(23), reason_en="Gala dinner")
+        )
+
+    assert error.value.messages == [
+        (
+            f"“Gala” (screening #{gala.pk}) is booked in Melville Theatre – Salle 1 from Thursday, November 7, "
+            "2030, 5:30 pm to 7:30 pm PST: move or cancel it before closing Melville Theatre at that time."
+        )
+    ]
+    assert not VenueClosure.objects.exists()
+
+
+def test_the_closure_admin_saves_in_the_venues_time_with_a_history_entry(admin_client, room):
+    response = admin_client.post(
+        "/admin/screenings/venueclosure/add/",
+        {
+            "venue": room.parent.pk,
+            "starts_0": "2030-11-07",
+            "starts_1": "20:00",
+            "starts_2": "",
+            "ends_0": "2030-11-07",
+            "ends_1": "23:00",
+            "ends_2": "",
+            "reason_en": "Private event",
+            "reason_fr": "Soirée privée",
+        },
+    )
+
+    assert response.status_code == 302, response.context["adminform"].form.errors
+    closure = VenueClosure.objects.get()
+    assert (closure.starts_at, closure.ends_at) == (at(20), at(23))
+    assert LogEntry.objects.filter(object_id=str(closure.pk), action_flag=1).exists()
+
+
+# PostgreSQL ------------------------------------------------------------------------------------
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_constraint_refuses_a_start_within_the_changeover_that_skips_the_check(iso_codes):
+    theatre = VenueFactory(changeover=20)
+    ScreeningFactory(venue=theatre, starts_at=at(17, 30), ends_at=at(19, 30))
+
+    with pytest.raises(IntegrityError, match="screening_no_overlap_in_room"), transaction.atomic():
+        new_screening(theatre, at(19, 40)).save()  # straight to the table, no Python check
+
+    new_screening(theatre, at(19, 50)).save()
+    assert Screening.objects.count() == 2
