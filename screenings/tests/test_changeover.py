@@ -3,15 +3,20 @@ and all its rooms — on every write path (service, admin form, CSV import, grid
 PostgreSQL, in the exclusion constraint."""
 
 import os
+import re
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 import pytest
 from django.contrib.admin.models import LogEntry
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.test import Client
 
 from catalog.csvio import run_import
+from catalog.roles import VIEWER, setup_roles
 from catalog.testing import csv_of, export
 from screenings import services
 from screenings.models import Screening, Venue, VenueClosure
@@ -342,3 +347,44 @@ def test_postgres_constraint_refuses_a_start_within_the_changeover_that_skips_th
 
     new_screening(theatre, at(19, 50)).save()
     assert Screening.objects.count() == 2
+
+
+# The grid ----------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def viewer(db):
+    setup_roles()
+    user = get_user_model().objects.create_user("grid-viewer", password="x", is_staff=True)
+    user.groups.add(Group.objects.get(name=VIEWER))
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+@pytest.mark.parametrize("who", ["admin", "viewer"])
+def test_the_grid_draws_the_changeover_after_a_block_and_a_buildings_closure_in_each_room(
+    who, admin_client, viewer, room, gala, private_event
+):
+    sibling = RoomFactory(parent=room.parent, name="Salle 2", slug="melville-salle-2")
+    edition = EditionFactory()
+    gala.edition = edition
+    gala.save()
+    client = admin_client if who == "admin" else viewer
+
+    page = client.get(f"/admin/screenings/edition/{edition.pk}/schedule/?day=2030-11-07").content.decode()
+
+    # Rows of 5 minutes from 10:00 am: the block ends at 7:30 pm (line 115), the band runs to 7:50 pm (line 119).
+    assert re.search(rf'<article class="sg-block gs-91 ge-115 [^"]*" id="screening-{gala.pk}"', page), (
+        "the block is drawn from 5:30 pm to 7:30 pm"
+    )
+    assert (
+        f'<div class="sg-changeover gs-115 ge-119" data-changeover-of="{gala.pk}"><span class="visually-hidden">'
+        "20 minutes of changeover, until 7:50 pm PST</span></div>"
+    ) in page
+    band = (
+        '<div class="sg-closure gs-121 ge-157"><span class="sg-closure-reason">Closed: Private event</span> '
+        '<span class="sg-closure-time">8:00 pm PST – 11:00 pm PST</span></div>'
+    )
+    assert page.count(band) == 2, "in Salle 1 and Salle 2"
+    assert f'data-venue="{sibling.pk}"' in page
