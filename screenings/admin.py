@@ -29,6 +29,7 @@ from .forms import (
     ScreeningForm,
     TimeZoneInput,
     VenueClosureForm,
+    VenueClosureFormSet,
 )
 from .localtime import make_local_aware
 from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, VenueClosure
@@ -45,6 +46,19 @@ class RoomInline(AfficheTabularInline):
     show_change_link = True
 
 
+class VenueClosureInline(AfficheTabularInline):
+    """Times when the venue (all its rooms) or the room takes no screening; saved through
+    ``services.save_closure`` (rooms locked, screenings met refused), times in the venue's zone."""
+
+    model = VenueClosure
+    form = VenueClosureForm
+    formset = VenueClosureFormSet
+    extra = 0
+    fields = ["starts", "ends", "reason_en", "reason_fr"]
+    verbose_name = _("closure")
+    verbose_name_plural = _("closures (private events, works: no screening then)")
+
+
 @admin.register(Venue)
 class VenueAdmin(AfficheModelAdmin):
     csv_resource = "venues"
@@ -54,7 +68,7 @@ class VenueAdmin(AfficheModelAdmin):
     search_fields = ["name", "slug", "city", "parent__name"]
     autocomplete_fields = ["parent", "country"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [RoomInline]
+    inlines = [RoomInline, VenueClosureInline]
     ordering = ["name", "pk"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "parent"]}),
@@ -83,37 +97,11 @@ class VenueAdmin(AfficheModelAdmin):
         return obj.num_rooms
 
     def get_inline_instances(self, request, obj=None):
-        # Rooms have no rooms of their own.
+        # Rooms have no rooms of their own (a room's closures are on its page).
+        instances = super().get_inline_instances(request, obj)
         if obj is not None and obj.parent_id:
-            return []
-        return super().get_inline_instances(request, obj)
-
-
-@admin.register(VenueClosure)
-class VenueClosureAdmin(AfficheModelAdmin):
-    """Times when a venue (all its rooms) or one room takes no screening; saved through
-    ``services.save_closure`` (rooms locked, screenings met refused)."""
-
-    form = VenueClosureForm
-    list_display = ["venue", "reason_en", "local_starts", "local_ends"]
-    list_select_related = ["venue__parent"]
-    search_fields = ["reason_en", "reason_fr", "venue__name", "venue__parent__name"]
-    autocomplete_fields = ["venue"]
-    fields = ["venue", "starts", "ends", "reason_en", "reason_fr"]
-    ordering = ["-starts_at", "pk"]
-
-    @admin.display(description=_("starts"), ordering="starts_at")
-    def local_starts(self, obj):
-        local = obj.local_start
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-
-    @admin.display(description=_("ends"), ordering="ends_at")
-    def local_ends(self, obj):
-        local = obj.local_end
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
-
-    def save_model(self, request, obj, form, change):
-        services.save_closure(obj)
+            return [inline for inline in instances if not isinstance(inline, RoomInline)]
+        return instances
 
 
 @admin.register(Festival)

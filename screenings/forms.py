@@ -311,7 +311,7 @@ class VenueClosureForm(LocalTimesForm):
 
     def clean(self):
         cleaned = AfficheModelForm.clean(self)
-        venue: Venue | None = cleaned.get("venue")
+        venue: Venue | None = cleaned.get("venue") or (self.instance.venue if self.instance.venue_id else None)
         for name, attname in (("starts", "starts_at"), ("ends", "ends_at")):
             value = cleaned.get(name)
             if venue is None or value is None:
@@ -321,8 +321,26 @@ class VenueClosureForm(LocalTimesForm):
             except ValidationError as error:
                 self.add_error(name, error)
                 return cleaned
-        lock_venue(venue.pk)
+        if venue.pk:
+            lock_venue(venue.pk)
         return cleaned
+
+
+class VenueClosureFormSet(BaseInlineFormSet):
+    """The closures of a venue (its admin page), each saved through ``services.save_closure``."""
+
+    def save_new(self, form, commit=True):
+        closure = form.save(commit=False)
+        setattr(closure, self.fk.name, self.instance)
+        if commit:
+            services.save_closure(closure)
+        return closure
+
+    def save_existing(self, form, obj, commit=True):
+        closure = form.save(commit=False)
+        if commit:
+            services.save_closure(closure)
+        return closure
 
 
 class DuplicateForm(forms.Form):

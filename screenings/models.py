@@ -251,7 +251,7 @@ class Venue(VersionedModel):
                 raise ValidationError({"parent": _("A room belongs to a venue, not to another room.")})
             if self.pk and self.parent_id == self.pk:
                 raise ValidationError({"parent": _("A venue cannot be its own room.")})
-        if self.pk:
+        if self.pk and (self.changeover is None or 0 <= self.changeover <= MAX_CHANGEOVER):
             from .services import changeover_collision  # services imports this module
 
             problem = changeover_collision(self.changeover_moves())

@@ -17,7 +17,7 @@ from django.test import Client
 
 from catalog.csvio import run_import
 from catalog.roles import VIEWER, setup_roles
-from catalog.testing import csv_of, export
+from catalog.testing import browser_form_data, csv_of, export
 from screenings import services
 from screenings.models import Screening, Venue, VenueClosure
 
@@ -224,26 +224,23 @@ def test_a_changeover_that_would_make_two_screenings_collide_is_refused(room, ga
     assert Venue.objects.get(pk=room.pk).changeover is None
 
 
+def venue_page_data(client, venue, **changes) -> tuple[str, dict]:
+    """The venue's change page as a browser posts it back, with ``changes``."""
+    url = f"/admin/screenings/venue/{venue.pk}/change/"
+    data = browser_form_data(client.get(url).content, "venue_form")
+    data.update({name: [value] for name, value in changes.items()})
+    return url, data
+
+
 def test_the_venue_admin_refuses_a_colliding_changeover_on_the_field(admin_client, room, gala):
     ScreeningFactory(venue=room, starts_at=at(20), ends_at=at(21, 30), label_en="Encore")
-    building = room.parent
-    data = {
-        "name": building.name,
-        "slug": building.slug,
-        "timezone": building.timezone,
-        "changeover": "45",
-        "rooms-TOTAL_FORMS": "1",
-        "rooms-INITIAL_FORMS": "1",
-        "rooms-0-id": room.pk,
-        "rooms-0-parent": building.pk,
-        "rooms-0-name": room.name,
-        "rooms-0-slug": room.slug,
-        "loaded_version": building.version,
-    }
 
-    response = admin_client.post(f"/admin/screenings/venue/{building.pk}/change/", data)
+    response = admin_client.post(*venue_page_data(admin_client, room.parent, changeover="45"))
 
     assert response.status_code == 200
+    assert (
+        response.context["adminform"].form.errors["changeover"][0].startswith("With 45 minutes of changeover, “Gala”")
+    )
     assert "would keep Melville Theatre – Salle 1 until 8:15 pm PST" in response.content.decode()
 
 
@@ -310,26 +307,49 @@ def test_a_closure_over_a_booked_screening_is_refused_naming_it(room, gala):
     assert not VenueClosure.objects.exists()
 
 
-def test_the_closure_admin_saves_in_the_venues_time_with_a_history_entry(admin_client, room):
-    response = admin_client.post(
-        "/admin/screenings/venueclosure/add/",
-        {
-            "venue": room.parent.pk,
-            "starts_0": "2030-11-07",
-            "starts_1": "20:00",
-            "starts_2": "",
-            "ends_0": "2030-11-07",
-            "ends_1": "23:00",
-            "ends_2": "",
-            "reason_en": "Private event",
-            "reason_fr": "Soirée privée",
+def test_a_closure_is_entered_on_the_venues_page_in_its_time_with_a_history_entry(admin_client, room):
+    url, data = venue_page_data(
+        admin_client,
+        room.parent,
+        **{
+            "closures-TOTAL_FORMS": "1",
+            "closures-0-starts_0": "2030-11-07",
+            "closures-0-starts_1": "20:00",
+            "closures-0-ends_0": "2030-11-07",
+            "closures-0-ends_1": "23:00",
+            "closures-0-reason_en": "Private event",
+            "closures-0-reason_fr": "Soirée privée",
         },
     )
 
+    response = admin_client.post(url, data)
+
     assert response.status_code == 302, response.context["adminform"].form.errors
     closure = VenueClosure.objects.get()
-    assert (closure.starts_at, closure.ends_at) == (at(20), at(23))
-    assert LogEntry.objects.filter(object_id=str(closure.pk), action_flag=1).exists()
+    assert (closure.venue, closure.starts_at, closure.ends_at) == (room.parent, at(20), at(23))
+    entry = LogEntry.objects.filter(object_id=str(room.parent.pk)).latest("pk")
+    assert "venue closure" in entry.get_change_message().lower()
+
+
+def test_a_closure_over_a_booked_screening_is_refused_on_the_venues_page(admin_client, room, gala):
+    url, data = venue_page_data(
+        admin_client,
+        room.parent,
+        **{
+            "closures-TOTAL_FORMS": "1",
+            "closures-0-starts_0": "2030-11-07",
+            "closures-0-starts_1": "19:00",
+            "closures-0-ends_0": "2030-11-07",
+            "closures-0-ends_1": "23:00",
+            "closures-0-reason_en": "Gala dinner",
+        },
+    )
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    assert f"“Gala” (screening #{gala.pk}) is booked in Melville Theatre – Salle 1" in response.content.decode()
+    assert not VenueClosure.objects.exists()
 
 
 # PostgreSQL ------------------------------------------------------------------------------------
