@@ -14,6 +14,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.test import Client
+from django.utils import translation
 
 from catalog.csvio import run_import
 from catalog.roles import VIEWER, setup_roles
@@ -408,3 +409,19 @@ def test_the_grid_draws_the_changeover_after_a_block_and_a_buildings_closure_in_
     )
     assert page.count(band) == 2, "in Salle 1 and Salle 2"
     assert f'data-venue="{sibling.pk}"' in page
+
+
+def test_the_grid_and_the_messages_speak_french(admin_client, room, gala, private_event):
+    edition = EditionFactory()
+    gala.edition = edition
+    gala.save()
+
+    page = admin_client.get(
+        f"/admin/screenings/edition/{edition.pk}/schedule/?day=2030-11-07", HTTP_ACCEPT_LANGUAGE="fr"
+    ).content.decode()
+
+    assert "20 minutes de battement, jusqu’à 19:50 PST" in page
+    assert "Fermé : Soirée privée" in page
+    with translation.override("fr"), pytest.raises(ValidationError) as error:
+        services.save_screening(new_screening(room, at(19, 40)), [EpisodeFactory()])
+    assert "est occupé jusqu’à 19:50 PST, dont 20 minutes de battement après « Gala »" in error.value.messages[0]
