@@ -302,7 +302,8 @@ def test_overlap_constraint_in_postgresql_has_the_room_blocking_statuses():
         cursor.execute("SELECT pg_get_constraintdef(oid) FROM pg_constraint WHERE conname = %s", [CONSTRAINT])
         (definition,) = cursor.fetchone()
 
-    assert definition.startswith("EXCLUDE USING gist (venue_id WITH =, tstzrange(starts_at, ends_at, '[)'")
+    # Over the blocked range (end + the room's changeover) since migration 0015.
+    assert definition.startswith("EXCLUDE USING gist (venue_id WITH =, tstzrange(starts_at, blocked_until, '[)'")
     condition = definition.split(" WHERE ", 1)[1]
     assert set(re.findall(r"'([^']*)'", condition)) == {str(status) for status in ROOM_BLOCKING_STATUSES}
 
