@@ -4,6 +4,7 @@ PostgreSQL, in the exclusion constraint."""
 
 import os
 import re
+import threading
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -12,7 +13,7 @@ from django.contrib.admin.models import LogEntry
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.test import Client
 from django.utils import translation
 
@@ -425,3 +426,45 @@ def test_the_grid_and_the_messages_speak_french(admin_client, room, gala, privat
     with translation.override("fr"), pytest.raises(ValidationError) as error:
         services.save_screening(new_screening(room, at(19, 40)), [EpisodeFactory()])
     assert "est occupé jusqu’à 19:50 PST, dont 20 minutes de battement après « Gala »" in error.value.messages[0]
+
+
+@pytest.mark.postgres
+@pytest.mark.skipif(not ON_POSTGRES, reason="needs PostgreSQL (DATABASE_URL)")
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_postgres_a_buildings_closure_and_a_booking_in_its_room_at_once_exactly_one_wins(iso_codes):
+    theatre = VenueFactory(name="Melville Theatre", slug="melville")
+    room = RoomFactory(parent=theatre, name="Salle 1", slug="melville-salle-1")
+    episode = EpisodeFactory()
+    barrier = threading.Barrier(2)
+    results = {}
+
+    def run(name, write):
+        try:
+            with transaction.atomic():
+                barrier.wait(timeout=10)
+                write()
+            results[name] = "saved"
+        except ValidationError as error:
+            results[name] = error.messages[0]
+        finally:
+            connection.close()
+
+    def close():
+        services.save_closure(VenueClosure(venue=theatre, starts_at=at(20), ends_at=at(23), reason_en="Private event"))
+
+    def book():
+        services.save_screening(new_screening(room, at(21), label_en="Gala"), [episode])
+
+    threads = [threading.Thread(target=run, args=args) for args in [("closure", close), ("screening", book)]]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+
+    assert sorted(results) == ["closure", "screening"]
+    assert sorted(results.values()).count("saved") == 1
+    assert VenueClosure.objects.count() + Screening.objects.count() == 1
+    if results["closure"] == "saved":
+        assert "Melville Theatre is closed from" in results["screening"]
+    else:
+        assert "“Gala”" in results["closure"]
