@@ -280,7 +280,7 @@ class EditionScreeningFormSet(BaseInlineFormSet):
         ]
         for screening, other in services.overlaps_within([form.instance for form in rows]):
             form = next(form for form in rows if form.instance is screening)
-            form.add_error(None, ValidationError(conflict_message(other), code="overlap"))
+            form.add_error(None, ValidationError(conflict_message(other, screening=screening), code="overlap"))
 
     @transaction.atomic
     def save(self, commit=True):

@@ -170,7 +170,7 @@ def test_the_csv_import_names_the_line_whose_changeover_is_met(room, iso_codes):
     assert not Screening.objects.exists()
 
 
-def test_the_grid_refuses_a_move_into_the_changeover(admin_client, room, gala):
+def test_the_grid_refuses_a_move_into_the_changeover_and_takes_one_right_after(admin_client, room, gala):
     edition = EditionFactory()
     gala.edition = edition
     gala.save()
@@ -185,6 +185,14 @@ def test_the_grid_refuses_a_move_into_the_changeover(admin_client, room, gala):
     assert response.json()["message"] == changeover_message(gala)
     moved.refresh_from_db()
     assert moved.starts_at == at(21)
+
+    response = admin_client.post(
+        f"/admin/screenings/edition/{edition.pk}/schedule/",
+        {"action": "move", "screening": moved.pk, "version": moved.version, "start": at(19, 50).isoformat()},
+    )
+    assert response.status_code == 200, response.json()
+    moved.refresh_from_db()
+    assert (moved.starts_at, moved.blocked_until) == (at(19, 50), at(21, 10))
 
 
 # Changing a changeover ---------------------------------------------------------------------------
