@@ -608,11 +608,16 @@ class Screening(Publishable, VersionedModel):
     def save(self, *args, **kwargs):
         if self.starts_at and self.venue_id:
             self.local_date = self.starts_at.astimezone(self.venue.zone).date()
-        if self.ends_at and self.venue_id:
-            self.blocked_until = self.block_end()
         update_fields = kwargs.get("update_fields")
+        # The booked range follows the room's current changeover whenever the times or the room
+        # are written (a save of ``local_date`` alone, after a zone change, leaves it).
+        derived = {"local_date"}
+        if update_fields is None or {"starts_at", "ends_at", "venue", "venue_id"} & set(update_fields):
+            derived.add("blocked_until")
+            if self.ends_at and self.venue_id:
+                self.blocked_until = self.block_end()
         if update_fields is not None:
-            kwargs["update_fields"] = [*update_fields, *({"local_date", "blocked_until"} - set(update_fields))]
+            kwargs["update_fields"] = [*update_fields, *(derived - set(update_fields))]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):

@@ -14,6 +14,15 @@ How the rule is made race-free:
   violation is turned into the same ValidationError.
 - SQLite: transactions start with BEGIN IMMEDIATE (settings), so the check and the insert run
   under the database's write lock.
+
+A screening occupies its room from its start until ``blocked_until``: its end plus the room's
+changeover (``Venue.changeover_minutes``), stored by ``Screening.save`` so that the constraint
+compares it. A changeover change goes through ``refresh_blocked_until`` (called by
+``Venue.save``), refused by ``changeover_collision`` if two upcoming screenings would collide.
+Venue closures (``VenueClosure``: a building closes its rooms) are checked by
+``Screening.check_room_is_free`` and saved through ``save_closure``; they have no database
+constraint (a room's screening against its building's closure spans two tables): the row locks
+(``lock_venue`` and ``lock_room``) make closure and booking queue on PostgreSQL.
 """
 
 from collections import defaultdict
@@ -72,8 +81,8 @@ class Booking:
 
 def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
     """Pairs ``(screening, other)`` of ``screenings`` (one save) that would share a room, each
-    with its room's changeover (``Screening.block_end``), ``other`` starting first (or, at the same start, coming first): the message for
-    ``screening`` names ``other``. Only room-blocking ones with a venue and both times count;
+    with its room's changeover (``Screening.block_end``), ``other`` starting first (or, at the
+    same start, coming first): the message for ``screening`` names ``other``. Only room-blocking ones with a venue and both times count;
     the database is not read (``Screening.check_room_is_free`` compares with it)."""
     position = {id(s): index for index, s in enumerate(screenings)}
     until = {id(s): s.block_end() for s in screenings if s.venue_id and s.ends_at}
@@ -277,7 +286,8 @@ def set_titles(screening: Screening, titles: list[Title]) -> None:
 
 
 #: What a copy does not take from its original: its identity and bookkeeping (fresh), what
-#: ``save`` derives (``local_date``, ``blocked_until``), and its history (a copy is scheduled, never postponed).
+#: ``save`` derives (``local_date``, ``blocked_until``), and its history (a copy is scheduled,
+#: never postponed).
 #: Every other field is copied, a field added later too; ``venue`` and the times are then set.
 NOT_COPIED = frozenset(
     {"id", "uid", "version", "created", "updated", "local_date", "blocked_until", "status", "previous_starts_at"}
