@@ -476,3 +476,24 @@ def test_postgres_a_buildings_closure_and_a_booking_in_its_room_at_once_exactly_
         assert "Melville Theatre is closed from" in results["screening"]
     else:
         assert "“Gala”" in results["closure"]
+
+
+def test_a_rooms_own_changeover_set_to_zero_frees_the_time_after_its_screenings(room, gala):
+    room.changeover = 0
+    room.full_clean()
+    room.save()
+
+    gala.refresh_from_db()
+    assert gala.blocked_until == at(19, 30)
+    services.save_screening(new_screening(room, at(19, 30)), [EpisodeFactory()])
+
+
+def test_a_venues_csv_row_with_a_colliding_changeover_is_refused_on_its_column(room, gala, iso_codes):
+    ScreeningFactory(venue=room, starts_at=at(20), ends_at=at(21, 30), label_en="Encore")
+    header = "slug,name,parent,timezone,changeover"
+
+    report = run_import("venues", csv_of(header, "melville,Melville Theatre,,America/Los_Angeles,45").encode())
+
+    assert [(p.line, p.column) for p in report.problems] == [(2, "changeover")]
+    assert "would keep Melville Theatre – Salle 1 until 8:15 pm PST" in report.problems[0].message
+    assert Venue.objects.get(slug="melville").changeover == 20
