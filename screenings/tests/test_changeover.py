@@ -497,3 +497,31 @@ def test_a_venues_csv_row_with_a_colliding_changeover_is_refused_on_its_column(r
     assert [(p.line, p.column) for p in report.problems] == [(2, "changeover")]
     assert "would keep Melville Theatre – Salle 1 until 8:15 pm PST" in report.problems[0].message
     assert Venue.objects.get(slug="melville").changeover == 20
+
+
+def test_two_rows_of_the_editions_schedule_within_the_changeover_are_refused(admin_client, room):
+    edition = EditionFactory()
+    title = TitleFactory()
+    url = f"/admin/screenings/edition/{edition.pk}/change/"
+    data = browser_form_data(admin_client.get(url).content, "edition_form", ("_save", "Save"))
+    for row, (start, end, label) in enumerate([("17:30", "19:30", "Gala"), ("19:40", "21:00", "Encore")]):
+        data.update(
+            {
+                f"screenings-{row}-programme": [str(title.pk)],
+                f"screenings-{row}-venue": [str(room.pk)],
+                f"screenings-{row}-starts_0": ["2030-11-07"],
+                f"screenings-{row}-starts_1": [start],
+                f"screenings-{row}-ends_0": ["2030-11-07"],
+                f"screenings-{row}-ends_1": [end],
+                f"screenings-{row}-label_en": [label],
+                f"screenings-{row}-status": ["scheduled"],
+            }
+        )
+    data["screenings-TOTAL_FORMS"] = ["2"]
+
+    response = admin_client.post(url, data)
+
+    assert response.status_code == 200
+    (formset,) = [i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is Screening]
+    assert "including 20 minutes of changeover after “Gala”" in formset.forms[1].non_field_errors()[0]
+    assert not Screening.objects.exists()
