@@ -525,3 +525,16 @@ def test_two_rows_of_the_editions_schedule_within_the_changeover_are_refused(adm
     (formset,) = [i.formset for i in response.context["inline_admin_formsets"] if i.formset.model is Screening]
     assert "including 20 minutes of changeover after “Gala”" in formset.forms[1].non_field_errors()[0]
     assert not Screening.objects.exists()
+
+
+def test_a_rooms_day_sheet_gives_the_changeover_and_the_closure(admin_client, room, gala, private_event):
+    edition = EditionFactory()
+    gala.edition = edition
+    gala.save()
+
+    page = admin_client.get(
+        f"/admin/screenings/edition/{edition.pk}/schedule/?day=2030-11-07&room={room.pk}"
+    ).content.decode()
+
+    assert '120 min<br><span class="sg-sheet-changeover">20 minutes of changeover, until 7:50 pm PST</span>' in page
+    assert "<li>Closed: Private event, 8:00 pm PST – 11:00 pm PST</li>" in page
