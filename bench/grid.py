@@ -63,6 +63,7 @@ def make_edition(rooms: int, days: int, screenings: int) -> Edition:
                 venue=room,
                 starts_at=start,
                 ends_at=start + timedelta(minutes=90),
+                blocked_until=start + timedelta(minutes=90),  # rooms without changeover
                 local_date=day,
             )
         )

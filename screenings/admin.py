@@ -28,20 +28,35 @@ from .forms import (
     PostponeForm,
     ScreeningForm,
     TimeZoneInput,
+    VenueClosureForm,
+    VenueClosureFormSet,
 )
 from .localtime import make_local_aware
-from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
+from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, VenueClosure
 
 
 class RoomInline(AfficheTabularInline):
     model = Venue
     fk_name = "parent"
     extra = 1
-    fields = ["name", "slug", "capacity"]
+    fields = ["name", "slug", "capacity", "changeover"]
     prepopulated_fields = {"slug": ["name"]}
     verbose_name = _("room")
     verbose_name_plural = _("rooms")
     show_change_link = True
+
+
+class VenueClosureInline(AfficheTabularInline):
+    """Times when the venue (all its rooms) or the room takes no screening; saved through
+    ``services.save_closure`` (rooms locked, screenings met refused), times in the venue's zone."""
+
+    model = VenueClosure
+    form = VenueClosureForm
+    formset = VenueClosureFormSet
+    extra = 0
+    fields = ["starts", "ends", "reason_en", "reason_fr"]
+    verbose_name = _("closure")
+    verbose_name_plural = _("closures (private events, works: no screening then)")
 
 
 @admin.register(Venue)
@@ -53,7 +68,7 @@ class VenueAdmin(AfficheModelAdmin):
     search_fields = ["name", "slug", "city", "parent__name"]
     autocomplete_fields = ["parent", "country"]
     prepopulated_fields = {"slug": ["name"]}
-    inlines = [RoomInline]
+    inlines = [RoomInline, VenueClosureInline]
     ordering = ["name", "pk"]
     fieldsets = [
         (None, {"fields": ["name", "slug", "parent"]}),
@@ -66,7 +81,7 @@ class VenueAdmin(AfficheModelAdmin):
                 ),
             },
         ),
-        (None, {"fields": ["timezone", "capacity", "website", "note"]}),
+        (None, {"fields": ["timezone", "capacity", "changeover", "website", "note"]}),
     ]
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
@@ -82,10 +97,11 @@ class VenueAdmin(AfficheModelAdmin):
         return obj.num_rooms
 
     def get_inline_instances(self, request, obj=None):
-        # Rooms have no rooms of their own.
+        # Rooms have no rooms of their own (a room's closures are on its page).
+        instances = super().get_inline_instances(request, obj)
         if obj is not None and obj.parent_id:
-            return []
-        return super().get_inline_instances(request, obj)
+            return [inline for inline in instances if not isinstance(inline, RoomInline)]
+        return instances
 
 
 @admin.register(Festival)

@@ -15,18 +15,21 @@ from django.db.models.sql import Query
 class RoomOverlapConstraint(BaseConstraint):
     """No two screenings for which ``condition`` holds in the same venue (room) at overlapping
     times: ``EXCLUDE USING gist`` over ``venue_id`` (``=``, which needs ``btree_gist``, created by
-    migration 0002) and the half-open range ``[starts_at, ends_at)`` (``&&``), so back-to-back
-    screenings are allowed. PostgreSQL only; see the module's docstring."""
+    migration 0002) and the half-open range ``[starts_at, <ends>)`` (``&&``), so back-to-back
+    screenings are allowed. ``ends`` is the field that ends the range: ``ends_at`` until
+    migration 0015, then ``blocked_until`` (the end plus the room's changeover). PostgreSQL only;
+    see the module's docstring."""
 
     template = (
         "CONSTRAINT %(name)s EXCLUDE USING gist "
         "(%(venue)s WITH =, tstzrange(%(starts)s, %(ends)s, '[)') WITH &&) WHERE (%(condition)s)"
     )
 
-    def __init__(self, *, name, condition: Q, violation_error_code=None, violation_error_message=None):
+    def __init__(self, *, name, condition: Q, ends="ends_at", violation_error_code=None, violation_error_message=None):
         if not isinstance(condition, Q):
             raise ValueError("RoomOverlapConstraint.condition must be a Q instance.")
         self.condition = condition
+        self.ends = ends
         super().__init__(
             name=name, violation_error_code=violation_error_code, violation_error_message=violation_error_message
         )
@@ -46,7 +49,7 @@ class RoomOverlapConstraint(BaseConstraint):
             "name": column(self.name),
             "venue": column(model._meta.get_field("venue").column),
             "starts": column(model._meta.get_field("starts_at").column),
-            "ends": column(model._meta.get_field("ends_at").column),
+            "ends": column(model._meta.get_field(self.ends).column),
             "condition": sql % tuple(schema_editor.quote_value(p) for p in params),
         }
 
@@ -80,18 +83,21 @@ class RoomOverlapConstraint(BaseConstraint):
             return (
                 self.name == other.name
                 and self.condition == other.condition
+                and self.ends == other.ends
                 and self.violation_error_code == other.violation_error_code
                 and self.violation_error_message == other.violation_error_message
             )
         return super().__eq__(other)
 
     def __hash__(self):
-        return hash((self.name, str(self.condition)))
+        return hash((self.name, str(self.condition), self.ends))
 
     def __repr__(self):
-        return f"<{self.__class__.__qualname__}: name={self.name!r} condition={self.condition}>"
+        return f"<{self.__class__.__qualname__}: name={self.name!r} condition={self.condition} ends={self.ends!r}>"
 
     def deconstruct(self):
         path, args, kwargs = super().deconstruct()
         kwargs["condition"] = self.condition
+        if self.ends != "ends_at":
+            kwargs["ends"] = self.ends
         return path, args, kwargs

@@ -23,8 +23,8 @@ from catalog.models import Title
 from . import services
 from .enums import AmbiguousChoice
 from .localtime import WallTime, make_local_aware, timezone_names
-from .models import Screening, Venue, conflict_message
-from .services import lock_room, running_time, set_titles
+from .models import Screening, Venue, VenueClosure, conflict_message
+from .services import lock_room, lock_venue, running_time, set_titles
 
 
 class TimeZoneInput(forms.TextInput):
@@ -280,7 +280,7 @@ class EditionScreeningFormSet(BaseInlineFormSet):
         ]
         for screening, other in services.overlaps_within([form.instance for form in rows]):
             form = next(form for form in rows if form.instance is screening)
-            form.add_error(None, ValidationError(conflict_message(other), code="overlap"))
+            form.add_error(None, ValidationError(conflict_message(other, screening=screening), code="overlap"))
 
     @transaction.atomic
     def save(self, commit=True):
@@ -294,6 +294,53 @@ class EditionScreeningFormSet(BaseInlineFormSet):
             )
             self.save_m2m()
         return instances
+
+
+class VenueClosureForm(LocalTimesForm):
+    """A closure's start and end typed in the venue's zone; the venue and its rooms locked
+    before the model's check (no screening of them may meet the closure)."""
+
+    ends = LocalDateTimeField(label=_("Ends (venue's local time)"))
+
+    class Meta:
+        model = VenueClosure
+        fields = ["venue", "reason_en", "reason_fr"]
+
+    def programme_titles(self):
+        return []
+
+    def clean(self):
+        cleaned = AfficheModelForm.clean(self)
+        venue: Venue | None = cleaned.get("venue") or (self.instance.venue if self.instance.venue_id else None)
+        for name, attname in (("starts", "starts_at"), ("ends", "ends_at")):
+            value = cleaned.get(name)
+            if venue is None or value is None:
+                return cleaned
+            try:
+                setattr(self.instance, attname, make_local_aware(value.naive, venue.timezone, value.choice))
+            except ValidationError as error:
+                self.add_error(name, error)
+                return cleaned
+        if venue.pk:
+            lock_venue(venue.pk)
+        return cleaned
+
+
+class VenueClosureFormSet(BaseInlineFormSet):
+    """The closures of a venue (its admin page), each saved through ``services.save_closure``."""
+
+    def save_new(self, form, commit=True):
+        closure = form.save(commit=False)
+        setattr(closure, self.fk.name, self.instance)
+        if commit:
+            services.save_closure(closure)
+        return closure
+
+    def save_existing(self, form, obj, commit=True):
+        closure = form.save(commit=False)
+        if commit:
+            services.save_closure(closure)
+        return closure
 
 
 class DuplicateForm(forms.Form):

@@ -139,6 +139,7 @@ def generate(run: Run):
                     section_id=rng.choice(edition[3]) if edition else None,
                     starts_at=starts,
                     ends_at=ends,
+                    blocked_until=ends,  # generated venues have no changeover
                     local_date=day,
                     status=status,
                     price=rng.choice(PRICES),

@@ -24,12 +24,13 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from catalog import audit
+from catalog.language import localized
 from catalog.models import Title
 
 from . import services
-from .enums import ScreeningStatus
+from .enums import ROOM_BLOCKING_STATUSES, ScreeningStatus
 from .localtime import UTC, day_label, fold_choice, make_local_aware, time_label
-from .models import Edition, Screening, ScreeningTitle, Venue, programme_name
+from .models import Edition, Screening, ScreeningTitle, Venue, VenueClosure, programme_name
 
 #: Minutes per row of the grid (where a drag snaps).
 STEP = 5
@@ -53,16 +54,36 @@ class Block:
     status_label: str
     overnight: bool
     url: str
+    #: The changeover band after the block (hatched): its last line (0: none) and its end.
+    changeover_row_end: int = 0
+    changeover_label: str = ""
 
     @property
     def minutes(self) -> int:
         return int(self.screening.duration.total_seconds() // 60)
+
+    @property
+    def changeover_minutes(self) -> int:
+        return int(self.screening.changeover.total_seconds() // 60)
+
+
+@dataclass
+class ClosureBand:
+    """A venue closure across a column (a building's closure is drawn in each of its rooms)."""
+
+    closure: VenueClosure
+    row_start: int
+    row_end: int
+    reason: str
+    start_label: str
+    end_label: str
 
 
 @dataclass
 class Column:
     venue: Venue
     blocks: list[Block] = field(default_factory=list)
+    closures: list[ClosureBand] = field(default_factory=list)
 
 
 @dataclass
@@ -187,7 +208,8 @@ def default_day(edition: Edition, days, today: date) -> date:
 
 
 def day_grid(edition: Edition, day: date | None = None, *, today: date | None = None, language=None) -> DayGrid:
-    """The grid of ``day`` (None: ``default_day``) in four queries (venues, day counts, screenings, their titles), whatever the number of rooms and screenings."""
+    """The grid of ``day`` (None: ``default_day``) in five queries (venues, day counts, screenings,
+    their titles, closures), whatever the number of rooms and screenings."""
     venues = edition_venues(edition)
     zone = main_zone(venues)
     days = edition_days(edition, zone, language)
@@ -203,7 +225,7 @@ def day_grid(edition: Edition, day: date | None = None, *, today: date | None = 
     last = local_instant(day, DEFAULT_LAST_HOUR, zone)
     for screening in screenings:
         first = min(first, floor_hour(screening.starts_at, zone))
-        last = max(last, screening.ends_at)
+        last = max(last, screening.blocked_until)
     last = floor_hour(last - timedelta(microseconds=1), zone) + timedelta(hours=1)
     rows = min(MAX_ROWS, int((last - first).total_seconds() // 60) // STEP)
     grid = DayGrid(edition, day, days, zone, first, rows, ticks(first, rows, zone, language), [], len(screenings))
@@ -217,7 +239,41 @@ def day_grid(edition: Edition, day: date | None = None, *, today: date | None = 
         if column is None:  # a venue added since edition_venues read them
             continue
         column.blocks.append(block_of(grid, screening, programmes[screening.pk], change_url, language))
+    add_closures(grid, language)
     return grid
+
+
+def add_closures(grid: DayGrid, language=None) -> None:
+    """Draws the venue closures that meet the day (one query): a room's in its column, a
+    building's in its own column and in each of its rooms'."""
+    columns = grid.columns
+    if not columns:
+        return
+    last = grid.first + timedelta(minutes=grid.rows * STEP)
+    venues = {c.venue.pk for c in columns} | {c.venue.parent_id for c in columns if c.venue.parent_id}
+    closures = VenueClosure.objects.filter(venue__in=venues, starts_at__lt=last, ends_at__gt=grid.first).order_by(
+        "starts_at", "pk"
+    )
+    for closure in closures:
+        for column in columns:
+            if closure.venue_id not in (column.venue.pk, column.venue.parent_id):
+                continue
+            zone = column.venue.zone
+            start, end = closure.starts_at.astimezone(zone), closure.ends_at.astimezone(zone)
+            row_start = max(1, grid.row_of(closure.starts_at))
+            row_end = min(
+                grid.rows + 1, max(row_start + 1, grid.row_of(closure.ends_at - timedelta(microseconds=1)) + 1)
+            )
+            column.closures.append(
+                ClosureBand(
+                    closure=closure,
+                    row_start=row_start,
+                    row_end=row_end,
+                    reason=localized(closure, "reason", language),
+                    start_label=f"{time_label(start, language)} {start.tzname()}",
+                    end_label=f"{time_label(end, language)} {end.tzname()}",
+                )
+            )
 
 
 #: What a title's name in original titles reads (``Title.full_title(localized=False)``), up its chain.
@@ -245,6 +301,16 @@ def block_of(grid: DayGrid, screening: Screening, programme: str, change_url: st
     row_start = max(1, grid.row_of(screening.starts_at))
     row_end = min(grid.rows + 1, max(row_start + 1, grid.row_of(screening.ends_at - timedelta(microseconds=1)) + 1))
     zone = start.tzname() if start.tzname() == end.tzname() else f"{start.tzname()}/{end.tzname()}"
+    changeover_row_end, changeover_label = 0, ""
+    if screening.status in ROOM_BLOCKING_STATUSES and screening.blocked_until > screening.ends_at:
+        changeover_row_end = min(grid.rows + 1, grid.row_of(screening.blocked_until - timedelta(microseconds=1)) + 1)
+        until = screening.blocked_until.astimezone(screening.zone)
+        changeover_label = _("%(minutes)s minutes of changeover, until %(until)s") % {
+            "minutes": int(screening.changeover.total_seconds() // 60),
+            "until": f"{time_label(until, language)} {until.tzname()}",
+        }
+        if changeover_row_end <= row_end:
+            changeover_row_end = 0
     return Block(
         screening=screening,
         row_start=row_start,
@@ -258,6 +324,8 @@ def block_of(grid: DayGrid, screening: Screening, programme: str, change_url: st
         status=screening.status,
         status_label=ScreeningStatus(screening.status).label,
         overnight=end.date() != start.date(),
+        changeover_row_end=changeover_row_end,
+        changeover_label=changeover_label,
     )
 
 

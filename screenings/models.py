@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
-from django.db import models
+from django.db import models, transaction
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
@@ -31,6 +31,9 @@ from people.models import Organization
 from .constraints import RoomOverlapConstraint
 from .enums import ROOM_BLOCKING_STATUSES, PremiereStatus, ScreeningStatus
 from .localtime import datetime_label, offset_label, time_label, validate_timezone
+
+#: The longest changeover a venue may have, in minutes (a day's work, well beyond any cleaning).
+MAX_CHANGEOVER = 600
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #8c1c13."))
 
@@ -100,6 +103,16 @@ class Venue(VersionedModel):
         help_text=_("IANA name, e.g. America/Los_Angeles. Screening times are entered and shown in this zone."),
     )
     capacity = models.PositiveIntegerField(_("capacity (seats)"), null=True, blank=True)
+    changeover = models.PositiveSmallIntegerField(
+        _("changeover (minutes)"),
+        null=True,
+        blank=True,
+        validators=[MaxValueValidator(MAX_CHANGEOVER)],
+        help_text=_(
+            "Minutes the room needs between two screenings (cleaning, ads): a screening keeps its room this "
+            "long after it ends. Empty: the building's changeover for a room, none (0) for a building."
+        ),
+    )
     website = fields.URLField(_("website"), blank=True)
     note = fields.internal(
         fields.TextField(_("note"), blank=True, help_text=_("Sources and inferences about this venue (staff only)."))
@@ -149,12 +162,19 @@ class Venue(VersionedModel):
         self.inherit_from_parent()
         self.fill_slug()
         zone_changed = bool(self.pk) and Venue.objects.filter(pk=self.pk).exclude(timezone=self.timezone).exists()
-        super().save(*args, **kwargs)
-        if zone_changed or not self.parent_id:
-            versioned_update(self.rooms.exclude(timezone=self.timezone), timezone=self.timezone)
-        if zone_changed:
-            for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
-                screening.save(update_fields=["local_date"])
+        changeover_moves = self.changeover_moves() if self.pk else []
+        with transaction.atomic():
+            if changeover_moves:
+                # Refused (ValidationError) before anything is written if two screenings would collide.
+                from .services import refresh_blocked_until  # services imports this module
+
+                refresh_blocked_until(changeover_moves)
+            super().save(*args, **kwargs)
+            if zone_changed or not self.parent_id:
+                versioned_update(self.rooms.exclude(timezone=self.timezone), timezone=self.timezone)
+            if zone_changed:
+                for screening in Screening.objects.filter(Q(venue=self) | Q(venue__parent=self)):
+                    screening.save(update_fields=["local_date"])
 
     def get_absolute_url(self):
         place = self.parent if self.parent_id else self
@@ -172,6 +192,29 @@ class Venue(VersionedModel):
             self.country_id = self.country_id or parent.country_id
             if self.latitude is None and self.longitude is None:
                 self.latitude, self.longitude = parent.latitude, parent.longitude
+
+    @property
+    def changeover_minutes(self) -> int:
+        """The changeover that applies: the room's own, else its building's, else none (0)."""
+        if self.changeover is not None:
+            return self.changeover
+        if self.parent_id:
+            return self.parent.changeover or 0
+        return 0
+
+    def changeover_moves(self, now=None) -> list[tuple["Venue", int]]:
+        """(room, new changeover minutes) of every room whose changeover this unsaved change
+        alters: this venue, and for a building its rooms that take its changeover. Empty when
+        the stored value is the same."""
+        stored = Venue.objects.select_related("parent").filter(pk=self.pk).first()
+        if stored is None:
+            return []
+        moves = []
+        if stored.changeover_minutes != self.changeover_minutes or stored.parent_id != self.parent_id:
+            moves.append((self, self.changeover_minutes))
+        if not self.parent_id and stored.changeover != self.changeover:
+            moves += [(room, self.changeover or 0) for room in self.rooms.filter(changeover__isnull=True)]
+        return moves
 
     def fill_slug(self):
         """An empty slug is made from the name (``free_slug``)."""
@@ -208,6 +251,12 @@ class Venue(VersionedModel):
                 raise ValidationError({"parent": _("A room belongs to a venue, not to another room.")})
             if self.pk and self.parent_id == self.pk:
                 raise ValidationError({"parent": _("A venue cannot be its own room.")})
+        if self.pk and (self.changeover is None or 0 <= self.changeover <= MAX_CHANGEOVER):
+            from .services import changeover_collision  # services imports this module
+
+            problem = changeover_collision(self.changeover_moves())
+            if problem:
+                raise ValidationError({"changeover": problem})
 
     @property
     def zone(self) -> ZoneInfo:
@@ -409,9 +458,10 @@ class ScreeningQuerySet(PublishableQuerySet):
         """Screenings that occupy their room (``ROOM_BLOCKING_STATUSES``)."""
         return self.filter(status__in=ROOM_BLOCKING_STATUSES)
 
-    def overlapping(self, venue_id, starts_at, ends_at, exclude_pk=None):
-        """Room-blocking screenings in the same venue/room whose [start, end) meets [starts_at, ends_at)."""
-        qs = self.blocking().filter(venue_id=venue_id, starts_at__lt=ends_at, ends_at__gt=starts_at)
+    def overlapping(self, venue_id, starts_at, blocked_until, exclude_pk=None):
+        """Room-blocking screenings in the same venue/room whose [start, blocked_until) (their time
+        and their room's changeover) meets [starts_at, blocked_until)."""
+        qs = self.blocking().filter(venue_id=venue_id, starts_at__lt=blocked_until, blocked_until__gt=starts_at)
         if exclude_pk:
             qs = qs.exclude(pk=exclude_pk)
         return qs.order_by("starts_at")
@@ -473,6 +523,11 @@ class Screening(Publishable, VersionedModel):
     label_fr = fields.CharField(_("label (French)"), max_length=200, blank=True, help_text=_("“Épisodes 1 et 2”."))
     starts_at = models.DateTimeField(_("starts"))
     ends_at = models.DateTimeField(_("ends"))
+    blocked_until = models.DateTimeField(
+        _("room booked until"),
+        editable=False,
+        help_text=_("The end plus the room's changeover: the room is booked from the start until then."),
+    )
     local_date = models.DateField(_("local date"), editable=False, db_index=True)
     previous_starts_at = models.DateTimeField(
         _("previously planned start"), null=True, blank=True, help_text=_("Kept when a screening is postponed.")
@@ -528,6 +583,7 @@ class Screening(Publishable, VersionedModel):
             RoomOverlapConstraint(
                 name=OVERLAP_CONSTRAINT,
                 condition=Q(status__in=ROOM_BLOCKING_STATUSES),
+                ends="blocked_until",
                 violation_error_message=_(
                     "This room is already booked at that time: move one screening or choose another room."
                 ),
@@ -553,8 +609,15 @@ class Screening(Publishable, VersionedModel):
         if self.starts_at and self.venue_id:
             self.local_date = self.starts_at.astimezone(self.venue.zone).date()
         update_fields = kwargs.get("update_fields")
-        if update_fields is not None and "local_date" not in update_fields:
-            kwargs["update_fields"] = [*update_fields, "local_date"]
+        # The booked range follows the room's current changeover whenever the times or the room
+        # are written (a save of ``local_date`` alone, after a zone change, leaves it).
+        derived = {"local_date"}
+        if update_fields is None or {"starts_at", "ends_at", "venue", "venue_id"} & set(update_fields):
+            derived.add("blocked_until")
+            if self.ends_at and self.venue_id:
+                self.blocked_until = self.block_end()
+        if update_fields is not None:
+            kwargs["update_fields"] = [*update_fields, *(derived - set(update_fields))]
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
@@ -614,16 +677,33 @@ class Screening(Publishable, VersionedModel):
         )
 
     def check_room_is_free(self):
-        """Raises a ValidationError naming the first screening that this one would overlap."""
+        """Raises a ValidationError naming the first screening that this one would overlap, each
+        with its room's changeover (``[starts_at, blocked_until)``), or the venue closure it
+        would meet (a closure of the building closes its rooms too)."""
         if not (self.venue_id and self.starts_at and self.ends_at) or self.status not in ROOM_BLOCKING_STATUSES:
             return
+        until = self.block_end()
         conflict = (
-            Screening.objects.overlapping(self.venue_id, self.starts_at, self.ends_at, exclude_pk=self.pk)
+            Screening.objects.overlapping(self.venue_id, self.starts_at, until, exclude_pk=self.pk)
             .select_related("venue__parent")
             .first()
         )
         if conflict is not None:
-            raise ValidationError(conflict_message(conflict), code="overlap")
+            raise ValidationError(conflict_message(conflict, screening=self), code="overlap")
+        closure = VenueClosure.objects.meeting(self.venue, self.starts_at, until).first()
+        if closure is not None:
+            raise ValidationError(closure.message(self), code="closed")
+
+    def block_end(self):
+        """The end plus the room's changeover: until when this screening keeps its room."""
+        return self.ends_at + timedelta(minutes=self.venue.changeover_minutes)
+
+    @property
+    def changeover(self) -> timedelta:
+        """The changeover after this screening, as stored (``blocked_until - ends_at``)."""
+        if self.blocked_until is None or self.ends_at is None:
+            return timedelta(0)
+        return self.blocked_until - self.ends_at
 
     # Derived values ------------------------------------------------------------------
 
@@ -708,35 +788,162 @@ class ScreeningTitle(models.Model):
         return f"{self.screening_id}:{self.title_id}"
 
 
-def conflict_message(conflict: Screening, titles=None, line=None) -> str:
+def conflict_message(conflict: Screening, titles=None, line=None, screening: Screening | None = None) -> str:
     """The overlap message, naming ``conflict``: a booked screening, one of the same save not
     stored yet (its programme is then ``titles``), or one that an earlier ``line`` of the same
-    CSV file wrote (its id means nothing to the person: the file is written all or nothing)."""
+    CSV file wrote (its id means nothing to the person: the file is written all or nothing).
+    When ``screening`` (the one refused) meets ``conflict`` only through a changeover, the
+    message says so: it starts during the other's changeover, or its own runs into the other."""
     from django.utils.translation import gettext
 
     if line is not None:
         name = conflict.label_en or conflict.programme_title(localized=False)
+        source = gettext("line %(line)s of this file") % {"line": line}
         template = gettext(
             "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (line %(line)s of this "
             "file). Choose another time or room."
         )
     elif conflict.pk is None:
         name = conflict.label_en or programme_name(titles or [], localized=False)
+        source = gettext("another screening of this save")
         template = gettext(
             "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (another screening of this "
             "save). Choose another time or room."
         )
     else:
         name = conflict.label_en or conflict.programme_title(localized=False)
+        source = gettext("screening #%(pk)s") % {"pk": conflict.pk}
         template = gettext(
             "%(room)s is already booked from %(start)s to %(end)s by “%(other)s” (screening #%(pk)s). "
             "Choose another time or room."
         )
+    until = conflict.blocked_until or conflict.block_end()
+    minutes = 0
+    if screening is not None and screening.starts_at >= conflict.ends_at and until > conflict.ends_at:
+        minutes = (until - conflict.ends_at) // timedelta(minutes=1)
+        template = gettext(
+            "%(room)s is booked until %(until)s including %(minutes)s minutes of changeover after “%(other)s” "
+            "(%(source)s, %(start)s to %(end)s). Choose a later time or another room."
+        )
+    elif screening is not None and screening.ends_at <= conflict.starts_at:
+        until = screening.block_end()
+        minutes = (until - screening.ends_at) // timedelta(minutes=1)
+        template = gettext(
+            "%(room)s is booked until %(until)s including %(minutes)s minutes of changeover after this "
+            "screening, but “%(other)s” (%(source)s) starts at %(start)s. Choose an earlier time or another room."
+        )
+    local_until = until.astimezone(conflict.zone)
     return template % {
         "room": str(conflict.venue),
         "start": datetime_label(conflict.local_start),
         "end": f"{time_label(conflict.local_end)} {conflict.local_end.tzname()}",
+        "until": f"{time_label(local_until)} {local_until.tzname()}",
+        "minutes": minutes,
         "other": name or gettext("untitled screening"),
+        "source": source,
         "pk": conflict.pk,
         "line": line,
     }
+
+
+class VenueClosureQuerySet(models.QuerySet):
+    def meeting(self, venue: Venue, starts_at, ends_at):
+        """Closures of ``venue`` or of its building whose [start, end) meets [starts_at, ends_at),
+        earliest first."""
+        venues = [venue.pk, venue.parent_id] if venue.parent_id else [venue.pk]
+        return self.filter(venue__in=venues, starts_at__lt=ends_at, ends_at__gt=starts_at).order_by("starts_at", "pk")
+
+
+class VenueClosure(VersionedModel):
+    """A time when a venue (a building and all its rooms, or one room) takes no screening:
+    "Closed for a private event". Saved through ``services.save_closure``."""
+
+    venue = models.ForeignKey(
+        Venue,
+        verbose_name=_("venue or room"),
+        on_delete=models.CASCADE,
+        related_name="closures",
+        help_text=_("A building closes all its rooms."),
+    )
+    starts_at = models.DateTimeField(_("starts"))
+    ends_at = models.DateTimeField(_("ends"))
+    reason_en = fields.CharField(
+        _("reason (English)"), max_length=200, help_text=_("Shown on the programme grid, e.g. “Private event”.")
+    )
+    reason_fr = fields.CharField(_("reason (French)"), max_length=200, blank=True, help_text=_("“Soirée privée”."))
+
+    objects = VenueClosureQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("venue closure")
+        verbose_name_plural = _("venue closures")
+        ordering = ["starts_at", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_at__gt=models.F("starts_at")),
+                name="venue_closure_ends_after_start",
+                violation_error_message=_("A closure must end after it starts."),
+            ),
+        ]
+
+    def __str__(self):
+        local = self.starts_at.astimezone(self.venue.zone) if self.starts_at and self.venue_id else None
+        when = f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if local else "?"
+        return f"{self.venue} – {self.reason_en} – {when}"
+
+    def clean(self):
+        super().clean()
+        if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
+            raise ValidationError({"ends_at": _("A closure must end after it starts.")})
+        if self.venue_id and self.starts_at and self.ends_at:
+            booked = self.screenings_met().select_related("venue__parent").first()
+            if booked is not None:
+                raise ValidationError(
+                    _(
+                        "“%(other)s” (screening #%(pk)s) is booked in %(room)s from %(start)s to %(end)s: move or "
+                        "cancel it before closing %(venue)s at that time."
+                    )
+                    % {
+                        "other": booked.label_en or booked.programme_title(localized=False),
+                        "pk": booked.pk,
+                        "room": booked.venue,
+                        "start": datetime_label(booked.local_start),
+                        "end": f"{time_label(booked.local_end)} {booked.local_end.tzname()}",
+                        "venue": self.venue,
+                    },
+                    code="closed",
+                )
+
+    @property
+    def reason(self) -> str:
+        return localized(self, "reason")
+
+    @property
+    def local_start(self):
+        return self.starts_at.astimezone(self.venue.zone)
+
+    @property
+    def local_end(self):
+        return self.ends_at.astimezone(self.venue.zone)
+
+    def screenings_met(self):
+        """Room-blocking screenings of this venue (and its rooms, for a building) whose time and
+        changeover meet the closure."""
+        return (
+            Screening.objects.blocking()
+            .filter(
+                Q(venue=self.venue_id) | Q(venue__parent=self.venue_id),
+                starts_at__lt=self.ends_at,
+                blocked_until__gt=self.starts_at,
+            )
+            .order_by("starts_at", "pk")
+        )
+
+    def message(self, screening: Screening) -> str:
+        """Why ``screening`` is refused: the closure, its times and its reason."""
+        return _("%(venue)s is closed from %(start)s to %(end)s (%(reason)s): choose another time or venue.") % {
+            "venue": self.venue,
+            "start": datetime_label(self.local_start),
+            "end": f"{time_label(self.local_end)} {self.local_end.tzname()}",
+            "reason": self.reason,
+        }

@@ -100,6 +100,7 @@ class VenueResource(AfficheResource):
     longitude = decimal_number("longitude")
     timezone = text("timezone")
     capacity = integer("capacity")
+    changeover = integer("changeover")
     note = text("note")
 
     class Meta(AfficheResource.Meta):
@@ -117,6 +118,7 @@ class VenueResource(AfficheResource):
             "longitude",
             "timezone",
             "capacity",
+            "changeover",
             "note",
         ]
         export_order = fields
@@ -582,14 +584,16 @@ class ScreeningResource(AfficheResource):
         if not self.lines_written or not screening.venue_id or not screening.starts_at or not screening.ends_at:
             return exc
         conflict = (
-            Screening.objects.overlapping(screening.venue_id, screening.starts_at, screening.ends_at, screening.pk)
+            Screening.objects.overlapping(screening.venue_id, screening.starts_at, screening.block_end(), screening.pk)
             .filter(pk__in=list(self.lines_written))
             .select_related("venue__parent")
             .first()
         )
         if conflict is None:
             return exc
-        by_id, by_line = conflict_message(conflict), conflict_message(conflict, line=self.lines_written[conflict.pk])
+        line = self.lines_written[conflict.pk]
+        by_id = conflict_message(conflict, screening=screening)
+        by_line = conflict_message(conflict, line=line, screening=screening)
         if hasattr(exc, "error_dict"):
             return ValidationError(
                 {name: [by_line if m == by_id else m for m in messages] for name, messages in exc.message_dict.items()}

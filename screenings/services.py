@@ -14,21 +14,33 @@ How the rule is made race-free:
   violation is turned into the same ValidationError.
 - SQLite: transactions start with BEGIN IMMEDIATE (settings), so the check and the insert run
   under the database's write lock.
+
+A screening occupies its room from its start until ``blocked_until``: its end plus the room's
+changeover (``Venue.changeover_minutes``), stored by ``Screening.save`` so that the constraint
+compares it. A changeover change goes through ``refresh_blocked_until`` (called by
+``Venue.save``), refused by ``changeover_collision`` if two upcoming screenings would collide.
+Venue closures (``VenueClosure``: a building closes its rooms) are checked by
+``Screening.check_room_is_free`` and saved through ``save_closure``; they have no database
+constraint (a room's screening against its building's closure spans two tables): the row locks
+(``lock_venue`` and ``lock_room``) make closure and booking queue on PostgreSQL.
 """
 
 from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from itertools import pairwise
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, OperationalError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from catalog.models import Title
 
 from .enums import ROOM_BLOCKING_STATUSES, ScreeningStatus
-from .localtime import fold_choice, make_local_aware
-from .models import OVERLAP_CONSTRAINT, Screening, ScreeningTitle, Venue, conflict_message
+from .localtime import fold_choice, make_local_aware, time_label
+from .models import OVERLAP_CONSTRAINT, Screening, ScreeningTitle, Venue, VenueClosure, conflict_message
 
 
 def running_time(titles) -> timedelta:
@@ -49,6 +61,14 @@ def lock_room(venue_id) -> None:
     list(Venue.objects.select_for_update().filter(pk=venue_id).values_list("pk", flat=True))
 
 
+def lock_venue(venue_id) -> None:
+    """``lock_room`` for a venue and each of its rooms (in id order, as ``save_screenings``
+    locks): what a closure of a building needs, since a screening locks only its own room."""
+    rooms = Venue.objects.filter(parent=venue_id).values_list("pk", flat=True)
+    for pk in sorted({int(venue_id), *rooms}):
+        lock_room(pk)
+
+
 @dataclass
 class Booking:
     """A screening to save, with its programme (in order) and its other many-to-many values
@@ -60,11 +80,12 @@ class Booking:
 
 
 def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
-    """Pairs ``(screening, other)`` of ``screenings`` (one save) that would share a room,
-    ``other`` starting first (or, at the same start, coming first): the message for
-    ``screening`` names ``other``. Only room-blocking ones with a venue and both times count;
+    """Pairs ``(screening, other)`` of ``screenings`` (one save) that would share a room, each
+    with its room's changeover (``Screening.block_end``), ``other`` starting first (or, at the
+    same start, coming first): the message for ``screening`` names ``other``. Only room-blocking ones with a venue and both times count;
     the database is not read (``Screening.check_room_is_free`` compares with it)."""
     position = {id(s): index for index, s in enumerate(screenings)}
+    until = {id(s): s.block_end() for s in screenings if s.venue_id and s.ends_at}
     by_room = defaultdict(list)
     for screening in screenings:
         has_times = screening.venue_id and screening.starts_at and screening.ends_at
@@ -75,7 +96,7 @@ def overlaps_within(screenings) -> list[tuple[Screening, Screening]]:
         booked.sort(key=lambda s: s.starts_at)
         for index, other in enumerate(booked):
             for screening in booked[index + 1 :]:
-                if screening.starts_at >= other.ends_at:
+                if screening.starts_at >= until[id(other)]:
                     break
                 pairs.append((screening, other))
     return sorted(pairs, key=lambda pair: position[id(pair[0])])
@@ -113,7 +134,7 @@ def save_screenings(bookings: list[Booking], *, validated: bool = False) -> list
     if pairs:
         other = pairs[0][1]
         titles = next(b.titles for b in bookings if b.screening is other)
-        raise ValidationError(conflict_message(other, titles), code="overlap")
+        raise ValidationError(conflict_message(other, titles, screening=pairs[0][0]), code="overlap")
     for booking in bookings:
         _save(booking.screening)
         if booking.titles is not None:
@@ -140,11 +161,15 @@ def _save(screening: Screening) -> None:
         if OVERLAP_CONSTRAINT not in str(exc):
             raise
         conflict = (
-            Screening.objects.overlapping(screening.venue_id, screening.starts_at, screening.ends_at, screening.pk)
+            Screening.objects.overlapping(screening.venue_id, screening.starts_at, screening.block_end(), screening.pk)
             .select_related("venue__parent")
             .first()
         )
-        message = conflict_message(conflict) if conflict else _("This room is already booked at that time.")
+        message = (
+            conflict_message(conflict, screening=screening)
+            if conflict
+            else _("This room is already booked at that time.")
+        )
         raise ValidationError(message, code="overlap") from exc
 
 
@@ -167,6 +192,87 @@ def _save_retrying_deadlock(screening: Screening) -> None:
                 screening.pk = None
 
 
+# Changeover and closures ---------------------------------------------------------------
+
+
+def changeover_collision(moves: list[tuple[Venue, int]], now=None) -> str:
+    """The message refusing a changeover change (``Venue.changeover_moves``: (room, new
+    minutes)), or "" when it fits: with the new changeover, an upcoming screening of one of
+    these rooms would run into the next one, or into a closure."""
+    now = now or timezone.now()
+    for room, minutes in moves:
+        changeover = timedelta(minutes=minutes)
+        booked = list(Screening.objects.blocking().filter(venue=room.pk, blocked_until__gt=now).order_by("starts_at"))
+        for screening, following in pairwise(booked):
+            until = screening.ends_at + changeover
+            if following.starts_at < until:
+                return _(
+                    "With %(minutes)s minutes of changeover, “%(one)s” (screening #%(pk)s) would keep %(room)s until "
+                    "%(until)s, after “%(other)s” (screening #%(other_pk)s) starts at %(start)s. Move one of them "
+                    "first, or choose a shorter changeover."
+                ) % {
+                    "minutes": minutes,
+                    "one": screening.label_en or screening.programme_title(localized=False),
+                    "pk": screening.pk,
+                    "room": room,
+                    "until": _local_time(until, room),
+                    "other": following.label_en or following.programme_title(localized=False),
+                    "other_pk": following.pk,
+                    "start": _local_time(following.starts_at, room),
+                }
+        venue = Venue.objects.select_related("parent").get(pk=room.pk)
+        for screening in booked:
+            closure = VenueClosure.objects.meeting(venue, screening.starts_at, screening.ends_at + changeover).first()
+            if closure is not None:
+                return _(
+                    "With %(minutes)s minutes of changeover, “%(one)s” (screening #%(pk)s) would keep %(room)s until "
+                    "%(until)s, into a closure (%(reason)s). Move it first, or choose a shorter changeover."
+                ) % {
+                    "minutes": minutes,
+                    "one": screening.label_en or screening.programme_title(localized=False),
+                    "pk": screening.pk,
+                    "room": room,
+                    "until": _local_time(screening.ends_at + changeover, room),
+                    "reason": closure.reason,
+                }
+    return ""
+
+
+def _local_time(instant: datetime, venue: Venue) -> str:
+    local = instant.astimezone(venue.zone)
+    return f"{time_label(local)} {local.tzname()}"
+
+
+def refresh_blocked_until(moves: list[tuple[Venue, int]], now=None) -> int:
+    """Gives the upcoming screenings of each room of ``moves`` ((room, new changeover minutes),
+    from ``Venue.save``) their new ``blocked_until`` (end + changeover), under the rooms' locks;
+    refused (ValidationError) if it would make two screenings collide. Ended screenings keep
+    theirs: their changeover is history. Returns the number of screenings updated."""
+    now = now or timezone.now()
+    for venue_id in sorted({room.pk for room, _minutes in moves}):
+        lock_room(venue_id)
+    problem = changeover_collision(moves, now)
+    if problem:
+        raise ValidationError({"changeover": problem}, code="overlap")
+    updated = 0
+    for room, minutes in moves:
+        updated += Screening.objects.filter(venue=room.pk, blocked_until__gt=now).update(
+            blocked_until=F("ends_at") + timedelta(minutes=minutes)
+        )
+    return updated
+
+
+@transaction.atomic
+def save_closure(closure: VenueClosure) -> VenueClosure:
+    """Validates and saves a venue closure: the venue and its rooms are locked first (the rows
+    that ``save_screenings`` locks), so a screening booked at the same moment waits and then
+    meets the closure, or the closure meets it."""
+    lock_venue(closure.venue_id)
+    closure.full_clean()
+    closure.save()
+    return closure
+
+
 def set_titles(screening: Screening, titles: list[Title]) -> None:
     """Makes ``titles`` the programme of ``screening``, in this order."""
     current = list(screening.screening_titles.order_by("order", "pk").values_list("title_id", flat=True))
@@ -180,9 +286,12 @@ def set_titles(screening: Screening, titles: list[Title]) -> None:
 
 
 #: What a copy does not take from its original: its identity and bookkeeping (fresh), what
-#: ``save`` derives (``local_date``), and its history (a copy is scheduled, never postponed).
+#: ``save`` derives (``local_date``, ``blocked_until``), and its history (a copy is scheduled,
+#: never postponed).
 #: Every other field is copied, a field added later too; ``venue`` and the times are then set.
-NOT_COPIED = frozenset({"id", "uid", "version", "created", "updated", "local_date", "status", "previous_starts_at"})
+NOT_COPIED = frozenset(
+    {"id", "uid", "version", "created", "updated", "local_date", "blocked_until", "status", "previous_starts_at"}
+)
 
 
 def copy_of(screening: Screening, on_date, venue: Venue | None = None) -> Booking:

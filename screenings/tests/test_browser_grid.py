@@ -262,3 +262,34 @@ def test_the_demo_festival_grid_at_1280_px(admin_page, demo):
     DOCS.mkdir(parents=True, exist_ok=True)
     page.set_viewport_size({"width": 1280, "height": 900})
     page.screenshot(path=DOCS / "admin-programme-grid-demo-1280.png", full_page=True)
+
+
+def test_the_changeover_is_a_band_below_its_block_and_a_closure_crosses_every_room_of_the_building(
+    admin_page, festival
+):
+    from screenings import services
+    from screenings.models import Venue, VenueClosure
+
+    theatre = Venue.objects.get(slug="melville")
+    theatre.changeover = 20
+    theatre.save()
+    services.save_closure(
+        VenueClosure(venue=theatre, starts_at=at(5, 22), ends_at=at(5, 23, 30), reason_en="Private event")
+    )
+    page, gala = admin_page, festival["gala"]
+
+    open_grid(page, festival["edition"])
+    page.screenshot(path=DOCS / "admin-programme-grid-changeover-closure.png", full_page=True)
+
+    block_box = block(page, gala).bounding_box()
+    band = page.locator(f'.sg-changeover[data-changeover-of="{gala.pk}"]').bounding_box()
+    assert abs(band["y"] - (block_box["y"] + block_box["height"])) < 3, "the band starts where the block ends"
+    row = lane(page, festival["one"]).bounding_box()["height"] / int(
+        page.locator("#sg-grid").get_attribute("data-rows")
+    )
+    assert abs(band["height"] - 4 * row) < 2, "20 minutes: 4 rows"
+    for room in (festival["one"], festival["two"]):
+        closure = page.locator(f'.sg-col[data-venue="{room.pk}"] .sg-closure')
+        expect(closure).to_contain_text("Closed: Private event")
+        assert abs(closure.bounding_box()["y"] - y_of(page, room, at(5, 22), None)) < 3
+    expect(page.locator(f'.sg-col[data-venue="{festival["rex"].pk}"] .sg-closure')).to_have_count(0)

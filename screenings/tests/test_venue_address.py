@@ -21,7 +21,7 @@ from .factories import RoomFactory, VenueFactory
 
 pytestmark = pytest.mark.django_db
 
-HEADER = "slug,name,parent,address,postcode,city,country,latitude,longitude,timezone,capacity,note"
+HEADER = "slug,name,parent,address,postcode,city,country,latitude,longitude,timezone,capacity,changeover,note"
 
 
 @pytest.fixture
@@ -152,9 +152,9 @@ def test_venues_with_addresses_round_trip_through_the_csv(iso_codes):
     data = csv_of(
         HEADER,
         "pantages,Pantages Theatre,,6233 Hollywood Blvd,90028,Los Angeles,US,34.101900,-118.325300,"
-        "America/Los_Angeles,2703,",
-        "pantages-hall,Main hall,pantages,,,,,,,America/Los_Angeles,,",
-        "odeon,Odéon,,1 place de l’Odéon,75006,Paris,FR,,,Europe/Paris,,",
+        "America/Los_Angeles,2703,15,",
+        "pantages-hall,Main hall,pantages,,,,,,,America/Los_Angeles,,,",
+        "odeon,Odéon,,1 place de l’Odéon,75006,Paris,FR,,,Europe/Paris,,,",
     )
 
     report = run_import("venues", data.encode())
@@ -162,6 +162,7 @@ def test_venues_with_addresses_round_trip_through_the_csv(iso_codes):
     assert report.problems == []
     hall = Venue.objects.get(slug="pantages-hall")
     assert (hall.postcode, hall.latitude, hall.longitude) == ("90028", Decimal("34.101900"), Decimal("-118.325300"))
+    assert (hall.changeover, hall.changeover_minutes) == (None, 15)  # the building's changeover
     exported = export("venues")
     assert exported.splitlines()[0] == HEADER
     assert "pantages,Pantages Theatre,,6233 Hollywood Blvd,90028,Los Angeles,US,34.101900,-118.325300," in exported
@@ -170,7 +171,7 @@ def test_venues_with_addresses_round_trip_through_the_csv(iso_codes):
 
 
 def test_a_latitude_without_its_longitude_is_refused_on_its_line(iso_codes):
-    data = csv_of(HEADER, "pantages,Pantages Theatre,,,,Los Angeles,US,34.1,,America/Los_Angeles,,")
+    data = csv_of(HEADER, "pantages,Pantages Theatre,,,,Los Angeles,US,34.1,,America/Los_Angeles,,,")
 
     report = run_import("venues", data.encode())
 

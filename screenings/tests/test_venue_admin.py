@@ -63,7 +63,7 @@ def test_a_slug_taken_by_another_venue_is_refused_with_a_way_out(admin_client):
     response = admin_client.post(url, data)
 
     assert response.status_code == 200
-    (rooms,) = [i.formset for i in response.context["inline_admin_formsets"]]
+    (rooms,) = [i.formset for i in response.context["inline_admin_formsets"] if i.formset.prefix == "rooms"]
     assert rooms.forms[0].errors["slug"] == [
         (
             "“salle-1” is already the address of Grand Lake – Salle 1. Choose another, such as "
