@@ -166,8 +166,10 @@ class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
         edition = self.object
         shown = edition.screenings
         shown = shown.for_schedule() if can_preview(self.request, Screening) else shown.public()
-        day = self.chosen_day(edition) if shown.count() > self.whole_up_to else None
-        if day is not None or self.request.GET.get("day") == "all":
+        # A small edition is always its whole programme, without tabs, whatever ``?day`` says.
+        day_by_day = shown.count() > self.whole_up_to
+        day = self.chosen_day(edition) if day_by_day else None
+        if day_by_day:
             context["day_tabs"] = [
                 edition.starts_on + datetime.timedelta(days=n)
                 for n in range((edition.ends_on - edition.starts_on).days + 1)

@@ -5,7 +5,7 @@ from django import template
 from django.conf import settings
 from django.template.loader import get_template
 from django.urls import translate_url
-from django.utils.html import format_html
+from django.utils.html import escape, format_html
 from django.utils.safestring import mark_safe
 
 register = template.Library()
@@ -61,8 +61,6 @@ _RANGE = re.compile(r"\d+–\d+")
 def unbroken_ranges(text):
     """``{{ line.span|unbroken_ranges }}``: "seasons 1–2" with each number range kept on one line
     (a browser may break after an en dash: "seasons 1–" / "2", issue 16). Escapes ``text``."""
-    from django.utils.html import escape
-
     return mark_safe(_RANGE.sub(lambda m: f'<span class="nowrap">{m.group(0)}</span>', escape(str(text or ""))))
 
 

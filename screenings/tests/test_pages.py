@@ -162,12 +162,12 @@ def test_a_day_of_a_big_festival_costs_the_same_queries_at_any_size(
 
 @pytest.mark.django_db
 def test_a_small_festival_is_one_page_without_day_tabs(client):
-    edition, _first = big_edition(3)
+    edition, first = big_edition(3)
 
-    response = client.get(f"/en/festivals/{edition.slug}/")
-
-    assert rows(response) == 3
-    assert "day-tabs" not in response.text
+    for query in ("", "?day=all", f"?day={first.isoformat()}"):
+        response = client.get(f"/en/festivals/{edition.slug}/{query}")
+        assert rows(response) == 3, query
+        assert "day-tabs" not in response.text, query
 
 
 def test_demo_festival_page_reads_like_the_programme(colcoa, client):
