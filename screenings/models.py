@@ -34,6 +34,10 @@ from .localtime import datetime_label, offset_label, time_label, validate_timezo
 
 #: The longest changeover a venue may have, in minutes (a day's work, well beyond any cleaning).
 MAX_CHANGEOVER = 600
+#: The longest a screening may last (a 24-hour marathon fits twice). An end beyond it is a typo in
+#: the date; it also bounds ``upcoming()``: a screening that has not ended started after now − 48 h,
+#: so the soonest-first walk starts there instead of at the first screening ever held.
+MAX_LENGTH = timedelta(hours=48)
 
 colour_validator = RegexValidator(r"^#[0-9a-fA-F]{6}$", _("Use a colour such as #8c1c13."))
 
@@ -467,12 +471,16 @@ class ScreeningQuerySet(PublishableQuerySet):
         return qs.order_by("starts_at")
 
     def upcoming(self, now=None):
-        """Screenings that have not ended yet, soonest first (no preloading: chain ``for_schedule()``)."""
-        return self.filter(ends_at__gt=now or timezone.now()).order_by("starts_at", "pk")
+        """Screenings that have not ended yet, soonest first (no preloading: chain ``for_schedule()``).
+        They started after ``now - MAX_LENGTH``: the index on ``starts_at`` is read from there."""
+        now = now or timezone.now()
+        return self.filter(ends_at__gt=now, starts_at__gt=now - MAX_LENGTH).order_by("starts_at", "pk")
 
     def past(self, now=None):
-        """Screenings that have ended, latest first."""
-        return self.filter(ends_at__lte=now or timezone.now()).order_by("-starts_at", "-pk")
+        """Screenings that have ended, latest first (they started before ``now``: the index on
+        ``starts_at`` is read backwards from there, past every upcoming screening)."""
+        now = now or timezone.now()
+        return self.filter(ends_at__lte=now, starts_at__lt=now).order_by("-starts_at", "-pk")
 
     def for_title(self, title):
         """Screenings showing ``title`` or one of its seasons or episodes."""
@@ -639,6 +647,9 @@ class Screening(Publishable, VersionedModel):
         super().clean()
         if self.starts_at and self.ends_at and self.ends_at <= self.starts_at:
             raise ValidationError({"ends_at": _("A screening must end after it starts.")})
+        if self.starts_at and self.ends_at and self.ends_at - self.starts_at > MAX_LENGTH:
+            message = _("A screening lasts at most 48 hours: check the date of its end.")
+            raise ValidationError({"ends_at": ValidationError(message, code="too_long")})
         if self.price is not None and not self.currency:
             raise ValidationError({"currency": _("Give the currency of the price.")})
         if self.section_id and self.section.edition_id != self.edition_id:

@@ -388,10 +388,12 @@ class OfferQuerySet(PublishableQuerySet):
     def new(self, days: int = 30, on: datetime.date | None = None):
         """Offers available on ``on`` that started within the last ``days`` days, newest first."""
         on = on or today()
+        # ``available_on`` with its start known: no "or no start" branch, so the index on
+        # (available_from, id), read backwards, gives the order and the walk stops at the limit.
         return (
-            self.available_on(on)
-            .filter(available_from__gt=on - datetime.timedelta(days=days))
-            .order_by("-available_from", "pk")
+            self.filter(available_from__gt=on - datetime.timedelta(days=days), available_from__lte=on)
+            .filter(Q(available_until__isnull=True) | Q(available_until__gt=on))
+            .order_by("-available_from", "-pk")
         )
 
     def leaving_soon(self, days: int = 30, on: datetime.date | None = None):

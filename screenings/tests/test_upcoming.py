@@ -1,0 +1,52 @@
+"""Upcoming and past screenings, and the longest a screening may last (``MAX_LENGTH``), which
+bounds the walk of ``upcoming()``: at the reference size the home page read every past screening
+before the first upcoming one (1.8 s on SQLite, `make bench`)."""
+
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+from django.utils import timezone
+
+from screenings.models import MAX_LENGTH, Screening
+
+from .factories import ScreeningFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_screening_may_last_48_hours_and_not_a_minute_more():
+    screening = ScreeningFactory.build(venue=ScreeningFactory().venue)
+    screening.ends_at = screening.starts_at + MAX_LENGTH
+    screening.full_clean(exclude=["uid"])
+
+    screening.ends_at += timedelta(minutes=1)
+    with pytest.raises(ValidationError) as refused:
+        screening.full_clean(exclude=["uid"])
+
+    assert refused.value.error_dict["ends_at"][0].code == "too_long"
+    assert "at most 48 hours" in refused.value.messages[0]
+
+
+def test_upcoming_and_past_split_every_screening_at_now_even_a_marathon_begun_yesterday():
+    now = timezone.now().replace(microsecond=0)
+    marathon = ScreeningFactory(starts_at=now - timedelta(hours=46), ends_at=now + timedelta(hours=1))
+    ended = ScreeningFactory(starts_at=now - timedelta(hours=50), ends_at=now - timedelta(hours=2))
+    ending_now = ScreeningFactory(starts_at=now - timedelta(hours=2), ends_at=now)
+    later = ScreeningFactory(starts_at=now + timedelta(days=30), ends_at=now + timedelta(days=30, hours=2))
+
+    assert list(Screening.objects.upcoming(now)) == [marathon, later]
+    assert list(Screening.objects.past(now)) == [ending_now, ended]
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="reads SQLite's query plan")
+def test_sqlite_reads_upcoming_and_past_from_a_range_of_the_start_index():
+    """Without the bounds, SQLite walked the start index from the first screening ever held."""
+    now = timezone.now()
+    for queryset in (Screening.objects.upcoming(now), Screening.objects.past(now)):
+        sql, params = queryset[:6].query.sql_with_params()
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "USING INDEX screening_start (starts_at" in plan, plan
