@@ -6,10 +6,11 @@ the ``pages`` cache (Django's ``RedisCache`` on ``REDIS_URL``), shared by every 
 What is cached: the 200 responses to GET requests that carry no cookie but the language one
 (so never staff, a preview or a logged-in visitor: they all have a session cookie), outside the
 admin, that set no cookie and say nothing against it (``Cache-Control: private``, ``no-store``,
-``no-cache``). The key is the request (scheme, host, language, path and query string); the entry
-holds the page as it was sent (status, headers, body), the *content version* it was rendered
-under and the moment it expires. A request reads the current version and its entry in one round
-trip (``get_many``: one ``MGET``), and the entry is served only if its version is the current one.
+``no-cache``), and whose page did not use the CSP nonce (one nonce per response). The key is the
+request (scheme, host, language, path and query string); the entry holds the page as it was
+sent (status, headers, body), the *content version* it was rendered under and the moment it
+expires. A request reads the current version and its entry in one round trip (``get_many``: one
+``MGET``), and the entry is served only if its version is the current one.
 
 The content version is one random token in the shared cache, replaced after every committed
 write to a table of public content, whatever wrote it: an execute wrapper on every database
@@ -44,6 +45,7 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
+from django.middleware.csp import get_nonce
 from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 
@@ -229,8 +231,10 @@ def cacheable_request(request) -> bool:
     return not request.path.startswith(_admin_prefix())
 
 
-def storable(response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+def storable(request, response) -> bool:
+    """A 200 without cookies, nothing against caching and no Vary the key does not hold, whose
+    page did not use the CSP nonce (a nonce is for one response, never for a shared copy)."""
+    if response.status_code != 200 or response.streaming or response.cookies or get_nonce(request):
         return False
     control = {d.strip().split("=")[0].lower() for d in _COMMAS.split(response.get("Cache-Control", ""))}
     if control & {"private", "no-store", "no-cache"}:
@@ -270,7 +274,7 @@ class PageCacheMiddleware:
             return self.get_response(request)
         started = timezone.now()
         response = self.get_response(request)
-        if storable(response):
+        if storable(request, response):
             try:
                 until = valid_until(cache, version, started)
                 headers = dict(response.headers.items())

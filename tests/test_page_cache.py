@@ -204,6 +204,23 @@ def test_an_entry_of_another_version_or_a_lost_version_is_not_served(client, dem
     cached(client, url)
 
 
+@pytest.mark.parametrize(("uses_nonce", "renders"), [(False, 1), (True, 2)])
+def test_a_page_that_used_the_csp_nonce_is_not_stored(rf, page_cache, uses_nonce, renders):
+    from django.http import HttpResponse
+    from django.middleware.csp import ContentSecurityPolicyMiddleware, get_nonce
+
+    rendered = []
+
+    def view(request):
+        rendered.append(request.path)
+        return HttpResponse(f"<script nonce='{get_nonce(request)}'></script>" if uses_nonce else "<p>")
+
+    stack = ContentSecurityPolicyMiddleware(pagecache.PageCacheMiddleware(view))
+    for _ in range(2):
+        assert stack(rf.get("/en/")).status_code == 200
+    assert len(rendered) == renders
+
+
 def test_a_redis_cache_keeps_one_client_per_server():
     from config.cache import RedisCache
 
