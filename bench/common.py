@@ -19,7 +19,7 @@ def arguments(description: str, **extra) -> argparse.Namespace:
     parser.add_argument("--db-url", required=True, help="sqlite:////path or postgres://…")
     parser.add_argument("--out", required=True, type=Path, help="JSON list of records")
     for name, (kind, default, text) in extra.items():
-        parser.add_argument(f"--{name}", type=kind, default=default, help=text)
+        parser.add_argument(f"--{name.replace('_', '-')}", type=kind, default=default, help=text)
     return parser.parse_args()
 
 

@@ -6,8 +6,11 @@ the ``pages`` cache (Django's ``RedisCache`` on ``REDIS_URL``), shared by every 
 What is cached: the 200 responses to GET requests that carry no cookie but the language one
 (so never staff, a preview or a logged-in visitor: they all have a session cookie), outside the
 admin, that set no cookie and say nothing against it (``Cache-Control: private``, ``no-store``,
-``no-cache``). The key is the request (scheme, host, language, path and query string) and the
-*content version*.
+``no-cache``), and whose page did not use the CSP nonce (one nonce per response). The key is the
+request (scheme, host, language, path and query string); the entry holds the page as it was
+sent (status, headers, body), the *content version* it was rendered under and the moment it
+expires. A request reads the current version and its entry in one round trip (``get_many``: one
+``MGET``), and the entry is served only if its version is the current one.
 
 The content version is one random token in the shared cache, replaced after every committed
 write to a table of public content, whatever wrote it: an execute wrapper on every database
@@ -27,6 +30,7 @@ counts in days: available now, new, coming and leaving soon, an edition on now) 
 ``PAGE_CACHE_SECONDS``. That moment is computed once per content version and kept beside it.
 """
 
+import functools
 import hashlib
 import logging
 import re
@@ -41,7 +45,8 @@ from django.core.cache import caches
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.backends.signals import connection_created
 from django.http import HttpResponse
-from django.urls import reverse
+from django.middleware.csp import get_nonce
+from django.urls import get_resolver, get_script_prefix, get_urlconf, reverse
 from django.utils import timezone, translation
 
 from . import extensions
@@ -208,7 +213,13 @@ def _timeout(until: float) -> int:
 
 
 def _admin_prefix() -> str:
-    return reverse("admin:index")
+    return _admin_prefix_of(get_resolver(get_urlconf()), get_script_prefix())
+
+
+@functools.lru_cache(maxsize=8)
+def _admin_prefix_of(resolver, script_prefix: str) -> str:
+    """Reversing the admin's name takes longer than the rest of a hit: once per URLconf."""
+    return reverse("admin:index", urlconf=resolver.urlconf_name)
 
 
 def cacheable_request(request) -> bool:
@@ -220,8 +231,10 @@ def cacheable_request(request) -> bool:
     return not request.path.startswith(_admin_prefix())
 
 
-def storable(response) -> bool:
-    if response.status_code != 200 or response.streaming or response.cookies:
+def storable(request, response) -> bool:
+    """A 200 without cookies, nothing against caching and no Vary the key does not hold, whose
+    page did not use the CSP nonce (a nonce is for one response, never for a shared copy)."""
+    if response.status_code != 200 or response.streaming or response.cookies or get_nonce(request):
         return False
     control = {d.strip().split("=")[0].lower() for d in _COMMAS.split(response.get("Cache-Control", ""))}
     if control & {"private", "no-store", "no-cache"}:
@@ -230,15 +243,16 @@ def storable(response) -> bool:
     return vary <= ALLOWED_VARY
 
 
-def page_key(request, version: str) -> str:
+def page_key(request) -> str:
     language = translation.get_language_from_request(request, check_path=True)
     what = "\n".join([request.scheme, request.get_host(), language, request.get_full_path()])
-    return f"page:{version}:{hashlib.sha256(what.encode()).hexdigest()}"
+    return f"page:{hashlib.sha256(what.encode()).hexdigest()}"
 
 
 class PageCacheMiddleware:
     """Serves anonymous public pages from the shared cache and stores them there. Placed before
-    the session middleware: a hit costs two reads of the cache and no query."""
+    the session middleware: a hit costs one read of the cache (the version and the entry
+    together) and no query."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -248,22 +262,24 @@ class PageCacheMiddleware:
             return self.get_response(request)
         try:
             cache = _cache()
-            version = current_version(cache)
-            key = page_key(request, version)
-            entry = cache.get(key)
+            key = page_key(request)
+            found = cache.get_many([VERSION_KEY, key])
+            version, entry = found.get(VERSION_KEY), found.get(key)
+            if entry is not None and entry[0] == version and entry[1] > time.time():
+                _version, _until, status, headers, content = entry
+                return HttpResponse(content, status=status, headers=headers)
+            version = version or current_version(cache)
         except Exception:  # no cache: the page is rendered as without one
             logger.exception("The page cache could not be read")
             return self.get_response(request)
-        if entry is not None and entry[0] > time.time():
-            _until, status, headers, content = entry
-            return HttpResponse(content, status=status, headers=headers)
         started = timezone.now()
         response = self.get_response(request)
-        if storable(response):
+        if storable(request, response):
             try:
                 until = valid_until(cache, version, started)
                 headers = dict(response.headers.items())
-                cache.set(key, (until, response.status_code, headers, response.content), timeout=_timeout(until))
+                entry = (version, until, response.status_code, headers, response.content)
+                cache.set(key, entry, timeout=_timeout(until))
             except Exception:  # the page was served; only its copy is lost
                 logger.exception("The page cache could not be written")
         return response

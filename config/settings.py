@@ -235,7 +235,8 @@ if REDIS_URL:
     def _redis(name: str) -> dict:
         # Short timeouts: a Redis that does not answer costs a page its cache, not its request.
         options = {"socket_connect_timeout": 0.5, "socket_timeout": 0.5}
-        backend = "django.core.cache.backends.redis.RedisCache"
+        # Django's RedisCache, keeping one redis-py client per server (config/cache.py).
+        backend = "config.cache.RedisCache"
         return {
             "BACKEND": backend,
             "LOCATION": REDIS_URL,

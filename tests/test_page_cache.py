@@ -121,6 +121,115 @@ def test_a_visitor_with_a_session_or_another_cookie_is_not_served_from_the_cache
     assert queries > 0
 
 
+# --- What a hit costs ---------------------------------------------------------------------------
+
+CACHE_CALLS = ("get", "get_many", "set", "set_many", "add", "delete", "delete_many", "touch", "has_key", "incr")
+
+
+@pytest.fixture
+def cache_calls(monkeypatch, page_cache):
+    """The calls made to the ``pages`` cache from outside it (each is one round trip to Redis),
+    and with REDIS_URL the commands sent to Redis, by name."""
+    from django.core.cache import caches
+
+    calls, commands, inside = [], [], []
+    cache = caches[pagecache.ALIAS]
+
+    def counted(name, method):
+        def call(*args, **kwargs):
+            if not inside:  # LocMemCache.get_many calls get: one call from outside
+                calls.append(name)
+            inside.append(name)
+            try:
+                return method(*args, **kwargs)
+            finally:
+                inside.pop()
+
+        return call
+
+    for name in CACHE_CALLS:
+        monkeypatch.setattr(cache, name, counted(name, getattr(cache, name)))
+    if os.environ.get("REDIS_URL"):
+        import redis
+
+        send = redis.Redis.execute_command
+        monkeypatch.setattr(
+            redis.Redis, "execute_command", lambda s, *a, **k: commands.append(a[0]) or send(s, *a, **k)
+        )
+    return calls, commands
+
+
+def test_a_hit_is_one_read_of_the_cache(client, demo, cache_calls):
+    calls, commands = cache_calls
+    url = reverse("catalog:home")
+    cached(client, url)
+    calls.clear()
+    commands.clear()
+    response, queries = get(client, url)
+    assert (response.status_code, queries, calls) == (200, 0, ["get_many"])
+    assert commands == (["MGET"] if os.environ.get("REDIS_URL") else [])
+
+
+@pytest.mark.parametrize("name", ["home", "title", "edition"])
+def test_a_hit_sends_the_headers_and_body_of_the_miss(client, demo, page_cache, name):
+    from screenings.models import Edition
+
+    url = {
+        "home": reverse("catalog:home"),
+        "title": Title.objects.published().filter(parent=None).order_by("pk").first().get_absolute_url(),
+        "edition": Edition.objects.order_by("pk").first().get_absolute_url(),
+    }[name]
+    miss, queries = get(client, url)
+    assert queries > 0
+    hit, queries = get(client, url)
+    assert queries == 0
+    assert (hit.status_code, list(hit.headers.items()), hit.content) == (
+        miss.status_code,
+        list(miss.headers.items()),
+        miss.content,
+    )
+    assert "Content-Security-Policy" in hit.headers
+
+
+def test_an_entry_of_another_version_or_a_lost_version_is_not_served(client, demo, page_cache):
+    from django.core.cache import caches
+
+    url = reverse("catalog:home")
+    cached(client, url)
+    pagecache.bump()  # a committed write elsewhere
+    fresh(client, url)
+    cached(client, url)  # the entry was replaced under the new version
+    caches[pagecache.ALIAS].delete(pagecache.VERSION_KEY)  # Redis evicted the version
+    fresh(client, url)
+    cached(client, url)
+
+
+@pytest.mark.parametrize(("uses_nonce", "renders"), [(False, 1), (True, 2)])
+def test_a_page_that_used_the_csp_nonce_is_not_stored(rf, page_cache, uses_nonce, renders):
+    from django.http import HttpResponse
+    from django.middleware.csp import ContentSecurityPolicyMiddleware, get_nonce
+
+    rendered = []
+
+    def view(request):
+        rendered.append(request.path)
+        return HttpResponse(f"<script nonce='{get_nonce(request)}'></script>" if uses_nonce else "<p>")
+
+    stack = ContentSecurityPolicyMiddleware(pagecache.PageCacheMiddleware(view))
+    for _ in range(2):
+        assert stack(rf.get("/en/")).status_code == 200
+    assert len(rendered) == renders
+
+
+def test_a_redis_cache_keeps_one_client_per_server():
+    from config.cache import RedisCache
+
+    client = RedisCache("redis://127.0.0.1:6379/0", {})._cache  # noqa: SLF001 - the client under test
+    assert client.get_client() is client.get_client("key") is client.get_client(write=True)
+    two = RedisCache(["redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/1"], {})._cache  # noqa: SLF001
+    assert two.get_client(write=True) is two.get_client(write=True) is not two.get_client()
+
+
 # --- No stale page after a write -------------------------------------------------------------
 
 
