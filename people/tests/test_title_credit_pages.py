@@ -67,7 +67,10 @@ def test_title_page_shows_the_first_of_a_role_and_links_to_everyone(client):
 
     everyone = text(client.get(f"/en/titles/{season.slug}/credits/?role=actor"))
     assert f"{TITLE_CREDITS_FIRST + 3} names" in everyone
-    assert f"Guest {TITLE_CREDITS_FIRST + 3:02} — Role {TITLE_CREDITS_FIRST + 3} , episode {TITLE_CREDITS_FIRST + 3}" in everyone
+    assert (
+        f"Guest {TITLE_CREDITS_FIRST + 3:02} — Role {TITLE_CREDITS_FIRST + 3} , episode {TITLE_CREDITS_FIRST + 3}"
+        in everyone
+    )
     assert "Stéphane Demoustier" not in everyone  # another role
 
 
