@@ -40,9 +40,10 @@ def test_title_page_credits_cost_the_same_whatever_the_number_of_episodes(client
 
     # 1 the lines grouped in the database; 2 the credits of the lines shown, as values; 3 their
     # roles with departments; 4 people; 5 organisations; 6 affiliations.
-    with extensions.title_sections.override(extensions.title_sections["credits"]):
-        with django_assert_num_queries(16 + 6):
-            response = client.get(season.get_absolute_url())
+    # (16: the season page without sections; catalog/tests/test_views.py.)
+    credits_only = extensions.title_sections.override(extensions.title_sections["credits"])
+    with credits_only, django_assert_num_queries(16 + 6):
+        response = client.get(season.get_absolute_url())
 
     page = text(response)
     shown = min(n, TITLE_CREDITS_FIRST)
