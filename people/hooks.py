@@ -23,16 +23,19 @@ def credits_jsonld(request, title, data):
     extensions.title_sections,
     "people/includes/title_credits.html",
     slot="before_children",
-    queries=2,
+    queries=6,
     jsonld=credits_jsonld,
 )
 def credits(request, title, children):
-    """Credits by department, rolled up from seasons and episodes: two queries (credits with
-    people, organisations, roles and titles joined; affiliations), shared with the JSON-LD."""
-    from .rollup import title_credits, title_rollup
+    """Credits by department, rolled up from seasons and episodes, the first of each role
+    (``rollup.TITLE_CREDITS_FIRST``; the rest on the title's credits page): six queries (the
+    lines grouped in the database; the credits of the lines shown as values; their roles,
+    people, organisations and affiliations), shared with the JSON-LD."""
+    from .rollup import bounded_title_rollup
 
-    found = title_credits(title)
-    return {"credits": found, "departments": title_rollup(title, found)}
+    departments, rows = bounded_title_rollup(title)
+    url = reverse("people:title_credits", kwargs={"slug": title.slug})
+    return {"credits": rows, "departments": departments, "credits_url": url}
 
 
 @extensions.section(extensions.search_sections, "people/includes/search_results.html", order=10, queries=6)

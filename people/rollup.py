@@ -2,8 +2,9 @@
 episodes' credits rolled up), by role and work on a person's or organisation's page."""
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
-from django.db.models import Max, Min, Q
+from django.db.models import F, Max, Min, Q
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -100,21 +101,159 @@ class DepartmentGroup:
     roles: list = field(default_factory=list)
 
 
-def title_credits(title) -> list[Credit]:
-    """The credits of ``title`` and of its seasons and episodes: two queries. The title page
-    reads them once for its credits and its JSON-LD (people.hooks)."""
-    # Credits of published seasons and episodes roll up; the page's own title may be a preview.
-    shown = Credit.objects.under(title).filter(Q(title=title) | Title.public_q("title__"))
-    return list(shown.for_title_page())
+#: How many people or organisations of each role a title page shows; the rest are on the title's
+#: credits page (``people:title_credits``, one role a page, paginated).
+TITLE_CREDITS_FIRST = 10
+#: ``order`` and ``pk`` of a credit in one sortable number (``order`` is a small integer).
+_ORDER_SHIFT = 10_000_000_000
 
 
-def title_rollup(title, credits) -> list[DepartmentGroup]:
+def title_credits(title):
+    """The credits shown on ``title``'s page: its own and its seasons' and episodes' (published
+    ones; the page's own title may be a preview). A plain queryset: nothing loaded."""
+    return Credit.objects.under(title).filter(Q(title=title) | Title.public_q("title__"))
+
+
+class TitleCreditKey(NamedTuple):
+    """One line of a title's credits as the database groups it: a role and whom it credits."""
+
+    role_id: int
+    person_id: int | None
+    organization_id: int | None
+
+
+def title_credit_keys(credits) -> list[TitleCreditKey]:
+    """Every (role, person or organisation) of ``credits`` (``title_credits(title)``) in page
+    order — departments, roles, then each line where its first credit comes in billing order —
+    in one grouped query that loads no credit."""
+    rows = (
+        credits.order_by()
+        .values("role_id", "person_id", "organization_id", "role__department__order", "role__order")
+        .annotate(first=Min(F("order") * _ORDER_SHIFT + F("pk")))
+    )
+    rows = sorted(rows, key=lambda r: (r["role__department__order"], r["role__order"], r["first"]))
+    return [TitleCreditKey(r["role_id"], r["person_id"], r["organization_id"]) for r in rows]
+
+
+def first_of_each(keys, first: int):
+    """(the first ``first`` keys of each role, {role id: number of keys in that role})."""
+    counts: dict[int, int] = {}
+    shown = []
+    for key in keys:
+        counts[key.role_id] = counts.get(key.role_id, 0) + 1
+        if counts[key.role_id] <= first:
+            shown.append(key)
+    return shown, counts
+
+
+@dataclass
+class TitleRef:
+    """The part of a title a credit line's span needs (``span``): no model instance."""
+
+    pk: int
+    kind: str
+    number: int | None
+    parent_id: int | None = None
+    parent: "TitleRef | None" = None
+
+    label_without_series = Title.label_without_series
+
+
+class Companies(list):
+    """A credit's affiliations, read once for every line shown (``.all()`` as a relation)."""
+
+    def all(self):
+        return self
+
+
+@dataclass
+class CreditRow:
+    """A credit as a title page shows it, read as plain values."""
+
+    role: object
+    credited: object
+    title: TitleRef
+    character: str
+    character_full_name: str
+    credited_as: str
+    affiliations: Companies = field(default_factory=Companies)
+
+    @property
+    def character_name(self) -> str:
+        return self.character_full_name or self.character
+
+
+def title_credit_rows(credits, keys) -> list[CreditRow]:
+    """The credits of the lines ``keys`` in billing order, read as values, with their roles,
+    people, organisations and affiliations: five queries, whatever the number of credits."""
+    from .models import Organization, Person, Role
+
+    if not keys:
+        return []
+    wanted = set(keys)
+    people = {k.person_id for k in keys if k.person_id}
+    organizations = {k.organization_id for k in keys if k.organization_id}
+    rows = (
+        credits.filter(role_id__in={k.role_id for k in keys})
+        .filter(Q(person_id__in=people) | Q(organization_id__in=organizations))
+        .order_by("role__department__order", "role__order", "order", "pk")
+        .values_list(
+            "pk",
+            "role_id",
+            "person_id",
+            "organization_id",
+            "character",
+            "character_full_name",
+            "credited_as",
+            "title_id",
+            "title__kind",
+            "title__number",
+            "title__parent_id",
+            "title__parent__kind",
+            "title__parent__number",
+        )
+    )
+    rows = [row for row in rows if row[1:4] in wanted]
+    roles = Role.objects.select_related("department").in_bulk({row[1] for row in rows})
+    credited = {("p", pk): record for pk, record in Person.objects.only("name", "slug").in_bulk(people).items()}
+    credited |= {
+        ("o", pk): record for pk, record in Organization.objects.only("name", "slug").in_bulk(organizations).items()
+    }
+    companies: dict[int, Companies] = {}
+    through = Credit.affiliations.through.objects.filter(credit_id__in=[row[0] for row in rows])
+    for link in through.select_related("organization").order_by("organization__name", "organization_id"):
+        companies.setdefault(link.credit_id, Companies()).append(link.organization)
+    parents: dict[int, TitleRef] = {}
+    found = []
+    for pk, role, person, organization, character, full_name, credited_as, *title in rows:
+        title_id, kind, number, parent_id, parent_kind, parent_number = title
+        parent = None
+        if parent_id is not None:
+            parent = parents.setdefault(parent_id, TitleRef(parent_id, parent_kind, parent_number))
+        record = credited[("p", person) if person else ("o", organization)]
+        found.append(
+            CreditRow(
+                role=roles[role],
+                credited=record,
+                title=TitleRef(title_id, kind, number, parent_id, parent),
+                character=character,
+                character_full_name=full_name,
+                credited_as=credited_as,
+                affiliations=companies.get(pk, Companies()),
+            )
+        )
+    return found
+
+
+def title_rollup(title, credits, totals: dict | None = None) -> list[DepartmentGroup]:
     """Departments → roles → one line per person or organisation, with what they did, from
-    ``title_credits(title)``."""
+    credit rows in billing order (``title_credit_rows``); ``totals`` ({role id: lines in all})
+    says how many lines each role has beyond those given."""
     lines: dict[tuple, CreditLine] = {}
     for credit in credits:
-        key = (credit.role_id, "p" if credit.person_id else "o", credit.person_id or credit.organization_id)
-        line = lines.setdefault(key, CreditLine(credited=credit.credited, role=credit.role))
+        credited = credit.credited
+        key = (credit.role.pk, type(credited).__name__, credited.pk)
+        line = lines.setdefault(key, CreditLine(credited=credited, role=credit.role))
         line.credits.append(credit)
     departments: dict[int, DepartmentGroup] = {}
     for line in lines.values():
@@ -123,7 +262,20 @@ def title_rollup(title, credits) -> list[DepartmentGroup]:
         if not dept.roles or dept.roles[-1].role.pk != line.role.pk:
             dept.roles.append(RoleGroup(line.role))
         dept.roles[-1].lines.append(line)
+    for dept in departments.values():
+        for group in dept.roles:
+            group.total = (totals or {}).get(group.role.pk, len(group.lines))
     return list(departments.values())
+
+
+def bounded_title_rollup(title, first: int = TITLE_CREDITS_FIRST) -> tuple[list[DepartmentGroup], list[CreditRow]]:
+    """The credits part of a title page: the first ``first`` lines of each role, each role with
+    its number of lines (the rest on the title's credits page), and the credit rows behind
+    them (for the JSON-LD). Six queries, the same for 1, 3 or 3,000 credits."""
+    credits = title_credits(title)
+    shown, counts = first_of_each(title_credit_keys(credits), first)
+    rows = title_credit_rows(credits, shown)
+    return title_rollup(title, rows, counts), rows
 
 
 @dataclass

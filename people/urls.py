@@ -11,4 +11,5 @@ urlpatterns = [
     path("organizations/", views.OrganizationListView.as_view(), name="organization_list"),
     path("organizations/<slug:slug>/", views.OrganizationDetailView.as_view(), name="organization_detail"),
     path("organizations/<slug:slug>/credits/", views.OrganizationCreditsView.as_view(), name="organization_credits"),
+    path("titles/<slug:slug>/credits/", views.TitleCreditsView.as_view(), name="title_credits"),
 ]

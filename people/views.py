@@ -7,13 +7,23 @@ from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedi
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
+from catalog.models import Title
 from catalog.pagination import BoundedPaginationMixin
+from catalog.publishing import PreviewMixin, visible_to
 from catalog.views import SlugIexactMixin
 
 from .enums import OrganizationKind
 from .jsonld import organization_jsonld, person_jsonld
 from .models import Credit, Organization, OrganizationFormerSlug, Person, PersonFormerSlug, Role
-from .rollup import filmography, filmography_lines, first_of_each_role
+from .rollup import (
+    filmography,
+    filmography_lines,
+    first_of_each_role,
+    title_credit_keys,
+    title_credit_rows,
+    title_credits,
+    title_rollup,
+)
 
 #: The organisation page lists this many people credited for it (the most recent credits first).
 AFFILIATED_FIRST = 20
@@ -138,6 +148,36 @@ class OrganizationDetailView(FormerSlugRedirectMixin, SlugIexactMixin, DetailVie
         return context
 
 
+def role_asked(request) -> "Role | None":
+    """The role of ``?role=<slug>`` (any case), None without one; an unknown role is a 404."""
+    slug = request.GET.get("role", "")
+    if not slug:
+        return None
+    role = Role.objects.filter(slug__iexact=slug[:60]).first()
+    if role is None:
+        raise Http404("No such role.")
+    return role
+
+
+def page_of(request, items: list, per_page: int):
+    """The page of ``items`` that ``?page=`` asks for; a page that is not a number is a 404, a
+    page beyond the last redirects to the last one."""
+    paginator = Paginator(items, per_page)
+    number = request.GET.get("page") or 1
+    try:
+        number = int(number)
+    except (TypeError, ValueError) as exc:
+        raise Http404("Not a page number.") from exc
+    if number > paginator.num_pages:
+        params = request.GET.copy()
+        params["page"] = paginator.num_pages
+        return HttpResponseRedirect(f"?{params.urlencode()}")
+    try:
+        return paginator.page(number)
+    except InvalidPage as exc:
+        raise Http404(str(exc)) from exc
+
+
 class CreditsPageMixin:
     """Every work of a person or an organisation in one role (``?role=<slug>``), or in every
     role, in pages of ``paginate_by`` works: the page that each role's "all works" link of the
@@ -150,28 +190,12 @@ class CreditsPageMixin:
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
-        slug = request.GET.get("role", "")
-        self.role = None
-        if slug:
-            self.role = Role.objects.filter(slug__iexact=slug[:60]).first()
-            if self.role is None:
-                raise Http404("No such role.")
+        self.role = role_asked(request)
         credits = Credit.objects.published().filter(**{self.credited_field: self.object})
         lines = filmography_lines(credits.filter(role=self.role) if self.role else credits)
-        paginator = Paginator(lines, self.paginate_by)
-        number = request.GET.get("page") or 1
-        try:
-            number = int(number)
-        except (TypeError, ValueError) as exc:
-            raise Http404("Not a page number.") from exc
-        if number > paginator.num_pages:
-            params = request.GET.copy()
-            params["page"] = paginator.num_pages
-            return HttpResponseRedirect(f"?{params.urlencode()}")
-        try:
-            page = paginator.page(number)
-        except InvalidPage as exc:
-            raise Http404(str(exc)) from exc
+        page = page_of(request, lines, self.paginate_by)
+        if isinstance(page, HttpResponseRedirect):
+            return page
         context = self.get_context_data(object=self.object)
         context["page_obj"] = page
         context["role"] = self.role
@@ -197,3 +221,34 @@ class OrganizationCreditsView(FormerSlugRedirectMixin, CreditsPageMixin, SlugIex
 
     def get_queryset(self):
         return Organization.objects.all()
+
+
+class TitleCreditsView(PreviewMixin, SlugIexactMixin, DetailView):
+    """Everyone credited on a title and its seasons and episodes in one role (``?role=<slug>``),
+    or in every role, in pages of ``paginate_by`` lines: the page that each role's "All …" link
+    of the title page opens (its page shows the first ``rollup.TITLE_CREDITS_FIRST``). An
+    unknown role or a page that is not a number is a 404; a page beyond the last goes to the
+    last one. Costs the title page's credits queries, whatever the number of credits."""
+
+    template_name = "people/title_credits_page.html"
+    context_object_name = "title"
+    paginate_by = 50
+
+    def get_queryset(self):
+        names = ["localized_titles", "parent__localized_titles", "parent__parent__localized_titles"]
+        return visible_to(self.request, Title.objects.select_related("parent__parent").prefetch_related(*names))
+
+    def get(self, request, *args, **kwargs):
+        self.object = self.get_object()
+        role = role_asked(request)
+        credits = title_credits(self.object)
+        keys = title_credit_keys(credits.filter(role=role) if role else credits)
+        page = page_of(request, keys, self.paginate_by)
+        if isinstance(page, HttpResponseRedirect):
+            return page
+        context = self.get_context_data(object=self.object)
+        context["page_obj"] = page
+        context["role"] = role
+        context["departments"] = title_rollup(self.object, title_credit_rows(credits, list(page.object_list)))
+        context["query_without_page"] = urlencode({"role": role.slug}) if role else ""
+        return self.render_to_response(context)

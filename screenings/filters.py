@@ -46,7 +46,7 @@ class ScreeningFilter(django_filters.FilterSet):
         return qs  # applied in filter_queryset, which knows whether a date was given
 
     def filter_venue(self, qs, name, value):
-        return qs.filter(Q(venue=value) | Q(venue__parent=value))
+        return qs.filter(venue__in=value.with_rooms())
 
     def filter_title(self, qs, name, value):
         """Screenings of a published title whose name contains every word of ``value`` (accents

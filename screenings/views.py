@@ -1,10 +1,12 @@
 import datetime
 from itertools import groupby
+from urllib.parse import urlencode
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.generic import DetailView, ListView, View
@@ -197,13 +199,15 @@ class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
 
 
 class VenueDetailView(SlugIexactMixin, DetailView):
-    """A venue (a building; a room's address leads to it) with its rooms' upcoming schedule and
-    its latest past screenings."""
+    """A venue (a building; a room's address leads to it) with its rooms' next screenings and
+    its latest past ones; each list's rest is the screening list filtered by the venue
+    (``/screenings/?venue=<slug>``, paginated), one click away (issue 17)."""
 
     template_name = "screenings/venue_detail.html"
     context_object_name = "venue"
+    #: How many upcoming and past screenings the venue's own page shows.
     past_limit = 20
-    upcoming_limit = 200
+    upcoming_limit = 30
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()
@@ -217,11 +221,21 @@ class VenueDetailView(SlugIexactMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         now = timezone.now()
-        here = Screening.objects.filter(Q(venue=self.object) | Q(venue__parent=self.object)).public(now)
-        upcoming = list(here.upcoming(now)[: self.upcoming_limit])
+        context["rooms"] = rooms = list(self.object.rooms.all())
+        # The building and its rooms by id: ``venue IN (…)`` walks the index on (venue, starts_at);
+        # ``venue = … OR venue.parent = …`` read every screening of the catalogue.
+        here = Screening.objects.filter(venue_id__in=[self.object.pk, *(room.pk for room in rooms)]).public(now)
+        # One row more than shown tells whether the list goes on (no count of the venue's rows).
+        upcoming = list(here.upcoming(now)[: self.upcoming_limit + 1])
+        context["upcoming_more"] = len(upcoming) > self.upcoming_limit
+        del upcoming[self.upcoming_limit :]
         context["days"] = by_day(upcoming)
-        context["past"] = list(here.past(now)[: self.past_limit])
-        context["rooms"] = list(self.object.rooms.all())
+        context["past"] = past = list(here.past(now)[: self.past_limit + 1])
+        context["past_more"] = len(past) > self.past_limit
+        del past[self.past_limit :]
+        listing = reverse("screenings:screening_list")
+        context["upcoming_url"] = f"{listing}?{urlencode({'venue': self.object.slug})}"
+        context["past_url"] = f"{listing}?{urlencode({'venue': self.object.slug, 'when': When.PAST})}"
         context["jsonld"] = jsonld.venue_jsonld(self.object, upcoming, self.request)
         return context
 
@@ -259,7 +273,7 @@ def edition_ics(request, slug):
 
 def venue_ics(request, slug):
     venue = get_object_or_404(Venue, slug__iexact=slug, parent__isnull=True)
-    screenings = Screening.objects.filter(Q(venue=venue) | Q(venue__parent=venue)).public().order_by("starts_at", "pk")
+    screenings = Screening.objects.filter(venue__in=venue.with_rooms()).public().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, venue.name)
 
 

@@ -6,6 +6,7 @@ Everything here works on offers already loaded; the queries live in ``OfferQuery
 import datetime
 from dataclasses import dataclass, field
 
+from django.db.models import Case, F, Value, When
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
@@ -29,13 +30,43 @@ def status_of(offer: Offer, on: datetime.date) -> Availability:
     return Availability.AVAILABLE
 
 
-def offers_for_title(title, request=None) -> list[Offer]:
-    """The offers shown on ``title``'s page (its own, its ancestors', its descendants'), in one
-    query plus one for the platforms' plans. The title page reads them once for its table and
-    its JSON-LD (streaming.hooks). Published offers only, except to staff who may preview
-    offers: an offer has no page of its own, so its preview is its title's page."""
-    offers = visible_to(request, Offer.objects.all()) if request is not None else Offer.objects.published()
-    return list(offers.around(title).for_title_page().order_by("available_from", "pk"))
+#: How many offers a title page reads: its own and its ancestors' first, then its seasons' and
+#: episodes'; the rest are on the title's offers page (``streaming:title_offers``, paginated).
+TITLE_OFFERS_FIRST = 60
+
+
+def in_page_order(offers):
+    """``offers`` in the order the pages list them: by first day (none first), then by id."""
+    return offers.order_by(F("available_from").asc(nulls_first=True), "pk")
+
+
+def visible_offers(request=None):
+    """Published offers, or every offer to staff who may preview them: an offer has no page of
+    its own, so its preview is its title's page."""
+    return visible_to(request, Offer.objects.all()) if request is not None else Offer.objects.published()
+
+
+def offers_for_title(title, request=None, first: int = TITLE_OFFERS_FIRST) -> tuple[list[Offer], bool]:
+    """(the offers shown on ``title``'s page, whether there are more): its own and its
+    ancestors' (which count for it), then its seasons' and episodes' ("episodes 1–2
+    available…"), at most ``first`` in all, in page order; one query plus one for the
+    platforms' plans. The title page reads them once for its table and its JSON-LD
+    (streaming.hooks)."""
+    own = [title.pk, *(a.pk for a in title.ancestors())]
+    found = list(
+        visible_offers(request)
+        .around(title)
+        .for_title_page()
+        .order_by(
+            Case(When(title_id__in=own, then=Value(0)), default=Value(1)),
+            F("available_from").asc(nulls_first=True),
+            "pk",
+        )[: first + 1]
+    )
+    more = len(found) > first
+    del found[first:]
+    found.sort(key=lambda o: (o.available_from is not None, o.available_from or datetime.date.min, o.pk))
+    return found, more
 
 
 @dataclass

@@ -29,11 +29,16 @@ def where_to_watch_jsonld(request, title, data):
 )
 def where_to_watch_section(request, title, children):
     """Where to watch ``title``: two queries (offers, then the platforms' plans), none if
-    there are no offers beyond the first; the JSON-LD uses the same offers."""
+    there are no offers beyond the first; the JSON-LD uses the same offers. At most
+    ``availability.TITLE_OFFERS_FIRST`` offers (its own first); the rest of its seasons' and
+    episodes' are on the title's offers page."""
+    from django.urls import reverse
+
     from .availability import offers_for_title, where_to_watch
 
-    offers = offers_for_title(title, request)
-    return {"offers": offers, "watch": where_to_watch(title, offers)}
+    offers, more = offers_for_title(title, request)
+    url = reverse("streaming:title_offers", kwargs={"slug": title.slug}) if more else ""
+    return {"offers": offers, "watch": where_to_watch(title, offers), "offers_url": url}
 
 
 @extensions.section(

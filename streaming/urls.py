@@ -9,4 +9,5 @@ urlpatterns = [
     path("platforms/", views.PlatformListView.as_view(), name="platform_list"),
     path("platforms/new.atom", NewOnStreamingFeed(), name="new_feed"),
     path("platforms/<slug:slug>/", views.PlatformDetailView.as_view(), name="platform_detail"),
+    path("titles/<slug:slug>/offers/", views.TitleOffersView.as_view(), name="title_offers"),
 ]

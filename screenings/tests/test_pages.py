@@ -398,3 +398,30 @@ def test_home_side_sections_show_what_the_demo_has(demo, client, language, scree
     assert "/titles/dans-les-couloirs-de-l-opera/" in text.split(streaming_heading, 1)[1]
     for empty in ("Nothing has arrived on a platform", "No release is announced yet", "Rien n’est arrivé"):
         assert empty not in text
+
+
+@pytest.mark.django_db
+def test_venue_page_shows_the_first_upcoming_screenings_and_links_to_every_one(client, monkeypatch):
+    from screenings.views import VenueDetailView
+
+    monkeypatch.setattr(VenueDetailView, "upcoming_limit", 2)
+    _edition, venue = future_schedule(3)
+
+    response = client.get(f"/en/venues/{venue.slug}/")
+
+    assert rows(response) == 2
+    html = response.content.decode()
+    assert f'href="/en/screenings/?venue={venue.slug}"' in html
+    assert f"Every upcoming screening at {venue.name}" in html
+    assert "Every past screening" not in html
+    assert rows(client.get(f"/en/screenings/?venue={venue.slug}")) == 3
+
+
+@pytest.mark.django_db
+def test_venue_page_with_few_screenings_has_no_link_to_more(client):
+    _edition, venue = future_schedule(3)
+
+    html = client.get(f"/fr/venues/{venue.slug}/").content.decode()
+
+    assert rows(html) == 3
+    assert "Toutes les séances" not in html
