@@ -4,8 +4,8 @@ change) and showing them per language ("Wednesday, November 3, 2021, 9:00 am" /
 
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time
