@@ -877,6 +877,7 @@ class VenueClosure(VersionedModel):
     class Meta:
         verbose_name = _("venue closure")
         verbose_name_plural = _("venue closures")
+        permissions = [("export_venueclosure", _("Can export venue closures as CSV"))]
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
