@@ -170,3 +170,69 @@ def test_closures_import_with_a_user_is_on_record(theatre, admin_user):
     run = ImportRun.objects.get(pk=report.run)
     assert (run.resource, run.file_name) == ("closures", "closures.csv")
     assert LogEntry.objects.get(object_id=str(closure.pk), content_type__model="venueclosure").is_addition()
+
+
+# The closures' changelist: where the CSV buttons are ----------------------------------------
+
+
+@pytest.mark.parametrize("count", [1, 3])
+def test_the_closures_changelist_query_count_is_constant(admin_client, django_assert_num_queries, room, count):
+    for day in range(1, count + 1):
+        services.save_closure(
+            VenueClosure(venue=room, starts_at=utc(2030, 11, day, 17), ends_at=utc(2030, 11, day, 20), reason_en="Works")
+        )
+
+    # session, user, the venue filter's choices, the count and the total ("3 of 3"), the closures
+    # with their rooms and buildings
+    with django_assert_num_queries(6):
+        html = admin_client.get("/admin/screenings/venueclosure/").content.decode()
+
+    assert html.count('<td class="field-local_start">') == count
+    assert '<td class="field-local_start">2030-11-01 10:00 PDT</td>' in html
+    assert "Import CSV" in html and "Export CSV" in html
+
+
+def test_a_closure_added_on_its_changelist_over_a_booked_screening_is_refused_naming_it(admin_client, room):
+    gala = ScreeningFactory(
+        venue=room, starts_at=utc(2030, 11, 8, 3), ends_at=utc(2030, 11, 8, 5), label_en="Gala", titles=[]
+    )
+    data = {
+        "venue": room.parent_id,
+        "starts_0": "2030-11-07",
+        "starts_1": "19:00",
+        "ends_0": "2030-11-07",
+        "ends_1": "23:00",
+        "reason_en": "Gala dinner",
+        "reason_fr": "",
+    }
+
+    refused = admin_client.post("/admin/screenings/venueclosure/add/", data)
+    saved = admin_client.post("/admin/screenings/venueclosure/add/", {**data, "starts_1": "22:00"})
+
+    assert refused.status_code == 200
+    assert f"“Gala” (screening #{gala.pk}) is booked in Melville – Salle 2" in refused.content.decode()
+    assert saved.status_code == 302
+    closure = VenueClosure.objects.get()
+    assert (closure.venue_id, closure.starts_at, closure.version) == (room.parent_id, utc(2030, 11, 8, 6), 1)
+    assert LogEntry.objects.get(object_id=str(closure.pk), content_type__model="venueclosure").is_addition()
+
+
+def test_a_backup_restores_the_closures_byte_identical(tmp_path, theatre, room):
+    from catalog.tests import test_backup as backup
+
+    services.save_closure(
+        VenueClosure(venue=theatre, starts_at=utc(2030, 11, 3, 9, 30), ends_at=utc(2030, 11, 3, 13), reason_en="Works")
+    )
+    services.save_closure(
+        VenueClosure(venue=room, starts_at=utc(2030, 11, 8, 17), ends_at=utc(2030, 11, 8, 20), reason_en="Set-up")
+    )
+
+    files = backup.backup_round_trip(tmp_path)
+
+    first, second = files["closures.csv"]
+    assert second == first
+    assert first.decode() == csv_of(
+        CLOSURES,
+        "melville,2030-11-03T01:30-08:00,2030-11-03T05:00,Works,",  # the second 1:30 of the night
+        "melville-salle-2,2030-11-08T09:00,2030-11-08T12:00,Set-up,",
+    )
