@@ -179,7 +179,9 @@ def test_closures_import_with_a_user_is_on_record(theatre, admin_user):
 def test_the_closures_changelist_query_count_is_constant(admin_client, django_assert_num_queries, room, count):
     for day in range(1, count + 1):
         services.save_closure(
-            VenueClosure(venue=room, starts_at=utc(2030, 11, day, 17), ends_at=utc(2030, 11, day, 20), reason_en="Works")
+            VenueClosure(
+                venue=room, starts_at=utc(2030, 11, day, 17), ends_at=utc(2030, 11, day, 20), reason_en="Works"
+            )
         )
 
     # session, user, the venue filter's choices, the count and the total ("3 of 3"), the closures
@@ -189,7 +191,8 @@ def test_the_closures_changelist_query_count_is_constant(admin_client, django_as
 
     assert html.count('<td class="field-local_start">') == count
     assert '<td class="field-local_start">2030-11-01 10:00 PDT</td>' in html
-    assert "Import CSV" in html and "Export CSV" in html
+    assert "Import CSV" in html
+    assert "Export CSV" in html
 
 
 def test_a_closure_added_on_its_changelist_over_a_booked_screening_is_refused_naming_it(admin_client, room):
