@@ -281,6 +281,39 @@ class VenueFilter(admin.RelatedFieldListFilter):
         return [(v.pk, str(v)) for v in Venue.objects.select_related("parent").order_by("parent__name", "name")]
 
 
+def local_label(local) -> str:
+    """A time in its venue's zone as the lists show it: "2021-11-07 01:30 PST"."""
+    return f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if local else "—"
+
+
+@admin.register(VenueClosure)
+class VenueClosureAdmin(AfficheModelAdmin):
+    """Every venue's closures in one list, with the CSV buttons (resource "closures"). A closure
+    is entered on its venue's page (the inline) or here, with the same form, and saved through
+    ``services.save_closure`` either way."""
+
+    csv_resource = "closures"
+    form = VenueClosureForm
+    list_display = ["venue", "local_start", "local_end", "reason_en"]
+    list_filter = [("venue", VenueFilter)]
+    list_select_related = ["venue__parent"]
+    search_fields = ["reason_en", "reason_fr", "venue__name", "venue__parent__name"]
+    autocomplete_fields = ["venue"]
+    fields = ["venue", "starts", "ends", "reason_en", "reason_fr"]
+    ordering = ["-starts_at", "pk"]
+
+    @admin.display(description=_("starts (venue's time)"), ordering="starts_at")
+    def local_start(self, obj):
+        return local_label(obj.local_start)
+
+    @admin.display(description=_("ends (venue's time)"), ordering="ends_at")
+    def local_end(self, obj):
+        return local_label(obj.local_end)
+
+    def save_model(self, request, obj, form, change):
+        services.save_closure(obj)
+
+
 class EditionFilter(admin.RelatedFieldListFilter):
     """Editions named with their festival, in one query."""
 
@@ -338,13 +371,11 @@ class ScreeningAdmin(PublishableAdminMixin, OptionalAutocompleteMixin, AfficheMo
 
     @admin.display(description=_("starts (venue's time)"), ordering="starts_at")
     def local_start(self, obj):
-        local = obj.local_start
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
+        return local_label(obj.local_start)
 
     @admin.display(description=_("previously planned start"))
     def previous_start(self, obj):
-        local = obj.local_previous_start
-        return f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if local else "—"
+        return local_label(obj.local_previous_start)
 
     def save_model(self, request, obj, form, change):
         # The form has checked the room under its lock; services re-checks and translates a

@@ -22,7 +22,7 @@ from catalog.models import Title
 
 from . import services
 from .enums import AmbiguousChoice
-from .localtime import WallTime, make_local_aware, timezone_names
+from .localtime import WallTime, make_local_aware, timezone_names, validate_timezone
 from .models import Screening, Venue, VenueClosure, conflict_message
 from .services import lock_room, lock_venue, running_time, set_titles
 
@@ -312,6 +312,10 @@ class VenueClosureForm(LocalTimesForm):
     def clean(self):
         cleaned = AfficheModelForm.clean(self)
         venue: Venue | None = cleaned.get("venue") or (self.instance.venue if self.instance.venue_id else None)
+        try:
+            validate_timezone(venue.timezone if venue else "UTC")
+        except ValidationError:
+            return cleaned  # the venue's page, posted with a bad zone: its own field says so
         for name, attname in (("starts", "starts_at"), ("ends", "ends_at")):
             value = cleaned.get(name)
             if venue is None or value is None:

@@ -4,7 +4,8 @@ upcoming, whatever the day the benchmark runs in between).
 
 Each room's timeline is written in order with a break between screenings, so no two
 room-blocking screenings ever overlap (PostgreSQL's exclusion constraint checks it too).
-During a festival's edition its venue's rooms fill up and the screenings join the edition."""
+During a festival's edition its venue's rooms fill up and the screenings join the edition. Each
+venue is closed a few early mornings (``close_some_mornings``)."""
 
 import datetime
 import uuid
@@ -12,12 +13,15 @@ from array import array
 from decimal import Decimal
 from zoneinfo import ZoneInfo
 
+from django.core.exceptions import ValidationError
+
 from catalog.enums import TitleKind
 from catalog.generate import KIND_CODES, Run, insert, slug_picker
 from people.models import Organization
 
 from .enums import ScreeningStatus
-from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue
+from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, VenueClosure
+from .services import save_closure
 
 CITIES = [
     ("Paris", "FR", "Europe/Paris"),
@@ -164,4 +168,36 @@ def generate(run: Run):
             for pk, title_id in zip(screening_ids, programme, strict=True)
         ),
     )
-    run.say(f"  {len(screening_ids)} screenings in {len(rooms)} rooms of {places} venues")
+    closures = close_some_mornings(rng, venues, rooms)
+    run.say(f"  {len(screening_ids)} screenings in {len(rooms)} rooms of {places} venues, {closures} closures")
+
+
+#: The closures drawn per venue: early mornings, when the programme has ended (see ``generate``).
+CLOSURES_PER_VENUE = 3
+CLOSURE_REASONS = [("Private event", "Soirée privée"), ("Maintenance", "Travaux"), ("Cleaning", "Nettoyage")]
+
+
+def close_some_mornings(rng, venues, rooms) -> int:
+    """A few closures of each venue (the building, or one of its rooms) from 6 to 8 am local
+    time, saved through ``services.save_closure``; one that meets an overnight screening is
+    skipped. Returns the number saved."""
+    saved = 0
+    for index, venue in enumerate(venues):
+        own_rooms = [pk for pk, _zone, venue_index in rooms if venue_index == index]
+        for _ in range(CLOSURES_PER_VENUE):
+            day = datetime.date(rng.randint(FIRST_YEAR, LAST_YEAR), rng.randint(1, 12), rng.randint(1, 28))
+            starts = datetime.datetime.combine(day, datetime.time(6), venue.zone).astimezone(datetime.UTC)
+            reason_en, reason_fr = rng.choice(CLOSURE_REASONS)
+            closure = VenueClosure(
+                venue_id=rng.choice([venue.pk, *own_rooms]),
+                starts_at=starts,
+                ends_at=starts + datetime.timedelta(hours=2),
+                reason_en=reason_en,
+                reason_fr=reason_fr,
+            )
+            try:
+                save_closure(closure)
+            except ValidationError:
+                continue
+            saved += 1
+    return saved

@@ -114,13 +114,19 @@ def next_screening_change(now):
 def register():
     from . import demo, generate
     from .filters import UpcomingScreeningFilter
-    from .resources import FestivalResource, ScreeningResource, VenueResource
+    from .resources import ClosureResource, FestivalResource, ScreeningResource, VenueResource
 
     extensions.title_filters.register(extensions.TitleFilter("screening", UpcomingScreeningFilter, order=30))
     extensions.public_pages.register(extensions.PublicPage("screenings:screening_list", order=20))
     extensions.public_pages.register(extensions.PublicPage("screenings:venue_list", order=24))
     extensions.public_pages.register(extensions.PublicPage("screenings:festival_list", order=22))
-    csv = [("venues", VenueResource), ("festivals", FestivalResource), ("screenings", ScreeningResource)]
+    # Closures after the screenings: a file's closure over a booked screening is its row's error.
+    csv = [
+        ("venues", VenueResource),
+        ("festivals", FestivalResource),
+        ("screenings", ScreeningResource),
+        ("closures", ClosureResource),
+    ]
     parts = {"demo": demo.load, "generate": generate.generate, "sizes": {"screenings": 200_000}}
     extensions.register_data("screenings", order=30, csv=csv, roles=ROLES, **parts)
     extensions.clock_boundaries.register(extensions.ClockBoundary("screenings", next_screening_change))

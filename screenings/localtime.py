@@ -5,6 +5,7 @@ change) and showing them per language ("Wednesday, November 3, 2021, 9:00 am" /
 import re
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from babel.dates import format_date, format_time
@@ -228,10 +229,17 @@ def day_label(day: date, language: str | None = None) -> str:
 
 def time_label(local: datetime, language: str | None = None) -> str:
     """ "9:00 am" / "09:00", in the wall time of ``local`` (already in the venue's zone)."""
-    locale = locale_for(language)
+    return _time_label(local.hour, local.minute, locale_for(language))
+
+
+@lru_cache(maxsize=24 * 60 * 4)
+def _time_label(hour: int, minute: int, locale: str) -> str:
+    """Babel formats a time in tens of microseconds; a page of a hundred screenings asks for
+    the same few hundred minutes again and again (the programme grid)."""
+    wall = time(hour, minute)
     if locale.startswith("en"):
-        return format_time(local.replace(tzinfo=None), "h:mm a", locale=locale).lower()
-    return format_time(local.replace(tzinfo=None), "HH:mm", locale=locale)
+        return format_time(wall, "h:mm a", locale=locale).lower()
+    return format_time(wall, "HH:mm", locale=locale)
 
 
 def datetime_label(local: datetime, language: str | None = None) -> str:

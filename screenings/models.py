@@ -8,7 +8,7 @@ import uuid
 from datetime import timedelta
 from functools import cached_property
 from urllib.parse import urlencode
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator, RegexValidator
@@ -894,6 +894,7 @@ class VenueClosure(VersionedModel):
     class Meta:
         verbose_name = _("venue closure")
         verbose_name_plural = _("venue closures")
+        permissions = [("export_venueclosure", _("Can export venue closures as CSV"))]
         ordering = ["starts_at", "pk"]
         constraints = [
             models.CheckConstraint(
@@ -904,8 +905,13 @@ class VenueClosure(VersionedModel):
         ]
 
     def __str__(self):
-        local = self.starts_at.astimezone(self.venue.zone) if self.starts_at and self.venue_id else None
-        when = f"{local:%Y-%m-%d %H:%M} {local.tzname()}" if local else "?"
+        when = "?"
+        if self.starts_at and self.venue_id:
+            try:
+                local = self.starts_at.astimezone(self.venue.zone)
+            except (ZoneInfoNotFoundError, ValueError):  # its venue's page posted back with a bad zone
+                local = self.starts_at
+            when = f"{local:%Y-%m-%d %H:%M} {local.tzname()}"
         return f"{self.venue} – {self.reason_en} – {when}"
 
     def clean(self):

@@ -1,5 +1,6 @@
-"""CSV resources of the screenings app (SPEC §6 "venues", "festivals", "screenings"); the
-machinery is in catalog.csvio and the cell formats are described in docs/csv.md.
+"""CSV resources of the screenings app (SPEC §6 "venues", "festivals", "screenings", and the
+venues' "closures"); the machinery is in catalog.csvio and the cell formats are described in
+docs/csv.md.
 
 Times: ``starts_at``/``ends_at`` are wall-clock times in the venue's zone ("2021-11-03T09:00"),
 read and written through screenings.localtime, the code that the admin forms use. A time that
@@ -43,8 +44,8 @@ from people.models import Organization
 
 from .enums import ScreeningStatus
 from .localtime import UTC, format_wall_time, parse_wall_time
-from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, conflict_message
-from .services import Booking, running_time, save_screenings, set_titles
+from .models import Edition, Festival, Screening, ScreeningTitle, Section, Venue, VenueClosure, conflict_message
+from .services import Booking, running_time, save_closure, save_screenings, set_titles
 
 # Shared cell widgets ---------------------------------------------------------------
 
@@ -350,7 +351,7 @@ class FestivalResource(AfficheResource):
         )
 
 
-# Screenings ------------------------------------------------------------------------
+# Rows at a venue's wall-clock times (screenings, closures) ------------------------
 
 
 class LocalTimeWidget(TextWidget):
@@ -368,6 +369,63 @@ class LocalTimeWidget(TextWidget):
         if venue is None:
             raise ValueError(_("A time is read in its venue's zone: give a known venue."))
         return parse_wall_time(value, venue.timezone)
+
+
+class VenueTimesMixin:
+    """A resource whose rows are at a ``venue`` (or room, by slug) from ``starts_at`` to
+    ``ends_at``, wall-clock times in the venue's zone (``LocalTimeWidget``); its natural key is
+    the venue and the instant of the start, so that a re-import finds the record whatever
+    offset a cell wrote. The export writes the times as the import reads them."""
+
+    export_cells = {
+        "starts_at": (("starts_at", "venue__timezone"), format_wall_time),
+        "ends_at": (("ends_at", "venue__timezone"), format_wall_time),
+    }
+
+    def read_local_times(self):
+        """The time columns read in the zone of the row's venue (from ``__init__``)."""
+        venues = self.fields["venue"].widget.lookup
+        self.fields["starts_at"].widget = LocalTimeWidget(venues)
+        self.fields["ends_at"].widget = LocalTimeWidget(venues)
+
+    def start_of_row(self, row) -> datetime | None:
+        """The instant that the row's ``starts_at`` means at its venue, None when unreadable."""
+        venue = self.fields["venue"].widget.lookup.get(row.get("venue", "")) if row.get("venue", "").strip() else None
+        try:
+            return parse_wall_time(row.get("starts_at", ""), venue.timezone) if venue else None
+        except ValidationError:
+            return None
+
+    def key_of(self, instance) -> tuple:
+        return (instance.venue.slug.lower(), instance.starts_at.astimezone(UTC).isoformat())
+
+    def key_of_row(self, row) -> tuple:
+        start = self.start_of_row(row)
+        return (
+            str(row.get("venue", "")).strip().lower(),
+            start.isoformat() if start else normalize(row.get("starts_at", "")),
+        )
+
+    def natural_key(self, row) -> tuple:
+        return self.key_of_row(row)
+
+    def existing(self, rows):
+        lookup = self.fields["venue"].widget.lookup
+        venues = {lookup.get(row["venue"]) for row in rows if row.get("venue", "").strip()} - {None}
+        starts = {self.start_of_row(row) for row in rows} - {None}
+        if not venues or not starts:
+            return {}
+        queryset = self.get_export_queryset().filter(venue__in=venues, starts_at__in=starts)
+        return {self.key_of(record): record for record in queryset}
+
+    def dehydrate_starts_at(self, record):
+        return format_wall_time(record.starts_at, record.venue.timezone)
+
+    def dehydrate_ends_at(self, record):
+        return format_wall_time(record.ends_at, record.venue.timezone)
+
+
+# Screenings ------------------------------------------------------------------------
 
 
 class SectionWidget(TextWidget):
@@ -436,7 +494,7 @@ class TitlesColumn(RelatedColumn):
             set_titles(screening, list(titles))
 
 
-class ScreeningResource(AfficheResource):
+class ScreeningResource(VenueTimesMixin, AfficheResource):
     export_filters = {
         "festival": ("edition__slug__iexact",),
         "venue": ("venue__slug__iexact", "venue__parent__slug__iexact"),
@@ -492,60 +550,17 @@ class ScreeningResource(AfficheResource):
         export_order = fields
 
     derived_fields = ("local_date",)
-    export_cells = {
-        "starts_at": (("starts_at", "venue__timezone"), format_wall_time),
-        "ends_at": (("ends_at", "venue__timezone"), format_wall_time),
-    }
 
     def __init__(self, **kwargs):
         super().__init__(**kwargs)
         #: {pk: line} of the screenings this import wrote, for the overlap message.
         self.lines_written = {}
-        venues = self.fields["venue"].widget.lookup
-        self.fields["starts_at"].widget = LocalTimeWidget(venues)
-        self.fields["ends_at"].widget = LocalTimeWidget(venues)
+        self.read_local_times()
         self.fields["section"].widget = SectionWidget(self.fields["festival"].widget.lookup)
         self.related_columns = {
             "titles": TitlesColumn(),
             "partners": ManyToManyColumn("partners", Organization, label=gettext_lazy("organisation")),
         }
-
-    # Natural key: the venue (or room) and the instant of the start --------------------
-
-    def start_of_row(self, row) -> datetime | None:
-        """The instant that the row's ``starts_at`` means at its venue, None when unreadable."""
-        venue = self.fields["venue"].widget.lookup.get(row.get("venue", "")) if row.get("venue", "").strip() else None
-        try:
-            return parse_wall_time(row.get("starts_at", ""), venue.timezone) if venue else None
-        except ValidationError:
-            return None
-
-    def key_of(self, instance) -> tuple:
-        return (instance.venue.slug.lower(), instance.starts_at.astimezone(UTC).isoformat())
-
-    def key_of_row(self, row) -> tuple:
-        start = self.start_of_row(row)
-        return (
-            str(row.get("venue", "")).strip().lower(),
-            start.isoformat() if start else normalize(row.get("starts_at", "")),
-        )
-
-    natural_key = key_of_row
-
-    def existing(self, rows):
-        lookup = self.fields["venue"].widget.lookup
-        venues = {lookup.get(row["venue"]) for row in rows if row.get("venue", "").strip()} - {None}
-        starts = {self.start_of_row(row) for row in rows} - {None}
-        if not venues or not starts:
-            return {}
-        queryset = self.get_export_queryset().filter(venue__in=venues, starts_at__in=starts)
-        return {self.key_of(screening): screening for screening in queryset}
-
-    def dehydrate_starts_at(self, screening):
-        return format_wall_time(screening.starts_at, screening.venue.timezone)
-
-    def dehydrate_ends_at(self, screening):
-        return format_wall_time(screening.ends_at, screening.venue.timezone)
 
     # Import ----------------------------------------------------------------------------
 
@@ -607,3 +622,39 @@ class ScreeningResource(AfficheResource):
             .select_related("venue", "edition", "section", "language", "subtitle_language")
             .order_by("starts_at", "venue__slug")
         )
+
+
+# Venue closures ----------------------------------------------------------------------
+
+
+class ClosureResource(VenueTimesMixin, AfficheResource):
+    """Times when a venue (all its rooms) or one room takes no screening (issue 18). Keyed, like
+    a screening, by the venue and the instant of the start; written through
+    ``services.save_closure``, so a closure over a booked screening is a row's error naming it."""
+
+    export_filters = {"venue": ("venue__slug__iexact", "venue__parent__slug__iexact")}
+    required_columns = ("venue", "starts_at", "ends_at", "reason_en")
+
+    venue = foreign("venue", Venue, label=gettext_lazy("venue"))
+    starts_at = text("starts_at")
+    ends_at = text("ends_at")
+    reason_en = text("reason_en")
+    reason_fr = text("reason_fr")
+
+    class Meta(AfficheResource.Meta):
+        model = VenueClosure
+        import_id_fields = ["venue", "starts_at"]
+        fields = ["venue", "starts_at", "ends_at", "reason_en", "reason_fr"]
+        export_order = fields
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.read_local_times()
+
+    def save_one(self, item):
+        """Row by row, through the closures' one write path: the venue and its rooms locked,
+        then the screenings met checked again (the row has passed ``full_clean`` unlocked)."""
+        save_closure(item.instance)
+
+    def get_export_queryset(self):
+        return super().get_export_queryset().select_related("venue").order_by("starts_at", "venue__slug", "pk")

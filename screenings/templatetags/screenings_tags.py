@@ -53,3 +53,9 @@ def google_calendar_url(context, screening):
         "details": request.build_absolute_uri(screening.get_absolute_url()),
     }
     return "https://calendar.google.com/calendar/render?" + urlencode(query)
+
+
+@register.simple_tag
+def grid_block(block, may_move):
+    """A screening's block on the programme grid (``screenings.grid.Block.html``)."""
+    return block.html(may_move)

@@ -76,6 +76,20 @@ def day_queries(client, edition, day="2030-11-03") -> int:
 
 
 @pytest.mark.django_db
+@pytest.mark.parametrize(("rooms", "per_room"), [(1, 1), (3, 3)])
+def test_a_day_tab_query_count_is_constant(admin_client, django_assert_num_queries, edition, theatre, rooms, per_room):
+    fill(edition, rooms_of(theatre, rooms), per_room)
+
+    # session, user, edition, rooms (edition_venues), day counts, screenings (sections annotated),
+    # their titles, closures
+    with django_assert_num_queries(8):
+        html = admin_client.get(url(edition, day="2030-11-03")).content.decode()
+
+    assert html.count('<article class="sg-block') == rooms * per_room
+    assert html.count('class="sg-col"') == rooms
+
+
+@pytest.mark.django_db
 def test_a_day_tab_costs_the_same_queries_whatever_the_number_of_rooms_and_screenings(admin_client, edition, theatre):
     fill(edition, rooms_of(theatre, 1), 1)
     small = day_queries(admin_client, edition)
