@@ -89,6 +89,20 @@ def load_demo():
     call_command("load_demo", stdout=io.StringIO())
 
 
+def add_what_the_demo_lacks():
+    """A record of each admin-edited model the reference documents never name, for the tests that
+    open one record of every registered admin: a closure of the demo's venue (the demo loads
+    only what the documents say)."""
+    from datetime import UTC, datetime
+
+    from screenings.models import Venue, VenueClosure
+    from screenings.services import save_closure
+
+    venue = Venue.objects.get(slug="melville-theatre")
+    start = datetime(2021, 11, 2, 17, tzinfo=UTC)
+    save_closure(VenueClosure(venue=venue, starts_at=start, ends_at=start.replace(hour=20), reason_en="Set-up"))
+
+
 @pytest.fixture
 def iso_codes(db):
     """Languages and countries the factories use. Transactional tests run on a database that an
@@ -106,12 +120,21 @@ def demo_once_per_module():
 
 
 @pytest.fixture(scope="module")
-def _demo_for_the_module(demo_once_per_module, django_db_setup, django_db_blocker):
+def demo_with_every_model():
+    """False: ``demo`` is the demo alone. A folder's conftest.py that returns True (with
+    ``demo_once_per_module``) adds ``add_what_the_demo_lacks`` to the module's demo."""
+    return False
+
+
+@pytest.fixture(scope="module")
+def _demo_for_the_module(demo_once_per_module, demo_with_every_model, django_db_setup, django_db_blocker):
     if not demo_once_per_module:
         yield False
         return
     with django_db_blocker.unblock(), transaction.atomic():
         load_demo()
+        if demo_with_every_model:
+            add_what_the_demo_lacks()
         yield True
         transaction.set_rollback(True)
 

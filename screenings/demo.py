@@ -16,10 +16,6 @@ Inferences, recorded in the edition's and the venue's notes:
   times need, comes from the COLCOA inference (Los Angeles), recorded in the venue's note.
 - No document names the organiser or gives a tagline: the festival has neither (issue 16,
   defect 4: "Franco-American Cultural Fund" and "City of Lights, City of Angels…" were removed).
-
-Not from the document: one venue closure (``CLOSURE``, the evening before the first screening,
-"Set-up"), so that every model the admin edits has a demo record (the admin's registry tests,
-the closures' CSV export); its reason says it is an example.
 """
 
 from datetime import date, datetime
@@ -30,8 +26,8 @@ from people.models import Organization
 
 from .enums import PremiereStatus, ScreeningStatus
 from .localtime import make_local_aware
-from .models import Edition, Festival, Screening, Section, Venue, VenueClosure
-from .services import save_closure, save_screening
+from .models import Edition, Festival, Screening, Section, Venue
+from .services import save_screening
 
 ZONE = "America/Los_Angeles"
 
@@ -50,9 +46,6 @@ EDITION_NOTE = (
     "is taken to be the COLCOA French Film Festival 2021. First and last days are those of the "
     "screenings listed in the document (3–7 November 2021), not the festival's full dates."
 )
-#: (local start, local end, reason in English, in French): not in document 000, see above.
-CLOSURE = ("2021-11-02 18:00", "2021-11-02 22:00", "Set-up (example)", "Installation (exemple)")
-
 VENUE_NOTE = (
     "Named in reference document 000 (COLCOA 2021 programme). Time zone inferred from the festival "
     "(COLCOA is held in Los Angeles), as the times need one; address, city, country and capacity are "
@@ -123,13 +116,5 @@ def load(stdout=None):
         screening.status = ScreeningStatus.SCHEDULED
         screening.published_at = DEMO_PUBLISHED_AT
         save_screening(screening, episodes, [newen, orange])
-    local_start, local_end, reason_en, reason_fr = CLOSURE
-    starts_at = make_local_aware(datetime.fromisoformat(local_start), ZONE)
-    closure = VenueClosure.objects.filter(venue=venue, starts_at=starts_at).first() or VenueClosure(
-        venue=venue, starts_at=starts_at
-    )
-    closure.ends_at = make_local_aware(datetime.fromisoformat(local_end), ZONE)
-    closure.reason_en, closure.reason_fr = reason_en, reason_fr
-    save_closure(closure)
     if stdout:
         stdout.write(f"screenings: {Screening.objects.count()} screenings, {Venue.objects.count()} venues")

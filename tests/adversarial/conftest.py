@@ -38,6 +38,12 @@ def demo_once_per_module():
     return True
 
 
+@pytest.fixture(scope="module")
+def demo_with_every_model():
+    """The cases go through every registered admin, closures included (no document names one)."""
+    return True
+
+
 def snapshot() -> dict[str, list[str]]:
     """Every row of every table of the apps (many-to-many tables included), in pk order."""
     tables = {}
