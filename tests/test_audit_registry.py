@@ -41,6 +41,12 @@ def demo_once_per_module():
     return True
 
 
+@pytest.fixture(scope="module")
+def demo_with_every_model():
+    """Every action and page of every admin runs on a record: closures too (no document names one)."""
+    return True
+
+
 @pytest.fixture
 def superuser(demo):
     return get_user_model().objects.create_superuser("audit-registry", password="x")
