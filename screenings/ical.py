@@ -84,6 +84,10 @@ def escape(text: str) -> str:
     )
 
 
+def calendar_name(name: str) -> str:
+    return name.replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n")
+
+
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 §3.1): pieces of at most 74 octets, never
     splitting a UTF-8 character, and never ending a piece with a backslash (an escape stays
@@ -392,7 +396,8 @@ def calendar_response(screenings, request, name: str) -> HttpResponse:
         "PRODID:-//Affiche//Screenings//EN",
         "CALSCALE:GREGORIAN",
         "METHOD:PUBLISH",
-        f"X-WR-CALNAME:{escape(name)}",
+        # As the icalendar library wrote it (an unknown type, not escaped), with line breaks as "\n".
+        f"X-WR-CALNAME:{calendar_name(name)}",
     ]
     body = "".join(fold(line) + "\r\n" for line in head)
     # The VTIMEZONEs come folded from the library.
