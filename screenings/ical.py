@@ -90,25 +90,22 @@ def calendar_name(name: str) -> str:
 
 def fold(line: str) -> str:
     """A content line folded at 75 octets (RFC 5545 §3.1): pieces of at most 74 octets, never
-    splitting a UTF-8 character, and never ending a piece with a backslash (an escape stays
-    whole), joined by CRLF and a space — the icalendar library's folding, byte for byte."""
-    if len(line) < 75 and line.isascii():
+    splitting a UTF-8 character, and never ending a piece with a backslash or a caret (an escape
+    stays whole), joined by CRLF and a space — the icalendar library's folding, byte for byte."""
+    data = line.encode()
+    if len(data) < 75:
         return line
-    pieces, current, size = [], [], 0
-    for char in line:
-        width = len(char.encode())
-        if current and size + width >= 75:
-            if len(current) > 1 and current[-1] in "\\^":
-                carried = current.pop()
-                pieces.append("".join(current))
-                current, size = [carried], len(carried.encode())
-            else:
-                pieces.append("".join(current))
-                current, size = [], 0
-        current.append(char)
-        size += width
-    pieces.append("".join(current))
-    return "\r\n ".join(pieces)
+    pieces, start = [], 0
+    while len(data) - start > 74:
+        end = start + 74
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode()
 
 
 def _stamp(instant: datetime) -> str:
