@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) exports, built with the ``icalendar`` library.
+"""iCalendar (RFC 5545) exports, written as text from ``.values()`` rows (three queries whatever
+the number of screenings); the VTIMEZONEs are built with the ``icalendar`` library.
 
 Times. An event's start and end are written with the venue's TZID (so that a calendar shows
 "9:00 am" in Los Angeles whatever the reader's own zone) when that wall-clock time happens once;
