@@ -2,6 +2,7 @@
 objects built from model instances that it replaced (``ical_reference``), and a constant number
 of queries."""
 
+import re
 from datetime import UTC, datetime
 
 import pytest
@@ -154,3 +155,19 @@ def test_a_line_break_in_a_calendar_name_is_written_escaped(db, client):
 
     assert "X-WR-CALNAME:Two\\nlines\r\n" in text
     assert "SUMMARY:Two\\nlines\r\n" in text
+
+
+def test_venue_calendar_holds_the_last_30_days_and_what_is_to_come(db, client, time_machine):
+    time_machine.move_to(NOW, tick=False)
+    venue = VenueFactory(slug="scoped")
+    kept = [
+        ScreeningFactory(venue=venue, starts_at=datetime(2030, 9, 2, 18, tzinfo=UTC), ends_at=at(20, 2, month=9)),
+        ScreeningFactory(
+            venue=venue, starts_at=datetime(2031, 5, 1, 18, tzinfo=UTC), ends_at=datetime(2031, 5, 1, 20, tzinfo=UTC)
+        ),
+    ]
+    ScreeningFactory(venue=venue, starts_at=datetime(2030, 8, 31, 18, tzinfo=UTC), ends_at=at(20, 31, month=8))
+
+    text = client.get("/en/venues/scoped.ics").content.decode()
+
+    assert re.findall(r"UID:(\S+)@affiche", text) == [str(s.uid) for s in kept]
