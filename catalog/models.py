@@ -248,6 +248,30 @@ class TitleQuerySet(PublishableQuerySet):
         )
 
 
+def level_label(kind: str, number) -> str:
+    """ "Season 2", "Episode 3": the name of a season or an episode without its series."""
+    if kind == TitleKind.SEASON:
+        return gettext("Season %(number)s") % {"number": number}
+    if kind == TitleKind.EPISODE:
+        return gettext("Episode %(number)s") % {"number": number}
+    return ""
+
+
+def pick_localized_title(original_title: str, localized_titles, language: str) -> str:
+    """The title a visitor reading ``language`` knows a work by, from its ``(language, kind,
+    text)`` localized titles in their stored order: the official one, else the first in that
+    language when it is the original title or the work has no original title."""
+    best = None
+    for lang, kind, text in localized_titles:
+        if lang == language and (best is None or kind == LocalizedTitleKind.OFFICIAL):
+            best = (kind, text)
+    if best is not None and (
+        best[0] in (LocalizedTitleKind.OFFICIAL, LocalizedTitleKind.ORIGINAL) or not original_title
+    ):
+        return best[1]
+    return original_title
+
+
 class Title(Publishable, VersionedModel):
     """A work at any level: a film, a series, one of its seasons, an episode, a recording."""
 
@@ -479,23 +503,14 @@ class Title(Publishable, VersionedModel):
 
     def localized_title(self, language: str | None = None) -> str:
         """The title a visitor reading ``language`` knows this work by (own level only)."""
-        language = language or current_language()
-        best = None
-        for lt in self.localized_titles.all():
-            if lt.language_id == language and (best is None or lt.kind == LocalizedTitleKind.OFFICIAL):
-                best = lt
-        if best is not None and (
-            best.kind in (LocalizedTitleKind.OFFICIAL, LocalizedTitleKind.ORIGINAL) or not self.original_title
-        ):
-            return best.text
-        return self.original_title
+        return pick_localized_title(
+            self.original_title,
+            ((lt.language_id, lt.kind, lt.text) for lt in self.localized_titles.all()),
+            language or current_language(),
+        )
 
     def label_without_series(self) -> str:
-        if self.kind == TitleKind.SEASON:
-            return gettext("Season %(number)s") % {"number": self.number}
-        if self.kind == TitleKind.EPISODE:
-            return gettext("Episode %(number)s") % {"number": self.number}
-        return ""
+        return level_label(self.kind, self.number)
 
     def display_title(self, language: str | None = None) -> str:
         """This level's own name: "The Opera", "Season 2", "Un tunnel vers la fabrique des rêves"."""

@@ -1,4 +1,5 @@
-"""iCalendar (RFC 5545) exports, built with the ``icalendar`` library.
+"""iCalendar (RFC 5545) exports, written as text from ``.values()`` rows (three queries whatever
+the number of screenings); the VTIMEZONEs are built with the ``icalendar`` library.
 
 Times. An event's start and end are written with the venue's TZID (so that a calendar shows
 "9:00 am" in Los Angeles whatever the reader's own zone) when that wall-clock time happens once;
@@ -19,26 +20,43 @@ already hold them learn of the cancellation.
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
+from functools import lru_cache
+from types import SimpleNamespace
 from zoneinfo import ZoneInfo
 
+from django.db.models import Case, F, When
 from django.http import HttpResponse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event, Timezone, TimezoneDaylight, TimezoneStandard
+from icalendar import Timezone, TimezoneDaylight, TimezoneStandard
 
-from .enums import ScreeningStatus
+from catalog.enums import TitleKind
+from catalog.language import current_language, localized
+from catalog.models import LocalizedTitle, Title, level_label, pick_localized_title
+from catalog.typography import colon
+
+from .enums import PremiereStatus, ScreeningStatus
 from .localtime import is_ambiguous
+from .models import ScreeningTitle
 
 STATUS = {ScreeningStatus.CANCELLED: "CANCELLED"}
+#: A venue's calendar holds its upcoming screenings and those that started in the last 30 days.
+VENUE_PAST = timedelta(days=30)
 WEEKDAYS = ("MO", "TU", "WE", "TH", "FR", "SA", "SU")
 
 
 def event_summary(screening) -> str:
-    summary = screening.programme_title()
-    if screening.label:
-        summary = f"{summary} · {screening.label}" if summary else screening.label
-    if screening.is_cancelled:
+    """The SUMMARY of one screening instance (also the name of its one-event calendar)."""
+    return summary_text(screening.programme_title(), screening.label, screening.is_cancelled)
+
+
+def summary_text(programme: str, label: str, cancelled: bool) -> str:
+    summary = programme
+    if label:
+        summary = f"{summary} · {label}" if summary else label
+    if cancelled:
         summary = _("Cancelled: %(summary)s") % {"summary": summary}
     return summary
 
@@ -52,35 +70,136 @@ def event_time(instant: datetime, zone: ZoneInfo) -> datetime:
     return local
 
 
-def screening_event(screening, request) -> Event:
-    event = Event()
-    event.add("uid", f"{screening.uid}@affiche")
-    event.add("dtstamp", timezone.now())
-    event.add("last-modified", screening.updated)
-    event.add("dtstart", event_time(screening.starts_at, screening.zone))
-    event.add("dtend", event_time(screening.ends_at, screening.zone))
-    event.add("summary", event_summary(screening))
-    place = screening.venue.place
-    locality = " ".join(p for p in [place.postcode, place.city] if p)
-    location = ", ".join(p for p in [str(screening.venue), place.address, locality] if p)
-    event.add("location", location)
-    if place.has_coordinates:
-        event.add("geo", (float(place.latitude), float(place.longitude)))
-    url = request.build_absolute_uri(screening.get_absolute_url())
-    event.add("url", url)
-    lines = []
-    if screening.edition_id:
-        lines.append(str(screening.edition))
-    if screening.premiere:
-        lines.append(str(screening.get_premiere_display()))
-    if screening.status != ScreeningStatus.SCHEDULED:
-        lines.append(str(screening.get_status_display()))
-    if screening.note:
-        lines.append(screening.note)
-    lines.append(url)
-    event.add("description", "\n".join(lines))
-    event.add("status", STATUS.get(screening.status, "CONFIRMED"))
-    return event
+# Writing RFC 5545 text -------------------------------------------------------------------
+
+
+def escape(text: str) -> str:
+    """A TEXT value escaped as RFC 5545 §3.3.11 asks (backslash, semicolon, comma, newline),
+    in the icalendar library's order, so that the files stay as they were."""
+    return (
+        text.replace(r"\N", "\n")
+        .replace("\\", "\\\\")
+        .replace(";", r"\;")
+        .replace(",", r"\,")
+        .replace("\r\n", r"\n")
+        .replace("\n", r"\n")
+        .replace("\r", r"\n")
+    )
+
+
+def calendar_name(name: str) -> str:
+    return name.replace("\r\n", r"\n").replace("\n", r"\n").replace("\r", r"\n")
+
+
+def fold(line: str) -> str:
+    """A content line folded at 75 octets (RFC 5545 §3.1): pieces of at most 74 octets, never
+    splitting a UTF-8 character, and never ending a piece with a backslash or a caret (an escape
+    stays whole), joined by CRLF and a space — the icalendar library's folding, byte for byte."""
+    data = line.encode()
+    if len(data) < 75:
+        return line
+    pieces, start = [], 0
+    while len(data) - start > 74:
+        end = start + 74
+        while data[end] & 0xC0 == 0x80:  # inside a character: cut before it
+            end -= 1
+        if data[end - 1] in b"\\^":
+            end -= 1
+        pieces.append(data[start:end])
+        start = end
+    pieces.append(data[start:])
+    return b"\r\n ".join(pieces).decode()
+
+
+def _wall(value: datetime) -> str:
+    """ "20261025T010000": the date and time as written (f-strings: faster than strftime)."""
+    return f"{value.year:04}{value.month:02}{value.day:02}T{value.hour:02}{value.minute:02}{value.second:02}"
+
+
+def _stamp(instant: datetime) -> str:
+    return f"{_wall(instant.astimezone(UTC))}Z"
+
+
+def _time_line(name: str, instant: datetime, zone: ZoneInfo) -> tuple[str, bool]:
+    """(content line, whether it names the zone)."""
+    value = event_time(instant, zone)
+    if value.tzinfo is UTC:
+        return f"{name}:{_wall(value)}Z", False
+    return f"{name};TZID={zone.key}:{_wall(value)}", True
+
+
+# Events from rows --------------------------------------------------------------------------
+
+PLACE_FIELDS = ("address", "postcode", "city", "latitude", "longitude")
+TITLE_FIELDS = ("__id", "__kind", "__number", "__original_title")
+ROW_FIELDS = (
+    "pk",
+    "uid",
+    "updated",
+    "starts_at",
+    "ends_at",
+    "status",
+    "premiere",
+    "note",
+    "label_en",
+    "label_fr",
+    "edition_id",
+    "edition__name",
+    "edition__year",
+    "edition__festival__name",
+    "venue__name",
+    "venue__timezone",
+    "venue__parent_id",
+    "venue__parent__name",
+)
+
+
+def programme_names(screening_ids, now, language: str) -> dict[int, str]:
+    """Screening id → what it shows, named as ``Screening.programme_title()`` names it (its
+    published titles in programme order, with their parents' names). Two queries: the titles
+    with their parent and grandparent, then their localized titles in ``language``."""
+    levels = ("title", "title__parent", "title__parent__parent")
+    rows = list(
+        ScreeningTitle.objects.filter(Title.public_q("title__", now), screening_id__in=screening_ids)
+        .order_by("screening_id", "order", "pk")
+        .values("screening_id", *(f"{level}{suffix}" for level in levels for suffix in TITLE_FIELDS))
+    )
+    ids = {row[f"{level}__id"] for row in rows for level in levels} - {None}
+    localized: dict[int, list[tuple]] = {}
+    for title_id, *values in (
+        LocalizedTitle.objects.filter(title_id__in=ids, language_id=language)
+        .order_by("language", "kind", "pk")
+        .values_list("title_id", "language_id", "kind", "text")
+    ):
+        localized.setdefault(title_id, []).append(values)
+
+    def full_name(row, level: int) -> str:
+        parts = []
+        for prefix in levels[level:]:
+            title_id = row[f"{prefix}__id"]
+            if title_id is None:
+                break
+            kind, number, original = row[f"{prefix}__kind"], row[f"{prefix}__number"], row[f"{prefix}__original_title"]
+            own = pick_localized_title(original, localized.get(title_id, ()), language)
+            label = level_label(kind, number)
+            if kind == TitleKind.EPISODE:
+                parts.append(f"{label}{colon(language)}{own}" if own else label)
+            else:
+                parts.append(own or label)
+        return " – ".join(reversed(parts))
+
+    shown: dict[int, list] = {}
+    for row in rows:
+        shown.setdefault(row["screening_id"], []).append(row)
+    names = {}
+    for screening_id, titles in shown.items():
+        if len(titles) == 1:
+            names[screening_id] = full_name(titles[0], 0)
+        elif len({t["title__parent__id"] for t in titles}) == 1 and titles[0]["title__parent__id"]:
+            names[screening_id] = full_name(titles[0], 1)
+        else:
+            names[screening_id] = " + ".join(full_name(t, 0) for t in titles)
+    return names
 
 
 # VTIMEZONE -------------------------------------------------------------------------------
@@ -208,28 +327,99 @@ def vtimezone(zone: ZoneInfo, first: date, last: date) -> Timezone:
     return component
 
 
+def event_lines(row: dict, name: str, url: str, stamp: str) -> tuple[list[str], bool]:
+    """The content lines of one screening's VEVENT (unfolded), and whether they name its zone."""
+    zone = ZoneInfo(row["venue__timezone"])
+    venue = f"{row['venue__parent__name']} – {row['venue__name']}" if row["venue__parent_id"] else row["venue__name"]
+    status = row["status"]
+    label = localized(SimpleNamespace(label_en=row["label_en"], label_fr=row["label_fr"]), "label")
+    start, start_zoned = _time_line("DTSTART", row["starts_at"], zone)
+    end, end_zoned = _time_line("DTEND", row["ends_at"], zone)
+    locality = " ".join(p for p in [row["place_postcode"], row["place_city"]] if p)
+    location = ", ".join(p for p in [venue, row["place_address"], locality] if p)
+    description = []
+    if row["edition_id"]:
+        description.append(row["edition__name"] or f"{row['edition__festival__name']} {row['edition__year']}")
+    if row["premiere"]:
+        description.append(str(PremiereStatus(row["premiere"]).label))
+    if status != ScreeningStatus.SCHEDULED:
+        description.append(str(ScreeningStatus(status).label))
+    if row["note"]:
+        description.append(row["note"])
+    description.append(url)
+    lines = [
+        "BEGIN:VEVENT",
+        f"SUMMARY:{escape(summary_text(name, label, status == ScreeningStatus.CANCELLED))}",
+        start,
+        end,
+        f"DTSTAMP:{stamp}",
+        f"UID:{row['uid']}@affiche",
+        f"DESCRIPTION:{escape(chr(10).join(description))}",
+    ]
+    latitude, longitude = row["place_latitude"], row["place_longitude"]
+    if latitude is not None and longitude is not None:
+        lines.append(f"GEO:{float(latitude)};{float(longitude)}")
+    lines += [
+        f"LAST-MODIFIED:{_stamp(row['updated'])}",
+        f"LOCATION:{escape(location)}",
+        f"STATUS:{STATUS.get(status, 'CONFIRMED')}",
+        f"URL:{url}",
+        "END:VEVENT",
+    ]
+    return lines, start_zoned or end_zoned
+
+
+@lru_cache(maxsize=256)
+def vtimezone_text(key: str, first_year: int, last_year: int) -> str:
+    """The folded text of ``vtimezone()``, which depends on the zone and the years only: made
+    once per process for each (zone, years)."""
+    return vtimezone(ZoneInfo(key), date(first_year, 1, 1), date(last_year, 1, 1)).to_ical().decode()
+
+
 def calendar_response(screenings, request, name: str) -> HttpResponse:
-    calendar = Calendar()
-    calendar.add("prodid", "-//Affiche//Screenings//EN")
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
-    calendar.add("x-wr-calname", name)
+    """``screenings`` (a queryset of published screenings, in order) as a calendar file named
+    ``name``. Three queries: the screenings' rows with their venue and edition, the titles they
+    show with their parents, the titles' names in the visitor's language."""
+    now = timezone.now()
+    language = current_language()
+    # The building's address: the parent's for a room.
+    place = {
+        f"place_{field}": Case(
+            When(venue__parent__isnull=False, then=F(f"venue__parent__{field}")), default=F(f"venue__{field}")
+        )
+        for field in PLACE_FIELDS
+    }
+    rows = list(screenings.values(*ROW_FIELDS, **place))
+    names = programme_names([row["pk"] for row in rows], now, language)
+    stamp = _stamp(now)
+    # One reverse() for every screening: its address with the pk put in.
+    marker = 2_147_483_646
+    address = request.build_absolute_uri(reverse("screenings:screening_detail", kwargs={"pk": marker}))
+    head, tail = address.split(str(marker))
     spans: dict[str, tuple[ZoneInfo, date, date]] = {}
-    events = []
-    for screening in screenings:
-        event = screening_event(screening, request)
-        events.append(event)
-        if "TZID" in event["dtstart"].params or "TZID" in event["dtend"].params:
-            zone = screening.zone
-            first, last = screening.local_start.date(), screening.local_end.date()
+    events: list[str] = []
+    for row in rows:
+        lines, zoned = event_lines(row, names.get(row["pk"], ""), f"{head}{row['pk']}{tail}", stamp)
+        events += lines
+        if zoned:
+            zone = ZoneInfo(row["venue__timezone"])
+            first, last = row["starts_at"].astimezone(zone).date(), row["ends_at"].astimezone(zone).date()
             if zone.key in spans:
                 first, last = min(first, spans[zone.key][1]), max(last, spans[zone.key][2])
             spans[zone.key] = (zone, first, last)
-    for zone, first, last in spans.values():
-        calendar.add_component(vtimezone(zone, first, last))
-    for event in events:
-        calendar.add_component(event)
-    response = HttpResponse(calendar.to_ical(), content_type="text/calendar; charset=utf-8")
+    head = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Affiche//Screenings//EN",
+        "CALSCALE:GREGORIAN",
+        "METHOD:PUBLISH",
+        # As the icalendar library wrote it (an unknown type, not escaped), with line breaks as "\n".
+        f"X-WR-CALNAME:{calendar_name(name)}",
+    ]
+    body = "".join(fold(line) + "\r\n" for line in head)
+    # The VTIMEZONEs come folded from the library.
+    body += "".join(vtimezone_text(zone.key, first.year, last.year) for zone, first, last in spans.values())
+    body += "".join(fold(line) + "\r\n" for line in [*events, "END:VCALENDAR"])
+    response = HttpResponse(body.encode(), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{slugify(name) or "screenings"}.ics"'
     return response

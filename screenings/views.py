@@ -262,22 +262,27 @@ class SectionStylesView(View):
 
 def screening_ics(request, pk):
     screening = get_object_or_404(Screening.objects.public(), pk=pk)
-    return ical.calendar_response([screening], request, ical.event_summary(screening))
+    return ical.calendar_response(Screening.objects.filter(pk=screening.pk), request, ical.event_summary(screening))
 
 
 def edition_ics(request, slug):
     edition = get_object_or_404(Edition.objects.published().select_related("festival"), slug__iexact=slug)
-    screenings = edition.screenings.public().order_by("starts_at", "pk")
+    screenings = edition.screenings.published().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, str(edition))
 
 
 def venue_ics(request, slug):
     venue = get_object_or_404(Venue, slug__iexact=slug, parent__isnull=True)
-    screenings = Screening.objects.filter(venue__in=venue.with_rooms()).public().order_by("starts_at", "pk")
+    since = timezone.now() - ical.VENUE_PAST
+    screenings = (
+        Screening.objects.filter(venue__in=venue.with_rooms(), starts_at__gte=since)
+        .published()
+        .order_by("starts_at", "pk")
+    )
     return ical.calendar_response(screenings, request, venue.name)
 
 
 def title_ics(request, slug):
     title = get_object_or_404(Title.objects.published().select_related("parent__parent"), slug__iexact=slug)
-    screenings = Screening.objects.for_title(title).public().order_by("starts_at", "pk")
+    screenings = Screening.objects.for_title(title).published().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, _("Screenings: %(title)s") % {"title": title.full_title()})
