@@ -15,6 +15,8 @@ urlpatterns = [
         {"part": "available"},
         name="platform_available",
     ),
-    path("platforms/<slug:slug>/coming/", views.PlatformOffersView.as_view(), {"part": "coming"}, name="platform_coming"),
+    path(
+        "platforms/<slug:slug>/coming/", views.PlatformOffersView.as_view(), {"part": "coming"}, name="platform_coming"
+    ),
     path("titles/<slug:slug>/offers/", views.TitleOffersView.as_view(), name="title_offers"),
 ]
