@@ -14,7 +14,6 @@ from .models import Collection, Title
 from .pagination import BoundedPaginationMixin
 from .publishing import PreviewMixin, visible_to
 
-
 #: How many seasons or episodes a title page lists; the rest are on the title's episodes page.
 CHILDREN_FIRST = 30
 
