@@ -103,18 +103,25 @@ class TitleDetailView(PreviewMixin, SlugIexactMixin, DetailView):
         return context
 
 
-class TitleChildrenView(PreviewMixin, SlugIexactMixin, DetailView):
+class TitleSubpageMixin(PreviewMixin, SlugIexactMixin):
+    """For a page about one title beside its own (its episodes, credits, offers), addressed by
+    the title's slug: the title as ``title`` with its parent chain and their names (a draft is a
+    404 except to staff, who see a preview)."""
+
+    context_object_name = "title"
+
+    def get_queryset(self):
+        names = ["localized_titles", "parent__localized_titles", "parent__parent__localized_titles"]
+        return visible_to(self.request, Title.objects.select_related("parent__parent").prefetch_related(*names))
+
+
+class TitleChildrenView(TitleSubpageMixin, DetailView):
     """Every season or episode of a title, ``paginate_by`` a page with their synopses: the page
     its "All N episodes" link opens when the title page shows the first ``CHILDREN_FIRST``.
     Any ``?page=`` is a page: not a number is the first, beyond the last is the last."""
 
     template_name = "catalog/title_children.html"
-    context_object_name = "title"
     paginate_by = 50
-
-    def get_queryset(self):
-        names = ["localized_titles", "parent__localized_titles", "parent__parent__localized_titles"]
-        return visible_to(self.request, Title.objects.select_related("parent__parent").prefetch_related(*names))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

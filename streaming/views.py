@@ -1,9 +1,7 @@
 from django.core.paginator import Paginator
 from django.views.generic import DetailView, ListView
 
-from catalog.models import Title
-from catalog.publishing import PreviewMixin, visible_to
-from catalog.views import SlugIexactMixin
+from catalog.views import SlugIexactMixin, TitleSubpageMixin
 
 from .availability import in_page_order, releases, visible_offers, where_to_watch
 from .enums import AudienceMetric
@@ -99,19 +97,14 @@ class PlatformOffersView(SlugIexactMixin, DetailView):
         return context
 
 
-class TitleOffersView(PreviewMixin, SlugIexactMixin, DetailView):
+class TitleOffersView(TitleSubpageMixin, DetailView):
     """Every offer of a title, its ancestors', its seasons' and its episodes', in pages of
     ``paginate_by`` offers grouped as on the title page: the page its "every offer" link opens
     when the title page shows the first ones (``availability.TITLE_OFFERS_FIRST``). Any
     ``?page=`` is a page: not a number is the first, beyond the last is the last."""
 
     template_name = "streaming/title_offers.html"
-    context_object_name = "title"
     paginate_by = 100
-
-    def get_queryset(self):
-        names = ["localized_titles", "parent__localized_titles", "parent__parent__localized_titles"]
-        return visible_to(self.request, Title.objects.select_related("parent__parent").prefetch_related(*names))
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
