@@ -31,8 +31,9 @@ def title_reference(title, request) -> dict:
     }
 
 
-def title_jsonld(title, request, children=(), sections=None) -> dict:
-    """The work's JSON-LD; ``sections`` (``build_sections`` of the title page) add their parts."""
+def title_jsonld(title, request, children=(), sections=None, children_total=None) -> dict:
+    """The work's JSON-LD; ``sections`` (``build_sections`` of the title page) add their parts.
+    ``children`` are the seasons or episodes the page shows, ``children_total`` how many there are."""
     data = {"@context": "https://schema.org", **title_reference(title, request)}
     if title.original_title and title.original_title != data["name"]:
         data["alternateName"] = title.original_title
@@ -78,7 +79,7 @@ def title_jsonld(title, request, children=(), sections=None) -> dict:
         seasons = [c for c in kids if c.kind == TitleKind.SEASON]
         episodes = [c for c in kids if c.kind == TitleKind.EPISODE]
         if seasons:
-            data["numberOfSeasons"] = len(seasons)
+            data["numberOfSeasons"] = children_total or len(seasons)
             data["containsSeason"] = [title_reference(s, request) | {"seasonNumber": s.number} for s in seasons]
         if episodes:
             data["episode"] = [title_reference(e, request) | {"episodeNumber": e.number} for e in episodes]

@@ -1,4 +1,5 @@
 from django.conf import settings
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
 from django.utils import timezone
@@ -12,6 +13,9 @@ from .jsonld import title_jsonld, website_jsonld
 from .models import Collection, Title
 from .pagination import BoundedPaginationMixin
 from .publishing import PreviewMixin, visible_to
+
+#: How many seasons or episodes a title page lists; the rest are on the title's episodes page.
+CHILDREN_FIRST = 30
 
 
 class SlugIexactMixin:
@@ -83,14 +87,47 @@ class TitleDetailView(PreviewMixin, SlugIexactMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         title = self.object
-        context["children"] = children = list(title.children_for_page())
+        # The first CHILDREN_FIRST seasons or episodes (one more read to know whether there are
+        # others: then one count, and "All N episodes" opens the title's episodes page).
+        children = list(title.children_for_page()[: CHILDREN_FIRST + 1])
+        more = len(children) > CHILDREN_FIRST
+        context["children"] = children = children[:CHILDREN_FIRST]
+        context["children_total"] = title.children_for_page().count() if more else len(children)
         context["previous"], context["next"] = title.siblings_around()
         context["synopsis"], context["synopsis_language"] = title.synopsis()
         context["related"] = related = list(title.related.all())
         context["distinctions"] = distinctions(related)
         sections = extensions.build_sections(extensions.title_sections, self.request, title=title, children=children)
         context["sections"] = sections
-        context["jsonld"] = title_jsonld(title, self.request, children, sections)
+        context["jsonld"] = title_jsonld(title, self.request, children, sections, context["children_total"])
+        return context
+
+
+class TitleSubpageMixin(PreviewMixin, SlugIexactMixin):
+    """For a page about one title beside its own (its episodes, credits, offers), addressed by
+    the title's slug: the title as ``title`` with its parent chain and their names (a draft is a
+    404 except to staff, who see a preview)."""
+
+    context_object_name = "title"
+
+    def get_queryset(self):
+        names = ["localized_titles", "parent__localized_titles", "parent__parent__localized_titles"]
+        return visible_to(self.request, Title.objects.select_related("parent__parent").prefetch_related(*names))
+
+
+class TitleChildrenView(TitleSubpageMixin, DetailView):
+    """Every season or episode of a title, ``paginate_by`` a page with their synopses: the page
+    its "All N episodes" link opens when the title page shows the first ``CHILDREN_FIRST``.
+    Any ``?page=`` is a page: not a number is the first, beyond the last is the last."""
+
+    template_name = "catalog/title_children.html"
+    paginate_by = 50
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        page = Paginator(self.object.children_for_page(), self.paginate_by).get_page(self.request.GET.get("page"))
+        context["page_obj"] = page
+        context["children"] = list(page.object_list)
         return context
 
 

@@ -7,10 +7,8 @@ from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedi
 from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
-from catalog.models import Title
 from catalog.pagination import BoundedPaginationMixin
-from catalog.publishing import PreviewMixin, visible_to
-from catalog.views import SlugIexactMixin
+from catalog.views import SlugIexactMixin, TitleSubpageMixin
 
 from .enums import OrganizationKind
 from .jsonld import organization_jsonld, person_jsonld
@@ -223,7 +221,7 @@ class OrganizationCreditsView(FormerSlugRedirectMixin, CreditsPageMixin, SlugIex
         return Organization.objects.all()
 
 
-class TitleCreditsView(PreviewMixin, SlugIexactMixin, DetailView):
+class TitleCreditsView(TitleSubpageMixin, DetailView):
     """Everyone credited on a title and its seasons and episodes in one role (``?role=<slug>``),
     or in every role, in pages of ``paginate_by`` lines: the page that each role's "All …" link
     of the title page opens (its page shows the first ``rollup.TITLE_CREDITS_FIRST``). An
@@ -231,12 +229,7 @@ class TitleCreditsView(PreviewMixin, SlugIexactMixin, DetailView):
     last one. Costs the title page's credits queries, whatever the number of credits."""
 
     template_name = "people/title_credits_page.html"
-    context_object_name = "title"
     paginate_by = 50
-
-    def get_queryset(self):
-        names = ["localized_titles", "parent__localized_titles", "parent__parent__localized_titles"]
-        return visible_to(self.request, Title.objects.select_related("parent__parent").prefetch_related(*names))
 
     def get(self, request, *args, **kwargs):
         self.object = self.get_object()

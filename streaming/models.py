@@ -492,7 +492,8 @@ class Offer(Publishable, VersionedModel):
             ),
         ]
         indexes = [
-            models.Index(fields=["platform", "available_from"], name="offer_platform_from"),
+            # A platform's offers in page order (``available_from``, then id; walked either way).
+            models.Index(fields=["platform", "available_from", "id"], name="offer_platform_from_id"),
             # The admin changelist's order (available_from, pk), walked instead of sorted.
             models.Index(fields=["available_from", "id"], name="offer_from_id"),
         ]
