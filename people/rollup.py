@@ -135,17 +135,6 @@ def title_credit_keys(credits) -> list[TitleCreditKey]:
     return [TitleCreditKey(r["role_id"], r["person_id"], r["organization_id"]) for r in rows]
 
 
-def first_of_each(keys, first: int):
-    """(the first ``first`` keys of each role, {role id: number of keys in that role})."""
-    counts: dict[int, int] = {}
-    shown = []
-    for key in keys:
-        counts[key.role_id] = counts.get(key.role_id, 0) + 1
-        if counts[key.role_id] <= first:
-            shown.append(key)
-    return shown, counts
-
-
 @dataclass
 class TitleRef:
     """The part of a title a credit line's span needs (``span``): no model instance."""
@@ -273,7 +262,7 @@ def bounded_title_rollup(title, first: int = TITLE_CREDITS_FIRST) -> tuple[list[
     its number of lines (the rest on the title's credits page), and the credit rows behind
     them (for the JSON-LD). Six queries, the same for 1, 3 or 3,000 credits."""
     credits = title_credits(title)
-    shown, counts = first_of_each(title_credit_keys(credits), first)
+    shown, counts = first_of_each_role(title_credit_keys(credits), first)
     rows = title_credit_rows(credits, shown)
     return title_rollup(title, rows, counts), rows
 
@@ -372,8 +361,9 @@ def filmography(credits, lines: list[FilmographyLine]) -> list[RoleGroup]:
     return list(groups.values())
 
 
-def first_of_each_role(lines: list[FilmographyLine], first: int = FILMOGRAPHY_FIRST):
-    """(the first ``first`` lines of each role, {role id: number of works in that role})."""
+def first_of_each_role(lines, first: int = FILMOGRAPHY_FIRST):
+    """(the first ``first`` items of each role, {role id: number of items in that role}): the
+    lines of a filmography, or the credit keys of a title page (anything with a ``role_id``)."""
     counts: dict[int, int] = {}
     shown = []
     for line in lines:
