@@ -82,6 +82,9 @@ def pages(m: dict) -> list[tuple[str, str]]:
         ("series (many seasons)", f"/en/titles/{m['series']}/"),
         ("season (many episodes)", f"/en/titles/{m['season']}/"),
         ("episode", f"/en/titles/{m['episode']}/"),
+        ("season: every episode (page 2)", f"/en/titles/{m['season']}/episodes/?page=2"),
+        ("series: every actor credit", f"/en/titles/{m['series']}/credits/?role=actor"),
+        ("series: every offer", f"/en/titles/{m['series']}/offers/"),
         (f"person ({m['person_credits']} credits)", f"/en/people/{m['person']}/"),
         (f"person: every {m['person_role']} work", f"/en/people/{m['person']}/credits/?role={m['person_role']}"),
         *(
@@ -94,10 +97,14 @@ def pages(m: dict) -> list[tuple[str, str]]:
         ("screening list", "/en/screenings/"),
         ("venue", f"/en/venues/{m['venue']}/"),
         ("platform", f"/en/platforms/{m['platform']}/"),
+        ("platform: every offer available now", f"/en/platforms/{m['platform']}/available/"),
+        ("platform: every offer coming soon", f"/en/platforms/{m['platform']}/coming/"),
         ("platform list", "/en/platforms/"),
         ("search: common word", f"/en/search/?q={COMMON_WORD}"),
         ("search: rare word", f"/en/search/?q={RARE_WORD}"),
         ("calendar file (festival)", f"/en/festivals/{m['edition']}.ics"),
+        ("calendar file (venue)", f"/en/venues/{m['venue']}.ics"),
+        ("screening list: past at the venue", f"/en/screenings/?venue={m['venue']}&when=past"),
     ]
 
 
