@@ -48,6 +48,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core import checks
 from django.core.exceptions import FieldDoesNotExist
 from django.db import models
+from django.db.models.constants import LOOKUP_SEP
 from django.forms.models import model_to_dict
 from django.utils import timezone
 from django.utils.dateparse import parse_datetime
@@ -502,6 +503,17 @@ class AfficheModelAdmin(
     AuditAdminMixin, DeleteProtectionAdminMixin, AfficheAdminMixin, CsvAdminMixin, admin.ModelAdmin
 ):
     """The base of every ModelAdmin. Set ``csv_resource`` for Import/Export CSV buttons."""
+
+    #: Lookups a changelist's query string may not use: a regular expression typed into an address
+    #: is the database's to compile (``?slug__regex=[`` was an error of SQLite's REGEXP function and
+    #: of PostgreSQL, a 500) and a pattern that backtracks costs it a whole table. Refused with
+    #: Django's "Filtering by … not allowed" (400), as any lookup the admin does not allow.
+    refused_lookups = ("regex", "iregex")
+
+    def lookup_allowed(self, lookup, value, request):
+        if lookup.rsplit(LOOKUP_SEP, 1)[-1] in self.refused_lookups:
+            return False
+        return super().lookup_allowed(lookup, value, request)
 
 
 class AfficheTabularInline(AfficheAdminMixin, admin.TabularInline):
