@@ -33,10 +33,12 @@ class YearFilter(django_filters.NumberFilter):
         super().__init__(*args, **kwargs)
 
 
-def published_titles():
-    """The ids of the titles the public may see now: the choices of the country and language
-    filters come from them, so that a draft's country is not offered."""
-    return Title.objects.published().values("pk")
+def used_by_a_published_title(through, column: str):
+    """``EXISTS`` a published title with this country (language): the choices of the country and
+    language filters, so that a draft's country is not offered. A join on the link's title (the
+    index on the link's column, then the title's primary key), not ``title IN (every published
+    title)``: SQLite read that set again for each country, 10 s at the reference size."""
+    return Exists(through.objects.filter(**{column: OuterRef("pk")}).filter(Title.public_q("title__")))
 
 
 class TitleFilter(django_filters.FilterSet):
@@ -54,9 +56,7 @@ class TitleFilter(django_filters.FilterSet):
     country = django_filters.ModelChoiceFilter(
         label=_("Country"),
         field_name="countries",
-        queryset=lambda request: Country.objects.filter(
-            Exists(Title.countries.through.objects.filter(country=OuterRef("pk"), title__in=published_titles()))
-        ),
+        queryset=lambda request: Country.objects.filter(used_by_a_published_title(Title.countries.through, "country")),
         to_field_name="code",
         empty_label=_("Any country"),
     )
@@ -64,7 +64,7 @@ class TitleFilter(django_filters.FilterSet):
         label=_("Language"),
         field_name="languages",
         queryset=lambda request: Language.objects.filter(
-            Exists(Title.languages.through.objects.filter(language=OuterRef("pk"), title__in=published_titles()))
+            used_by_a_published_title(Title.languages.through, "language")
         ),
         to_field_name="code",
         empty_label=_("Any language"),
