@@ -14,7 +14,7 @@ import pytest
 from playwright.sync_api import expect
 
 from catalog.models import Title
-from people.models import Person
+from people.models import Credit, Person
 from screenings.models import Screening
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
@@ -39,6 +39,11 @@ def public_pages() -> list[str]:
         "/titles/l-opera-season-1/",
         "/titles/l-opera-season-2-episode-3/",
         "/titles/dans-les-couloirs-de-l-opera/",  # offers
+        "/titles/dans-les-couloirs-de-l-opera/offers/",  # every offer (issue 17)
+        "/titles/l-opera/episodes/",  # every season (issue 17)
+        "/titles/l-opera-season-1/episodes/",  # every episode
+        "/titles/l-opera/credits/?role="
+        + Credit.objects.filter(title__top_level__slug="l-opera").order_by("pk").first().role.slug,
         "/search/?q=opera",
         "/people/",
         "/organizations/",
@@ -55,6 +60,8 @@ def public_pages() -> list[str]:
         "/venues/melville-theatre/",
         "/platforms/",
         "/platforms/pop-paris-opera-play/",
+        "/platforms/pop-paris-opera-play/available/",  # every offer available now (issue 17)
+        "/platforms/pop-paris-opera-play/coming/",
         "/platforms/ocs/",
     ]
 
