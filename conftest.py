@@ -9,7 +9,6 @@ pytest-django's live server; ``make test-browser`` runs them. They fail, never s
 when Chromium is missing: a skipped browser test would hide a broken feature.
 """
 
-import io
 import os
 import uuid
 from importlib import import_module
@@ -17,7 +16,6 @@ from pathlib import Path
 
 import pytest
 from django.apps import apps
-from django.core.management import call_command
 from django.db import transaction
 from django.utils import translation
 
@@ -42,6 +40,14 @@ def _english_by_default():
     translation.activate("en")
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True)
+def _fast_passwords(settings):
+    """Tests hash passwords with MD5: Django's PBKDF2 (1,200,000 rounds) costs 0.45 s for each
+    user a test makes (412 tests make ``admin_user``) and each login through the form; a login
+    still checks the password. Production keeps Django's default hasher."""
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture(autouse=True)
@@ -84,9 +90,12 @@ def seed_iso_codes():
 
 
 def load_demo():
-    """The whole demo (the four reference documents), as `make run` loads it."""
+    """The whole demo (the four reference documents), as `make run` loads it: the first time in
+    this process for real, later as a copy of those rows when the copy is the same (tests/demo_snapshot.py)."""
+    from tests import demo_snapshot
+
     seed_iso_codes()
-    call_command("load_demo", stdout=io.StringIO())
+    demo_snapshot.load()
 
 
 def add_what_the_demo_lacks():

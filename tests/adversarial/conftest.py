@@ -26,12 +26,6 @@ def pytest_collection_modifyitems(items):
             item.add_marker(pytest.mark.adversarial)
 
 
-@pytest.fixture(autouse=True)
-def _fast_passwords(settings):
-    """Staff users are created per test; a fast hasher keeps that cheap (login still checks)."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
 @pytest.fixture(scope="module")
 def demo_once_per_module():
     """The hostile cases only read the demo (a write is rolled back with its test's savepoint)."""
