@@ -286,3 +286,26 @@ class PrivateData:
 
 
 private_data: Registry[PrivateData] = Registry("models no public page shows")
+
+
+# --- Tables that keep the top-level work of their title (catalog.toplevel) -----------------------
+
+
+@dataclass(frozen=True)
+class WorkColumn:
+    """A table (``name``) that stores, beside its link to a title (``title_column``), that title's
+    top-level work (``work_column``: the series of an episode, the title itself otherwise), so
+    that "the works with such rows" is one index probe per work instead of one per level.
+    catalog.toplevel keeps it with database triggers, as it keeps ``Title.top_level``: on every
+    write to the table and every move of a title. ``migration`` (app label, name) adds the column
+    and calls ``catalog.toplevel.install_work_column``; the triggers are put back after every
+    ``migrate`` once it is applied."""
+
+    name: str
+    migration: tuple[str, str]
+    title_column: str = "title_id"
+    work_column: str = "work_id"
+    order: int = 50
+
+
+work_columns: Registry[WorkColumn] = Registry("tables that keep the top-level work of their title")

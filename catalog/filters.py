@@ -96,9 +96,13 @@ class TitleFilter(django_filters.FilterSet):
     def filter_kind(self, qs, name, value):
         return qs.filter(kind=value)
 
+    def lists_works_only(self) -> bool:
+        """Seasons and episodes appear in the list only when asked for by kind or by search;
+        otherwise it shows works only (the other apps' filters may then test works alone)."""
+        data = getattr(self.form, "cleaned_data", {})
+        return not data.get("kind") and not data.get("q")
+
     def filter_queryset(self, queryset):
-        data = self.form.cleaned_data
-        # Seasons and episodes appear in the list only when asked for by kind or by search.
-        if not data.get("kind") and not data.get("q"):
+        if self.lists_works_only():
             queryset = queryset.top_level()
         return super().filter_queryset(queryset)

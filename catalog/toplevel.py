@@ -118,6 +118,121 @@ def ensure_triggers(sender, using="default", plan=None, **kwargs):
     from django.db import connections
     from django.db.migrations.recorder import MigrationRecorder
 
+    from . import extensions
+
     connection = connections[using]
-    if ("catalog", "0016_title_top_level") in MigrationRecorder(connection).applied_migrations():
+    applied = MigrationRecorder(connection).applied_migrations()
+    if ("catalog", "0016_title_top_level") in applied:
         install(connection)
+    for entry in extensions.work_columns:
+        if entry.migration in applied:
+            install_work_column(connection, entry)
+
+
+# Other tables that keep their title's work (catalog.extensions.WorkColumn) ---------------------
+
+
+def _work_sql(entry) -> dict[str, str]:
+    table, title, work = entry.name, entry.title_column, entry.work_column
+    expected = f"(SELECT t.top_level_id FROM catalog_title t WHERE t.id = NEW.{title})"  # noqa: S608 (registered)
+    return {
+        "table": table,
+        "title": title,
+        "work": work,
+        "expected": expected,
+        # On the title: its rows follow a move of the title to another work. The value is read
+        # from the row as it stands (SQLite's own trigger may still be correcting it).
+        "follow": (
+            f"UPDATE {table} SET {work} = (SELECT t.top_level_id FROM catalog_title t WHERE t.id = NEW.id) "  # noqa: S608
+            f"WHERE {title} = NEW.id AND {work} IS DISTINCT FROM (SELECT t.top_level_id FROM catalog_title t "
+            "WHERE t.id = NEW.id);"
+        ),
+    }
+
+
+def _postgres_work(entry) -> list[str]:
+    sql = _work_sql(entry)
+    table, title, work = sql["table"], sql["title"], sql["work"]
+    return [
+        f"""CREATE OR REPLACE FUNCTION {table}_work() RETURNS trigger AS $$
+BEGIN
+  NEW.{work} := {sql["expected"]};
+  RETURN NEW;
+END $$ LANGUAGE plpgsql""",
+        f"""CREATE OR REPLACE FUNCTION catalog_title_work_{table}() RETURNS trigger AS $$
+BEGIN
+  {sql["follow"]}
+  RETURN NULL;
+END $$ LANGUAGE plpgsql""",
+        f"DROP TRIGGER IF EXISTS {table}_work ON {table}",
+        (
+            f"CREATE TRIGGER {table}_work BEFORE INSERT OR UPDATE OF {title}, {work} ON {table} "
+            f"FOR EACH ROW EXECUTE FUNCTION {table}_work()"
+        ),
+        f"DROP TRIGGER IF EXISTS catalog_title_work_{table} ON catalog_title",
+        (
+            f"CREATE TRIGGER catalog_title_work_{table} AFTER UPDATE OF parent_id, top_level_id ON catalog_title "
+            f"FOR EACH ROW WHEN (OLD.top_level_id IS DISTINCT FROM NEW.top_level_id) "
+            f"EXECUTE FUNCTION catalog_title_work_{table}()"
+        ),
+    ]
+
+
+def _sqlite_work(entry) -> dict[str, tuple[str, str]]:
+    """Trigger name: (table it is on, body)."""
+    sql = _work_sql(entry)
+    table, title, work, expected = sql["table"], sql["title"], sql["work"], sql["expected"]
+    fix = f"UPDATE {table} SET {work} = {expected} WHERE id = NEW.id;"  # noqa: S608 (registered names)
+    follow = sql["follow"].replace("IS DISTINCT FROM", "IS NOT")
+    return {
+        f"{table}_work_insert": (table, f"AFTER INSERT ON {table} WHEN NEW.{work} IS NOT {expected} BEGIN {fix} END"),
+        f"{table}_work_update": (
+            table,
+            f"AFTER UPDATE OF {title}, {work} ON {table} WHEN NEW.{work} IS NOT {expected} BEGIN {fix} END",
+        ),
+        f"catalog_title_work_{table}": (
+            "catalog_title",
+            f"AFTER UPDATE OF parent_id, top_level_id ON catalog_title BEGIN {follow} END",
+        ),
+    }
+
+
+def install_work_column(connection, entry):
+    """Creates the triggers that keep ``entry``'s work column (safe to run again); on SQLite,
+    refills the column when a trigger was missing (a migration rebuilt the table)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            for sql in _postgres_work(entry):
+                cursor.execute(sql)
+        elif connection.vendor == "sqlite":
+            triggers = _sqlite_work(entry)
+            cursor.execute("SELECT name FROM sqlite_master WHERE type = 'trigger'")
+            present = {row[0] for row in cursor.fetchall()}
+            missing = [name for name in triggers if name not in present]
+            for name in missing:
+                cursor.execute(f"CREATE TRIGGER {name} {triggers[name][1]}")
+            if missing:
+                fill_work_column(connection, entry)
+
+
+def uninstall_work_column(connection, entry):
+    table = entry.name
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(f"DROP TRIGGER IF EXISTS {table}_work ON {table}")
+            cursor.execute(f"DROP TRIGGER IF EXISTS catalog_title_work_{table} ON catalog_title")
+            cursor.execute(f"DROP FUNCTION IF EXISTS {table}_work()")
+            cursor.execute(f"DROP FUNCTION IF EXISTS catalog_title_work_{table}()")
+        elif connection.vendor == "sqlite":
+            for name in _sqlite_work(entry):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name}")
+
+
+def fill_work_column(connection, entry):
+    """Sets the work of every row of ``entry``'s table from its title's."""
+    table, title, work = entry.name, entry.title_column, entry.work_column
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table} SET {work} = (SELECT t.top_level_id FROM catalog_title t "  # noqa: S608 (registered names)
+            f"WHERE t.id = {table}.{title})"
+        )

@@ -279,6 +279,7 @@ class OfferInline(AfficheTabularInline):
     """Offers of this very title (offers of its episodes are on their own pages)."""
 
     model = Offer
+    fk_name = "title"  # not ``work``, the stored top-level work
     extra = 0
     fields = [
         "platform",

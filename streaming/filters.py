@@ -7,14 +7,21 @@ from django.utils.translation import gettext_lazy as _
 from .models import Offer, Platform, today
 
 
-def offered_titles(offers) -> Q:
+def offered_titles(offers, works_only: bool = False) -> Q:
     """Titles that ``offers`` make watchable. A work (what the list shows by default): one
-    ``EXISTS`` over the offers of its titles, found through the stored top-level work
-    (``Title.top_level``, catalog.toplevel), one index probe per level instead of five. A season
-    or an episode (the list by kind or by search): ``offered_parts``."""
-    return Q(Exists(offers.filter(title__top_level=OuterRef("pk"))), parent__isnull=True) | Q(
-        offered_parts(offers), parent__isnull=False
-    )
+    ``EXISTS`` over its offers, found through the work stored on each offer (``Offer.work``,
+    catalog.toplevel), one probe of the index on (work, platform) instead of one per level. A
+    season or an episode (the list by kind or by search): ``offered_parts``. With
+    ``works_only`` (the list shows works only), the second branch is left out."""
+    works = Q(parent__isnull=True) & Q(Exists(offers.filter(work=OuterRef("pk"))))
+    if works_only:
+        return works
+    return works | Q(parent__isnull=False) & Q(offered_parts(offers))
+
+
+def works_only(title_filter) -> bool:
+    """Whether the title list ``title_filter`` belongs to shows works only (catalog.filters)."""
+    return title_filter is not None and title_filter.lists_works_only()
 
 
 def offered_parts(offers) -> Q:
@@ -48,7 +55,8 @@ class PlatformFilter(django_filters.ModelChoiceFilter):
     def filter(self, qs, value):
         if not value:
             return qs
-        return qs.filter(offered_titles(Offer.objects.published().filter(platform=value)))
+        offers = Offer.objects.published().filter(platform=value)
+        return qs.filter(offered_titles(offers, works_only(self.parent)))
 
 
 class AvailableFilter(django_filters.ChoiceFilter):
@@ -67,4 +75,4 @@ class AvailableFilter(django_filters.ChoiceFilter):
         platform = self.parent.form.cleaned_data.get("platform") if self.parent is not None else None
         if platform is not None:
             offers = offers.filter(platform=platform)
-        return qs.filter(offered_titles(offers))
+        return qs.filter(offered_titles(offers, works_only(self.parent)))

@@ -96,12 +96,17 @@ def next_offer_announcement(now):
     return Offer.objects.filter(published_at__gt=now).aggregate(at=Min("published_at"))["at"]
 
 
+#: ``Offer.work``: the top-level work of the offer's title, kept by catalog.toplevel's triggers.
+OFFER_WORK = extensions.WorkColumn("streaming_offer", migration=("streaming", "0013_offer_work"))
+
+
 def register():
     from . import demo, generate
     from .admin import OfferInline, batch_release_action
     from .filters import AvailableFilter, PlatformFilter
     from .resources import OfferResource, PlanResource, PlatformResource
 
+    extensions.work_columns.register(OFFER_WORK)
     extensions.title_filters.register(extensions.TitleFilter("platform", PlatformFilter, order=10))
     extensions.title_filters.register(extensions.TitleFilter("available", AvailableFilter, order=20))
     extensions.title_admin_parts.register(

@@ -442,6 +442,19 @@ class Offer(Publishable, VersionedModel):
     """A title (any level) on a platform in a country, of one type, within a window."""
 
     title = models.ForeignKey(Title, verbose_name=_("title"), on_delete=models.PROTECT, related_name="offers")
+    #: The top-level work of ``title`` (its series, or itself), kept by database triggers on every
+    #: write path (catalog.toplevel, ``hooks.OFFER_WORK``); ``None`` on an instance not yet reloaded.
+    work = models.ForeignKey(
+        Title,
+        verbose_name=_("work"),
+        null=True,
+        blank=True,
+        editable=False,
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        db_index=False,  # the index on (work, platform) serves it
+        related_name="+",
+    )
     platform = models.ForeignKey(Platform, verbose_name=_("platform"), on_delete=models.PROTECT, related_name="offers")
     country = models.ForeignKey(Country, verbose_name=_("country"), on_delete=models.PROTECT, related_name="offers")
     offer_type = fields.CharField(_("type"), max_length=12, choices=OfferType.choices, db_index=True)
@@ -496,6 +509,8 @@ class Offer(Publishable, VersionedModel):
             models.Index(fields=["platform", "available_from", "id"], name="offer_platform_from_id"),
             # The admin changelist's order (available_from, pk), walked instead of sorted.
             models.Index(fields=["available_from", "id"], name="offer_from_id"),
+            # The works on a platform, or watchable now (title list filters): one probe per work.
+            models.Index(fields=["work", "platform"], name="offer_work_platform"),
         ]
 
     def __str__(self):

@@ -1,5 +1,6 @@
-"""Issue 17: the title list's platform and "available now" filters find works through the stored
-top-level work (``Title.top_level``), one ``EXISTS`` per row instead of five."""
+"""Issue 17: the title list's platform and "available now" filters find works through the work
+stored on each offer (``Offer.work``), one ``EXISTS`` per row instead of five; the list of works
+tests works only, and a list by kind or search keeps the per-level rule for seasons and episodes."""
 
 import pytest
 from django.db import connection
@@ -23,4 +24,19 @@ def test_a_series_offered_through_one_episode_is_found_through_its_stored_work(c
 
     assert [t.pk for t in response.context["titles"]] == [series.pk]
     listing = next(q["sql"] for q in queries.captured_queries if "COUNT(*)" in q["sql"])
-    assert "top_level_id" in listing
+    assert '"work_id"' in listing
+    assert listing.count("EXISTS") == len(query.split("&"))  # one per filter, none per level
+
+
+def test_a_list_by_kind_finds_the_offered_episode_and_the_season_of_an_offered_series(client):
+    episode = EpisodeFactory()
+    offer = OfferFactory(title=episode)
+    other = EpisodeFactory()
+    series_offer = OfferFactory(title=other.parent.parent, platform=offer.platform)
+    EpisodeFactory()  # not offered
+
+    episodes = client.get(f"/en/titles/?kind=episode&platform={offer.platform.slug}").context["titles"]
+    seasons = client.get(f"/en/titles/?kind=season&platform={series_offer.platform.slug}").context["titles"]
+
+    assert {t.pk for t in episodes} == {episode.pk, other.pk}  # an offer on a series counts for its episodes
+    assert {t.pk for t in seasons} == {episode.parent_id, other.parent_id}
