@@ -41,6 +41,12 @@ def used_by_a_published_title(through, column: str):
     return Exists(through.objects.filter(**{column: OuterRef("pk")}).filter(Title.public_q("title__")))
 
 
+def shows_works_only(title_filter) -> bool:
+    """For the other apps' filters of the title list (their ``parent``, ``None`` when a filter
+    is used alone): whether the list shows works only, so that they may test works alone."""
+    return title_filter is not None and title_filter.lists_works_only()
+
+
 class TitleFilter(django_filters.FilterSet):
     q = django_filters.CharFilter(label=_("Search"), method="filter_q", max_length=200)
     kind = django_filters.ChoiceFilter(

@@ -638,16 +638,21 @@ class Screening(Publishable, VersionedModel):
         return reverse("screenings:screening_detail", kwargs={"pk": self.pk})
 
     @classmethod
+    def announced_q(cls, prefix: str = "", now=None) -> Q:
+        """Published, of a published edition (or of none): ``public_q`` without its titles,
+        for a query that reaches the screening through one of its titles and checks that one."""
+        now = now or timezone.now()
+        return cls.own_q(prefix, now) & (
+            Q(**{f"{prefix}edition__isnull": True}) | Edition.own_q(f"{prefix}edition__", now)
+        )
+
+    @classmethod
     def public_q(cls, prefix: str = "", now=None) -> Q:
         """Public: published, of a published edition (or of none), and showing at least one
         published title when it lists titles (a screening of draft titles only is hidden)."""
         now = now or timezone.now()
         shown = ScreeningTitle.objects.filter(screening=OuterRef(f"{prefix}pk"))
-        return (
-            cls.own_q(prefix, now)
-            & (Q(**{f"{prefix}edition__isnull": True}) | Edition.own_q(f"{prefix}edition__", now))
-            & (~Exists(shown) | Exists(shown.filter(Title.public_q("title__", now))))
-        )
+        return cls.announced_q(prefix, now) & (~Exists(shown) | Exists(shown.filter(Title.public_q("title__", now))))
 
     def clean(self):
         super().clean()

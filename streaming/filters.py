@@ -4,6 +4,8 @@ import django_filters
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from catalog.filters import shows_works_only
+
 from .models import Offer, Platform, today
 
 
@@ -17,11 +19,6 @@ def offered_titles(offers, works_only: bool = False) -> Q:
     if works_only:
         return works
     return works | Q(parent__isnull=False) & Q(offered_parts(offers))
-
-
-def works_only(title_filter) -> bool:
-    """Whether the title list ``title_filter`` belongs to shows works only (catalog.filters)."""
-    return title_filter is not None and title_filter.lists_works_only()
 
 
 def offered_parts(offers) -> Q:
@@ -56,7 +53,7 @@ class PlatformFilter(django_filters.ModelChoiceFilter):
         if not value:
             return qs
         offers = Offer.objects.published().filter(platform=value)
-        return qs.filter(offered_titles(offers, works_only(self.parent)))
+        return qs.filter(offered_titles(offers, shows_works_only(self.parent)))
 
 
 class AvailableFilter(django_filters.ChoiceFilter):
@@ -75,4 +72,4 @@ class AvailableFilter(django_filters.ChoiceFilter):
         platform = self.parent.form.cleaned_data.get("platform") if self.parent is not None else None
         if platform is not None:
             offers = offers.filter(platform=platform)
-        return qs.filter(offered_titles(offers, works_only(self.parent)))
+        return qs.filter(offered_titles(offers, shows_works_only(self.parent)))

@@ -12,7 +12,7 @@ from catalog.testing import section_queries
 from screenings import services
 from screenings.models import Screening
 
-from .factories import EditionFactory, EpisodeFactory, ScreeningFactory, VenueFactory
+from .factories import EditionFactory, EpisodeFactory, ScreeningFactory, TitleFactory, VenueFactory
 
 LA = ZoneInfo("America/Los_Angeles")
 UTC = ZoneInfo("UTC")
@@ -300,6 +300,30 @@ def test_title_list_filter_upcoming_screenings(client):
     response = client.get("/en/titles/?screening=upcoming")
 
     assert [t.pk for t in response.context["titles"]] == [series.pk]
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("listing", ["", "&kind=series"])
+def test_a_draft_episodes_screening_does_not_list_its_series_with_upcoming_screenings(client, listing):
+    """The work is found through the screened title: a screening of draft episodes (shared
+    with a published film, so the screening itself is public) does not put the series in."""
+    future_schedule(1)
+    screening = Screening.objects.get()
+    episodes = list(screening.titles.all())  # two episodes of one series
+    episode = episodes[0]
+    film = TitleFactory()
+    screening.titles.add(film)
+    url = "/en/titles/?screening=upcoming" + listing
+
+    listed = {t.pk for t in client.get(url).context["titles"]}
+    for draft in episodes:
+        draft.published_at = None
+        draft.save()
+    then = {t.pk for t in client.get(url).context["titles"]}
+
+    assert episode.parent.parent_id in listed
+    assert episode.parent.parent_id not in then
+    assert (film.pk in then) == (listing == "")
 
 
 @pytest.mark.django_db
