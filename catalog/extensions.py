@@ -309,3 +309,10 @@ class WorkColumn:
 
 
 work_columns: Registry[WorkColumn] = Registry("tables that keep the top-level work of their title")
+
+
+# --- Text indexes of other apps' columns (catalog.textsearch) ------------------------------------
+
+#: ``catalog.textsearch.TextIndex`` entries: a substring index on another app's column, put back
+#: after every ``migrate`` once its migration is applied.
+text_indexes: Registry = Registry("substring indexes of other apps' columns")

@@ -3,9 +3,8 @@ import uuid
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
-from django.db import connections, models
+from django.db import models
 from django.db.models import Count, F, OuterRef, Prefetch, Q, Subquery
-from django.db.models.expressions import RawSQL
 from django.db.models.functions import Coalesce, Lower
 from django.urls import reverse
 from django.utils import timezone
@@ -28,7 +27,7 @@ from .language import LocalizedNameMixin, current_language, in_language, localiz
 from .publishing import Publishable, PublishableQuerySet
 from .statements import Statement
 from .text import normalize, search_terms, sort_key
-from .textsearch import FTS_MATCH
+from .textsearch import TITLES
 from .typography import colon
 from .versioning import VersionedModel, versioned_update
 
@@ -152,11 +151,7 @@ class TitleQuerySet(PublishableQuerySet):
         Served by the database's text index (``catalog.textsearch``): a trigram index that
         PostgreSQL uses for this ``LIKE`` as it is; on SQLite, the FTS5 trigram table."""
         for term in search_terms(query):
-            if connections[self.db].vendor == "sqlite" and len(term) >= 3:
-                # A constant statement; the word is a parameter.
-                self = self.filter(pk__in=RawSQL(FTS_MATCH, (f"%{term}%",)))  # noqa: S611
-            else:
-                self = self.filter(search_text__contains=term)
+            self = TITLES.contains(self, term)
         return self
 
     def search_with_series(self, query: str):

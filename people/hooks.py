@@ -127,11 +127,27 @@ MODEL_ROLES = {
 }
 
 
+def character_index():
+    """The substring index of the characters people play (``Credit.character_key``), for the
+    search page's "… as Zoé Monin in The Opera" (catalog.textsearch)."""
+    from catalog.textsearch import TextIndex
+
+    return TextIndex(
+        "characters",
+        table="people_credit",
+        column="character_key",
+        migration=("people", "0012_character_text_index"),
+        pg_index="credit_character_key_trgm",
+        fts="people_credit_character_fts",
+    )
+
+
 def register():
     from . import demo, generate
     from .admin import CreditInline
     from .resources import CreditResource, OrganizationResource, PersonResource
 
+    extensions.text_indexes.register(character_index())
     extensions.title_admin_parts.register(
         extensions.TitleAdminPart(
             name="paste-credits",

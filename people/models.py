@@ -10,7 +10,7 @@ from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from catalog import fields
+from catalog import extensions, fields
 from catalog.images import ImageRecord
 from catalog.language import LocalizedNameMixin, in_language
 from catalog.models import Country, Title, title_and_below, year_validators
@@ -483,7 +483,9 @@ class CreditQuerySet(models.QuerySet):
             return self.none()
         found = self.published().filter(person__isnull=False).exclude(character_key="")
         for term in terms:
-            found = found.filter(character_key__contains=term)
+            # Through the text index of characters (people.hooks.character_index): a LIKE over
+            # a million credits read them all (0.5 s at the reference size).
+            found = extensions.text_indexes["characters"].contains(found, term)
         return (
             found.select_related("person", "title__parent__parent")
             .prefetch_related(
