@@ -200,7 +200,17 @@ def main():
     parser.add_argument("--scale", type=float, default=1.0, help="fraction of the reference size (default 1)")
     parser.add_argument("--only", choices=["sqlite", "postgres"], help="one database only")
     parser.add_argument("--no-doc", action="store_true", help="do not rewrite docs/performance.md")
+    parser.add_argument(
+        "--from-results",
+        action="store_true",
+        help="measure nothing: print the tables and rewrite docs/performance.md from bench/results/ "
+        "(after running one script again, e.g. bench/pages.py, on each database)",
+    )
+    parser.add_argument("--minutes", type=float, default=0.0, help="with --from-results: how long the run took")
     options = parser.parse_args()
+    if options.from_results:
+        from_results(options.minutes * 60)
+        return
     started = time.monotonic()
     sizes = {name: max(int(value * options.scale), 1) for name, value in REFERENCE.items()}
     DATA.mkdir(exist_ok=True)
@@ -225,6 +235,24 @@ def main():
     (RESULTS / "all.json").write_text(json.dumps(records, indent=1, ensure_ascii=False))
     if not options.no_doc and options.scale == 1.0 and shutil.which("true"):
         write_doc(records, sizes, elapsed)
+
+
+def from_results(elapsed: float):
+    """The tables and docs/performance.md from the last results of each script and build."""
+    records = []
+    for label in ("sqlite", "postgres"):
+        meta = DATA / f"reference-{label}.json"
+        if meta.exists():
+            records += json.loads(meta.read_text())["build"]
+        for name in SCRIPTS:
+            out = RESULTS / f"{name}-{label}.json"
+            if out.exists():
+                records += json.loads(out.read_text())
+    for _group, head, rows in tables(records):
+        print()
+        print(text_table(head, rows))
+    (RESULTS / "all.json").write_text(json.dumps(records, indent=1, ensure_ascii=False))
+    write_doc(records, REFERENCE, elapsed)
 
 
 if __name__ == "__main__":
