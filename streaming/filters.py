@@ -1,7 +1,8 @@
 """Title-list filters the streaming app adds to ``catalog.filters.TitleFilter``."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Subquery
+from django.db.models.lookups import IsNull
 from django.utils.translation import gettext_lazy as _
 
 from catalog.filters import shows_works_only
@@ -15,7 +16,12 @@ def offered_titles(offers, works_only: bool = False) -> Q:
     catalog.toplevel), one probe of the index on (work, platform) instead of one per level. A
     season or an episode (the list by kind or by search): ``offered_parts``. With
     ``works_only`` (the list shows works only), the second branch is left out."""
-    works = Q(parent__isnull=True) & Q(Exists(offers.filter(work=OuterRef("pk"))))
+    # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL made the EXISTS a hash semi-join
+    # over every matching offer (100,000 for "available now", 0.4 s); this is one probe of the
+    # index on (work, platform) per work, and the bounded count stops early.
+    works = Q(parent__isnull=True) & Q(
+        IsNull(Subquery(offers.filter(work=OuterRef("pk")).order_by().values("pk")[:1]), False)
+    )
     if works_only:
         return works
     return works | Q(parent__isnull=False) & Q(offered_parts(offers))
