@@ -178,21 +178,20 @@ END $$ LANGUAGE plpgsql""",
     ]
 
 
-def _sqlite_work(entry) -> dict[str, tuple[str, str]]:
-    """Trigger name: (table it is on, body)."""
+def _sqlite_work(entry) -> dict[str, str]:
+    """Trigger name: body (on the entry's table, and on ``catalog_title`` for a move)."""
     sql = _work_sql(entry)
     table, title, work, expected = sql["table"], sql["title"], sql["work"], sql["expected"]
     fix = f"UPDATE {table} SET {work} = {expected} WHERE id = NEW.id;"  # noqa: S608 (registered names)
     follow = sql["follow"].replace("IS DISTINCT FROM", "IS NOT")
+    moved = "OLD.parent_id IS NOT NEW.parent_id OR OLD.top_level_id IS NOT NEW.top_level_id"
     return {
-        f"{table}_work_insert": (table, f"AFTER INSERT ON {table} WHEN NEW.{work} IS NOT {expected} BEGIN {fix} END"),
+        f"{table}_work_insert": f"AFTER INSERT ON {table} WHEN NEW.{work} IS NOT {expected} BEGIN {fix} END",
         f"{table}_work_update": (
-            table,
-            f"AFTER UPDATE OF {title}, {work} ON {table} WHEN NEW.{work} IS NOT {expected} BEGIN {fix} END",
+            f"AFTER UPDATE OF {title}, {work} ON {table} WHEN NEW.{work} IS NOT {expected} BEGIN {fix} END"
         ),
         f"catalog_title_work_{table}": (
-            "catalog_title",
-            f"AFTER UPDATE OF parent_id, top_level_id ON catalog_title BEGIN {follow} END",
+            f"AFTER UPDATE OF parent_id, top_level_id ON catalog_title WHEN {moved} BEGIN {follow} END"
         ),
     }
 
@@ -210,7 +209,7 @@ def install_work_column(connection, entry):
             present = {row[0] for row in cursor.fetchall()}
             missing = [name for name in triggers if name not in present]
             for name in missing:
-                cursor.execute(f"CREATE TRIGGER {name} {triggers[name][1]}")
+                cursor.execute(f"CREATE TRIGGER {name} {triggers[name]}")
             if missing:
                 fill_work_column(connection, entry)
 
