@@ -110,6 +110,7 @@ def _decimal_comma(rows, columns):
     rows = iter(rows)
     yield next(rows)  # the header
     for row in rows:
+        row = list(row)  # a tuple when the database rendered the cells
         for n in columns:
             row[n] = row[n].replace(".", ",") if isinstance(row[n], str) else row[n]
         yield row

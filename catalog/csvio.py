@@ -42,7 +42,8 @@ from pathlib import Path
 
 from django.core.exceptions import NON_FIELD_ERRORS, EmptyResultSet, FieldDoesNotExist, ValidationError
 from django.db import DatabaseError, DataError, IntegrityError, models, transaction
-from django.db.models.functions import Lower
+from django.db.models import Window
+from django.db.models.functions import Cast, Lower, RowNumber
 from django.utils import timezone
 from django.utils.functional import cached_property
 from django.utils.text import capfirst
@@ -512,6 +513,8 @@ class StrictIntegerWidget(widgets.IntegerWidget):
 
     #: ``render`` takes the stored value alone (the export reads it without a model instance).
     value_render = True
+    #: How the database writes the same cell (``export_query``).
+    sql_kind = "number"
 
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip() if isinstance(value, str) else value
@@ -531,6 +534,8 @@ class StrictDecimalWidget(widgets.DecimalWidget):
 
     #: ``render`` takes the stored value alone (the export reads it without a model instance).
     value_render = True
+    #: How the database writes the same cell (``export_query``).
+    sql_kind = "decimal"
 
     def clean(self, value, row=None, delimiter=",", **kwargs):
         value = (value or "").strip()
@@ -572,6 +577,8 @@ class StrictDateWidget(widgets.DateWidget):
 
     #: ``render`` takes the stored value alone (the export reads it without a model instance).
     value_render = True
+    #: How the database writes the same cell (``export_query``).
+    sql_kind = "date"
 
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
@@ -598,6 +605,8 @@ class StrictDateTimeWidget(widgets.DateTimeWidget):
 
     #: ``render`` takes the stored value alone (the export reads it without a model instance).
     value_render = True
+    #: How the database writes the same cell (``export_query``).
+    sql_kind = "datetime"
 
     def clean(self, value, row=None, **kwargs):
         value = (value or "").strip()
@@ -620,6 +629,8 @@ class BooleanCellWidget(widgets.BooleanWidget):
 
     #: ``render`` takes the stored value alone (the export reads it without a model instance).
     value_render = True
+    #: How the database writes the same cell (``export_query``).
+    sql_kind = "boolean"
 
     TRUE, FALSE = {"1", "true", "yes", "oui", "vrai", "y"}, {"0", "false", "no", "non", "faux", "n", ""}
 
@@ -640,6 +651,8 @@ class TextWidget(widgets.CharWidget):
 
     #: ``render`` takes the stored value alone (the export reads it without a model instance).
     value_render = True
+    #: How the database writes the same cell (``export_query``).
+    sql_kind = "text"
 
     def clean(self, value, row=None, **kwargs):
         return "" if value is None else str(value)
@@ -718,6 +731,11 @@ class RelatedColumn:
         records with the resource's prefetches)."""
         return None
 
+    def export_items(self, model) -> "ExportItems | None":
+        """The column's items, for the database to render its cells (``ExportItems``); None:
+        the cells are rendered in Python from ``export_values``."""
+        return None
+
 
 def grouped(pairs: Iterable[tuple]) -> dict[object, list]:
     """{pk: [value, …]} from (pk, value…) pairs, in their order (a value of several items is a tuple)."""
@@ -762,6 +780,14 @@ class ManyToManyColumn(RelatedColumn):
             f"{source}_id", f"{target}__{self.widget.field}"
         )
         return join_sorted(keys)
+
+    def export_items(self, model):
+        field = model._meta.get_field(self.attribute)
+        through = field.remote_field.through
+        key = f"{field.m2m_reverse_field_name()}__{self.widget.field}"
+        return ExportItems(
+            through.objects.all(), f"{field.m2m_field_name()}_id", key, [CodePoint(Cast(key, models.TextField()))]
+        )
 
     def write(self, items):
         if not items:
@@ -1238,13 +1264,55 @@ class AfficheResource(resources.ModelResource):
         return plan
 
     def export_rows(self, queryset=None):
-        """Header, then one list of cells per record, streamed from the database in key order:
-        the columns' values in one query (a server-side cursor on PostgreSQL), and per chunk of
-        ``export_chunk_size`` records one query per related column, so that the number of
-        queries does not grow with the rows and memory holds one chunk."""
+        """Header, then the cells of each record (a list, or a tuple when the database rendered
+        them all), streamed from the database in key order.
+        Where it can (``export_query``), one query whose database renders the cells, with the
+        related columns it cannot render read per chunk of ``export_chunk_size`` records (one
+        query each); otherwise the columns' values in one query (a server-side cursor on
+        PostgreSQL) and per chunk one query per related column and one for the records. The
+        number of queries does not grow with the rows and memory holds one chunk."""
         fields = self.get_export_fields()
         yield [f.column_name for f in fields]
         queryset = self.get_export_queryset() if queryset is None else queryset
+        try:
+            query = export_query(self, queryset)
+        except NothingToExport:
+            return
+        if query is None:
+            yield from self._export_instance_rows(queryset, fields)
+        else:
+            yield from self._export_query_rows(query, queryset, fields)
+
+    def _export_query_rows(self, query: "ExportQuery", queryset, fields):
+        from django.db import connections
+
+        model = self._meta.model
+        numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
+        with connections[queryset.db].chunked_cursor() as cursor:
+            cursor.execute(query.sql, query.params)
+            batches = iter(lambda: cursor.fetchmany(self.export_chunk_size), [])
+            if query.rendered:
+                for batch in batches:
+                    yield from batch
+                return
+            for batch in batches:
+                chunk = list(query.compiler.apply_converters(batch, query.converters))
+                pks = [row[0] for row in chunk]
+                related = {
+                    step[1]: self.related_columns[step[1]].export_values(model, pks)
+                    for step in query.cells
+                    if not isinstance(step, int) and step[0] == "related"
+                }
+                cells = [
+                    (lambda row, n=cell: row[n])
+                    if isinstance(cell, int)
+                    else _guarded(_cell_reader(self, cell, query.paths, related, {}), is_number)
+                    for cell, is_number in zip(query.cells, numeric, strict=True)
+                ]
+                for row in chunk:
+                    yield [cell(row) for cell in cells]
+
+    def _export_instance_rows(self, queryset, fields):
         # A number column writes a number ("-118.3253"), which no spreadsheet runs: only text
         # cells are neutralised.
         numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
@@ -1271,94 +1339,290 @@ class AfficheResource(resources.ModelResource):
                     cell(row) if is_number else neutralise(cell(row))
                     for cell, is_number in zip(cells, numeric, strict=True)
                 ]
-            if records:
-                # Records with prefetched relations hold reference cycles: free them with their
-                # chunk, or they pile up until a full collection (memory would grow with rows).
-                records.clear()
-                gc.collect()
+            # Records with prefetched relations hold reference cycles: free them with their
+            # chunk, or they pile up until a full collection (memory would grow with rows).
+            records.clear()
+            gc.collect()
 
 
-# The database writes the file: COPY on PostgreSQL ----------------------------------------
+# The database renders the cells: SQL on both databases, COPY on PostgreSQL -------------------
+#
+# ``export_query`` wraps the export's values query (``v``, its columns renamed c0…cn) in a SELECT
+# that renders each cell it can in SQL — texts, keys, numbers, dates, booleans, and the related
+# columns that declare their items (``RelatedColumn.export_items``), joined from one grouped query
+# each — with the formula guard of ``neutralise``. Cells it cannot render (a wall time in the
+# venue's zone, a JSON list…) are rendered in Python from the same row, converted as Django's
+# values query converts it. When the database renders every cell, SQLite's rows go to csv.writer
+# as they come and PostgreSQL writes the file itself (``COPY``).
 
-#: A cell's SQL on PostgreSQL, by the kind of Python function that renders it from its value:
-#: the same text (NULL for an empty cell, which COPY writes unquoted, as csv.writer writes "").
-_SQL_CELLS = {
-    "text": "NULLIF({}, '')",
-    "number": "({})::text",
-    "boolean": "CASE WHEN {} THEN 'true' ELSE 'false' END",
+
+@dataclass
+class ExportItems:
+    """A related column's cell in SQL: the rows of ``queryset``, one per item, each with its
+    owner's pk (``owner``) and its text (``item``, a field name or an expression); a cell is its
+    owner's items "|"-joined in the order of ``order`` (the same text as ``render``)."""
+
+    queryset: models.QuerySet
+    owner: str
+    item: object
+    order: list
+
+
+class CodePoint(models.Func):
+    """Text compared by code point, as Python's ``sorted``: COLLATE "C" on PostgreSQL; SQLite's
+    default BINARY collation already compares UTF-8 bytes, which is code-point order."""
+
+    template = '%(expressions)s COLLATE "C"'
+
+    def as_sqlite(self, compiler, connection, **extra):
+        return self.as_sql(compiler, connection, template="%(expressions)s", **extra)
+
+
+#: A cell's SQL per database, by the kind of Python function that renders its value: the same
+#: text (NULL for an empty cell: COPY writes it unquoted, csv.writer writes None as "").
+_CELL_SQL = {
+    "postgresql": {
+        "text": "NULLIF({}, '')",
+        "number": "({})::text",
+        "decimal": "({})::text",
+        "date": "({})::text",
+        "boolean": "CASE WHEN {} THEN 'true' ELSE 'false' END",
+        "uuid": "({})::text",
+    },
+    "sqlite": {
+        # csv.writer writes "" and None alike.
+        "text": "{}",
+        "number": "{}",
+        # A decimal is stored as a number: written with the field's places, as Django reads it.
+        "decimal": "CASE WHEN {0} IS NULL THEN NULL ELSE printf('%%.{places}f', {0}) END",
+        "date": "{}",
+        "boolean": "CASE WHEN {} THEN 'true' ELSE 'false' END",
+        # A UUID is stored as 32 hexadecimal digits.
+        "uuid": "lower(substr({0}, 1, 8) || '-' || substr({0}, 9, 4) || '-' || substr({0}, 13, 4) || '-' "
+        "|| substr({0}, 17, 4) || '-' || substr({0}, 21))",
+    },
 }
-#: ``neutralise`` in SQL: an apostrophe before a cell that would be a formula once any
-#: leading apostrophes are taken away.
-_SQL_NEUTRALISE = (
-    "CASE WHEN left(ltrim({0}, ''''), 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') THEN '''' || {0} ELSE {0} END"
-)
+#: ``neutralise`` in SQL: an apostrophe before a cell that would be a formula once any leading
+#: apostrophes are taken away (FORMULA_PREFIXES).
+_NEUTRALISE_SQL = {
+    "postgresql": "CASE WHEN substr(ltrim({0}, ''''), 1, 1) IN ('=', '+', '-', '@', E'\\t', E'\\r') "
+    "THEN '''' || {0} ELSE {0} END",
+    # GLOB first: as cheap as no test at all for a cell that starts with a letter. Its class
+    # holds a tab and a carriage return, as FORMULA_PREFIXES.
+    "sqlite": "CASE WHEN {0} GLOB '[-=+@''\t\r]*' AND ltrim({0}, '''') GLOB '[-=+@\t\r]*' "
+    "THEN '''' || {0} ELSE {0} END",
+}
+
+
+def _local_time_sql(vendor: str, column: str, minutes: bool) -> str | None:
+    """``timezone.localtime(value).isoformat()`` in SQL ("2026-12-03T19:49:21.123456+01:00",
+    the microseconds only when there are some; "2026-12-03T19:49+01:00" with ``minutes``), in the
+    current time zone. SQLite stores UTC as "2026-12-03 18:49:21[.123456]" and knows no other
+    zone: None there unless the current zone is UTC (Python renders the cell)."""
+    zone = timezone.get_current_timezone_name()
+    if vendor == "sqlite":
+        if zone != "UTC":
+            return None
+        text = f"substr({column}, 1, 16)" if minutes else column
+        return f"replace({text}, ' ', 'T') || '+00:00'"
+    if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
+        return None
+    local = f"({column} AT TIME ZONE '{zone}')"
+    offset = f"(extract(epoch FROM {local} - ({column} AT TIME ZONE 'UTC')) / 60)::int"
+    seconds = "" if minutes else ":SS"
+    micro = (
+        "" if minutes else f" || CASE WHEN to_char({column}, 'US') = '000000' THEN '' ELSE to_char({column}, '.US') END"
+    )
+    return (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI{seconds}'){micro}"
+        f" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END || lpad((abs({offset}) / 60)::text, 2, '0')"
+        f" || ':' || lpad(mod(abs({offset}), 60)::text, 2, '0')"
+    )
 
 
 def _sql_kind(render) -> str | None:
-    function = getattr(render, "__func__", render)
-    if function is _key_cell or function is TextWidget.render:
+    """How the database writes a cell that ``render`` writes: the ``sql_kind`` of the widget
+    class that defines ``render`` (a subclass that renders otherwise declares its own), "text"
+    for a natural key; None: rendered in Python."""
+    if render is _key_cell:
         return "text"
-    if function in (StrictIntegerWidget.render, StrictDecimalWidget.render, StrictDateWidget.render):
-        return "number"
-    if function is BooleanCellWidget.render:
-        return "boolean"
-    return None
+    widget = getattr(render, "__self__", None)
+    if widget is None:
+        return None
+    owner = next(klass for klass in type(widget).__mro__ if "render" in klass.__dict__)
+    return owner.__dict__.get("sql_kind")
+
+
+def _value_sql(vendor, model, step, column) -> str | None:
+    """The SQL of a value step's cell over ``column`` (its stored value); None: rendered in Python."""
+    kind = _sql_kind(step[2]) if len(step[1]) == 1 else None
+    if kind is None:
+        return None
+    if kind in ("datetime", "datetime_minutes"):
+        return _local_time_sql(vendor, column, minutes=kind == "datetime_minutes")
+    places = getattr(_path_field(model, step[1][0]), "decimal_places", None)
+    return _CELL_SQL[vendor][kind].format(column, places=places)
+
+
+def _path_field(model, path: str):
+    """The model field at the end of a values path ("venue__country__code")."""
+    *links, name = path.split("__")
+    for link in links:
+        model = model._meta.get_field(link).related_model
+    return model._meta.pk if name == "pk" else model._meta.get_field(name)
+
+
+@dataclass
+class ExportQuery:
+    """The export's rows as one query (``export_query``). A row holds first the ``raw`` values
+    that Python renders (at their place in ``paths``, converted by ``converters``), then the
+    cells the database rendered; ``cells`` says, per column of the file, where its cell is: an
+    int (that column of the row) or a step of ``export_plan`` rendered in Python."""
+
+    sql: str
+    params: list
+    raw: int
+    cells: list
+    paths: dict
+    compiler: object
+    converters: dict
+
+    @property
+    def rendered(self) -> bool:
+        """The database renders every cell: a row is the file's line as it is."""
+        return not self.raw
+
+
+class NothingToExport(Exception):
+    """The export's queryset matches no row whatever the data (``?id__in=``)."""
+
+
+def export_query(resource, queryset) -> ExportQuery | None:
+    """The export of ``queryset`` as one query whose database renders the cells it can (see
+    above); None for a resource with a column rendered from model instances (``export_rows``
+    then reads the records per chunk)."""
+    from django.db import connections
+
+    connection = connections[queryset.db]
+    vendor = connection.vendor
+    plan = resource.export_plan()
+    if vendor not in _CELL_SQL or any(step[0] == "instance" for step in plan):
+        return None
+    model = resource._meta.model
+    paths: dict[str, int] = {"pk": 0}
+    for step in plan:
+        if step[0] == "value":
+            for path in step[1]:
+                paths.setdefault(path, len(paths))
+    values = queryset.prefetch_related(None).values_list(*paths)
+    compiler = values.query.get_compiler(queryset.db)
+    try:
+        inner, params = compiler.as_sql()
+    except EmptyResultSet as exc:
+        raise NothingToExport from exc
+    params = list(params)
+    converters = compiler.get_converters([column for column, _sql, _alias in compiler.select])
+    guard = _NEUTRALISE_SQL[vendor]
+    q = connection.ops.quote_name
+    sql_cells, joins, cells, python = [], [], [], False
+    for step in plan:
+        cell = _value_sql(vendor, model, step, f"v.c{paths[step[1][0]]}") if step[0] == "value" else None
+        items = resource.related_columns[step[1]].export_items(model) if step[0] == "related" else None
+        if cell is not None:
+            sql_cells.append(guard.format(cell) if _sql_kind(step[2]) == "text" else cell)
+        elif items is not None:
+            name = f"a{len(joins)}"
+            if queryset.query.where:
+                # Only the exported records' items (a filtered export).
+                items = dataclasses.replace(
+                    items, queryset=items.queryset.filter(**{f"{items.owner}__in": queryset.values("pk")})
+                )
+            join_sql, join_params = _joined_items_sql(items, connection)
+            joins.append(f"LEFT JOIN ({join_sql}) {name} ON {name}.{q('_k')} = v.c0")
+            params += join_params
+            sql_cells.append(guard.format(f"{name}.{q('_cell')}"))
+        else:
+            python = True
+            cells.append(step)
+            continue
+        cells.append(len(sql_cells) - 1)
+    # The values that Python renders (the pk first, for the related columns read per chunk),
+    # at their place in the row; Django's converters for them.
+    needed = [0] if python else []
+    for step in cells:
+        if not isinstance(step, int) and step[0] == "value":
+            needed += [paths[path] for path in step[1] if paths[path] not in needed]
+    raw_paths = {path: needed.index(n) for path, n in paths.items() if n in needed}
+    converters = {needed.index(n): converter for n, converter in converters.items() if n in needed}
+    raw = len(needed)
+    cells = [cell + raw if isinstance(cell, int) else cell for cell in cells]
+    names = ", ".join(f"c{n}" for n in range(len(paths)))
+    columns = ", ".join([f"v.c{n}" for n in needed] + sql_cells)
+    if joins and vendor != "sqlite":
+        # A hash join keeps no order: number the values query's rows, in its order, and sort
+        # by that. SQLite joins by nested loops, the left table outermost: its rows keep the
+        # order they come in.
+        source = f"(SELECT *, row_number() OVER () AS {q('_n')} FROM w) v"  # noqa: S608
+        order = f" ORDER BY v.{q('_n')}"
+    else:
+        source, order = "w v", ""
+        if joins:
+            # SQLite drops the ORDER BY of a subquery joined to others unless it has a LIMIT.
+            inner += "" if values.query.is_sliced else " LIMIT -1"
+    # Names from the models' meta and this function; values are parameters.
+    sql = f"WITH w({names}) AS ({inner}) SELECT {columns} FROM {source} {' '.join(joins)}{order}"  # noqa: S608
+    return ExportQuery(sql, params, raw, cells, raw_paths, compiler, converters)
+
+
+def _joined_items_sql(items: ExportItems, connection) -> tuple[str, list]:
+    """(owner pk ``_k``, cell ``_cell``) per owner: its items' texts "|"-joined in their order."""
+    owner = models.F(items.owner)
+    item = items.item if hasattr(items.item, "resolve_expression") else models.F(items.item)
+    rows = (
+        items.queryset.order_by()
+        .annotate(
+            _k=owner,
+            _i=Cast(item, models.TextField()),
+            _p=Window(RowNumber(), partition_by=[owner], order_by=items.order),
+        )
+        .values_list("_k", "_i", "_p")
+    )
+    sql, params = rows.query.sql_with_params()
+    q = connection.ops.quote_name
+    k, i, p = q("_k"), q("_i"), q("_p")
+    if connection.vendor == "postgresql":
+        joined = f"SELECT s.{k}, string_agg(s.{i}, '{SEPARATOR}' ORDER BY s.{p}) AS {q('_cell')} FROM ({sql}) s"  # noqa: S608
+    else:
+        # SQLite's group_concat joins in the order its rows come: sorted by owner, then position.
+        joined = (
+            f"SELECT s.{k}, group_concat(s.{i}, '{SEPARATOR}') AS {q('_cell')} "  # noqa: S608
+            f"FROM (SELECT * FROM ({sql}) ORDER BY 1, 3) s"
+        )
+    return f"{joined} GROUP BY s.{k}", list(params)
 
 
 def copy_sql(resource, queryset, delimiter=",") -> str | None:
-    """``COPY … TO STDOUT`` of the export's rows (header apart) on PostgreSQL, when the
-    database can render every column (plain texts, keys, numbers, dates, booleans and
-    many-to-many keys): the values query of ``export_rows`` as a subquery, each cell rendered
-    and neutralised in SQL. None otherwise (the rows are then rendered in Python)."""
+    """``COPY … TO STDOUT`` of the export's rows (header apart) on PostgreSQL when the database
+    renders every cell (``export_query``); None otherwise (rows are then read by ``export_rows``)."""
     from django.db import connections
 
     connection = connections[queryset.db]
     if connection.vendor != "postgresql" or delimiter not in DELIMITERS:
         return None
-    paths, cells = ["pk"], []
-    model = resource._meta.model
-    for step in resource.export_plan():
-        if step[0] == "value" and len(step[1]) == 1 and (kind := _sql_kind(step[2])):
-            paths.append(step[1][0])
-            cell = _SQL_CELLS[kind].format(f"v.c{len(paths) - 1}")
-            # Numbers are written as they are, as export_rows writes them.
-            cells.append(cell if kind == "number" else _SQL_NEUTRALISE.format(cell))
-        elif step[0] == "related" and type(resource.related_columns[step[1]]) is ManyToManyColumn:
-            cells.append(_SQL_NEUTRALISE.format(_m2m_sql(model, resource.related_columns[step[1]], connection)))
-        else:
-            return None
     try:
-        inner, params = queryset.prefetch_related(None).values_list(*paths).query.sql_with_params()
-    except EmptyResultSet:  # a filter no row can match (``?id__in=``): nothing for COPY to do
+        query = export_query(resource, queryset)
+    except NothingToExport:
         return None
-    inner = connection.ops.compose_sql(inner, params)
-    names = ", ".join(f"c{n}" for n in range(len(paths)))
-    select = ", ".join(cells)
-    # Names from the models' meta, values composed by the driver, a delimiter from DELIMITERS.
+    if query is None or not query.rendered:
+        return None
+    # A delimiter from DELIMITERS; values composed by the driver.
     options = f"FORMAT csv, DELIMITER '{delimiter}'"
-    return f"COPY (SELECT {select} FROM ({inner}) AS v({names})) TO STDOUT WITH ({options})"  # noqa: S608
-
-
-def _m2m_sql(model, column, connection) -> str:
-    """The keys of a many-to-many column, sorted by code point (Python's ``sorted``), "|"-joined."""
-    field = model._meta.get_field(column.attribute)
-    through = field.remote_field.through
-    source = through._meta.get_field(field.m2m_field_name()).column
-    target_field = through._meta.get_field(field.m2m_reverse_field_name())
-    target = target_field.related_model
-    key = target._meta.get_field(column.widget.field).column
-    q = connection.ops.quote_name
-    # Names from the models' meta.
-    return (
-        f"(SELECT string_agg(r.{q(key)}::text, '{SEPARATOR}' ORDER BY r.{q(key)}::text COLLATE \"C\") "  # noqa: S608
-        f"FROM {q(through._meta.db_table)} t JOIN {q(target._meta.db_table)} r "
-        f"ON r.{q(target._meta.pk.column)} = t.{q(target_field.column)} WHERE t.{q(source)} = v.c0)"
-    )
+    return f"COPY ({connection.ops.compose_sql(query.sql, query.params)}) TO STDOUT WITH ({options})"
 
 
 def export_pieces(resource, queryset=None, delimiter=",") -> Iterator[str]:
-    """The export's CSV text in pieces: written by PostgreSQL's ``COPY`` when it can render every
-    column (``copy_sql``), else ``csv_pieces`` of ``export_rows``. The same text either way."""
+    """The export's CSV text in pieces: written by PostgreSQL's ``COPY`` when it renders every
+    cell (``copy_sql``), else ``csv_pieces`` of ``export_rows``. The same text either way."""
     queryset = resource.get_export_queryset() if queryset is None else queryset
     sql = copy_sql(resource, queryset, delimiter)
     if sql is None:
@@ -1404,6 +1668,11 @@ def _renders_values(widget) -> bool:
     is never given a bare id."""
     owner = next(klass for klass in type(widget).__mro__ if "render" in klass.__dict__)
     return owner.__dict__.get("value_render", False)
+
+
+def _guarded(cell, is_number):
+    """A cell reader whose text cells are neutralised (``neutralise``); numbers are written as they are."""
+    return cell if is_number else lambda row: neutralise(cell(row))
 
 
 def _cell_reader(resource, step, paths, related, records) -> Callable[[tuple], str]:

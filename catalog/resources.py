@@ -1,13 +1,16 @@
 """CSV resource of the catalogue (SPEC §6 "titles"); the machinery is in catalog.csvio."""
 
 from django.core.exceptions import ValidationError
-from django.db.models import Case, IntegerField, Value, When
+from django.db.models import Case, IntegerField, TextField, Value, When
+from django.db.models.functions import Concat
 from django.utils.text import capfirst, slugify
 from django.utils.translation import gettext as _
 
 from .csvio import (
     SEPARATOR,
     AfficheResource,
+    CodePoint,
+    ExportItems,
     ManyToManyColumn,
     RelatedColumn,
     check_values,
@@ -76,6 +79,10 @@ class OfficialNameColumn(RelatedColumn):
 
     render = current
 
+    def export_items(self, model):
+        official = LocalizedTitle.objects.filter(language_id=self.language, kind=LocalizedTitleKind.OFFICIAL)
+        return ExportItems(official, "title_id", "text", ["pk"])
+
     def export_values(self, model, pks):
         names = LocalizedTitle.objects.filter(
             title_id__in=pks, language_id=self.language, kind=LocalizedTitleKind.OFFICIAL
@@ -128,6 +135,10 @@ class RatingsColumn(RelatedColumn):
     @staticmethod
     def cell(ratings) -> str:
         return SEPARATOR.join(f"{system}:{value}" for system, value in ratings)
+
+    def export_items(self, model):
+        item = Concat("system", Value(":"), "value", output_field=TextField())
+        return ExportItems(ContentRating.objects.all(), "title_id", item, [CodePoint("system"), CodePoint("value")])
 
     def export_values(self, model, pks):
         ratings = ContentRating.objects.filter(title_id__in=pks).values_list("title_id", "system", "value")

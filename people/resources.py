@@ -9,7 +9,8 @@ error. Roles are named by any of their labels, in either language.
 import re
 
 from django.core.exceptions import ValidationError
-from django.db.models.functions import Lower
+from django.db.models import Case, Q, TextField, Value, When
+from django.db.models.functions import Concat, Lower
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from import_export import widgets
@@ -18,6 +19,8 @@ from import_export.fields import Field
 from catalog.csvio import (
     SEPARATOR,
     AfficheResource,
+    CodePoint,
+    ExportItems,
     ManyToManyColumn,
     Problem,
     RelatedColumn,
@@ -80,6 +83,15 @@ class AliasesColumn(RelatedColumn):
     def cell(aliases) -> str:
         return SEPARATOR.join(f"{name} [{seen}]" if seen else name for name, seen in aliases)
 
+    def export_items(self, model):
+        item = Case(
+            When(Q(seen_in="") | Q(seen_in__isnull=True), then="name"),
+            default=Concat("name", Value(" ["), "seen_in", Value("]"), output_field=TextField()),
+            output_field=TextField(),
+        )
+        order = [CodePoint("name"), CodePoint("seen_in")]
+        return ExportItems(self.alias_model.objects.all(), "owner_id", item, order)
+
     def export_values(self, model, pks):
         aliases = self.alias_model.objects.filter(owner_id__in=pks).values_list("owner_id", "name", "seen_in")
         return {pk: self.cell(sorted(items)) for pk, items in grouped(aliases).items()}
@@ -130,6 +142,11 @@ class RelationsColumn(RelatedColumn):
     @staticmethod
     def cell(relations) -> str:
         return SEPARATOR.join(f"{kind}:{slug}" for kind, slug in relations)
+
+    def export_items(self, model):
+        item = Concat("kind", Value(":"), Lower("other__slug"), output_field=TextField())
+        order = [CodePoint("kind"), CodePoint(Lower("other__slug"))]
+        return ExportItems(PersonRelation.objects.all(), "person_id", item, order)
 
     def export_values(self, model, pks):
         relations = PersonRelation.objects.filter(person_id__in=pks).values_list("person_id", "kind", "other__slug")

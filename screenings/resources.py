@@ -22,6 +22,7 @@ from catalog.csvio import (
     SEPARATOR,
     AfficheResource,
     CachedLookup,
+    ExportItems,
     ManyToManyColumn,
     NaturalKeysWidget,
     RelatedColumn,
@@ -78,6 +79,7 @@ class UidWidget(TextWidget):
             ) from exc
 
     value_render = True
+    sql_kind = "uuid"
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else str(value)
@@ -484,6 +486,9 @@ class TitlesColumn(RelatedColumn):
 
     def render(self, instance):
         return SEPARATOR.join(title.slug for title in self.current(instance))
+
+    def export_items(self, model):
+        return ExportItems(ScreeningTitle.objects.all(), "screening_id", "title__slug", ["order", "pk"])
 
     def export_values(self, model, pks):
         slugs = ScreeningTitle.objects.filter(screening_id__in=pks).values_list("screening_id", "title__slug")

@@ -475,6 +475,7 @@ class LiveTimeWidget(TextWidget):
             raise ValueError(" ".join(exc.messages)) from exc
 
     value_render = True
+    sql_kind = "datetime_minutes"
 
     def render(self, value, obj=None, **kwargs):
         return "" if value is None else timezone.localtime(value).isoformat(timespec="minutes")
