@@ -699,7 +699,12 @@ PEER_OF = {
 
 
 def main():
-    args = arguments(__doc__.splitlines()[0], rows=(int, 100_000, "rows per import file"), case=(str, "", "one case"))
+    args = arguments(
+        __doc__.splitlines()[0],
+        rows=(int, 100_000, "rows per import file"),
+        case=(str, "", "one case"),
+        only=(str, "", "comma-separated prefixes: run those cases again, keep the other records of --out"),
+    )
     setup_django(args.db_url)
     if args.case:
         result = run_case(args.case, args.rows)
@@ -711,8 +716,13 @@ def main():
         stale.unlink()
     db = database_label(args.db_url)
     records = []
+    prefixes = tuple(p for p in args.only.split(",") if p)
+    if prefixes:
+        records = [r for r in json.loads(args.out.read_text()) if not r["case"].startswith(prefixes)]
     for case in CASES + export_cases():
         if case in POSTGRES_ONLY and db != "postgres":
+            continue
+        if prefixes and not case.startswith(prefixes):
             continue
         command = [
             sys.executable,

@@ -1558,7 +1558,10 @@ def export_query(resource, queryset) -> ExportQuery | None:
     cells = [cell + raw if isinstance(cell, int) else cell for cell in cells]
     names = ", ".join(f"c{n}" for n in range(len(paths)))
     columns = ", ".join([f"v.c{n}" for n in needed] + sql_cells)
-    if joins and vendor != "sqlite":
+    if joins and vendor != "sqlite" and _ordered_by_pk(compiler):
+        # Both sides sorted by the pk: a merge join, and no sort of the result.
+        source, order = "w v", " ORDER BY v.c0"
+    elif joins and vendor != "sqlite":
         # A hash join keeps no order: number the values query's rows, in its order, and sort
         # by that. SQLite joins by nested loops, the left table outermost: its rows keep the
         # order they come in.
@@ -1572,6 +1575,16 @@ def export_query(resource, queryset) -> ExportQuery | None:
     # Names from the models' meta and this function; values are parameters.
     sql = f"WITH w({names}) AS ({inner}) SELECT {columns} FROM {source} {' '.join(joins)}{order}"  # noqa: S608
     return ExportQuery(sql, params, raw, cells, raw_paths, compiler, converters)
+
+
+def _ordered_by_pk(compiler) -> bool:
+    """The compiled values query is in the order of its pk alone, ascending."""
+    order_by = compiler.get_order_by()
+    if len(order_by) != 1 or order_by[0][0].descending:
+        return False
+    target = order_by[0][0].expression
+    target = getattr(target, "source", target)  # "ORDER BY 1": a reference to the selected pk
+    return getattr(target, "target", None) == compiler.query.model._meta.pk
 
 
 def _joined_items_sql(items: ExportItems, connection) -> tuple[str, list]:
@@ -1636,9 +1649,9 @@ def export_pieces(resource, queryset=None, delimiter=",") -> Iterator[str]:
     if connection.queries_logged:  # COPY goes past Django's cursor wrapper: count it as its query
         connection.queries_log.append({"sql": sql, "time": "0.000"})
     with connection.cursor() as cursor, cursor.cursor.copy(sql) as stream:
-        # psycopg hands COPY's output about a row at a time: send PIECE_ROWS blocks a piece.
-        blocks = crlf(bytes(block) for block in stream)
-        while piece := b"".join(itertools.islice(blocks, PIECE_ROWS)):
+        # psycopg hands COPY's output about a row at a time: PIECE_ROWS blocks make a piece,
+        # whose line ends are mended at once.
+        for piece in crlf(b"".join(blocks) for blocks in itertools.batched(stream, PIECE_ROWS)):
             if text := decoder.decode(piece):
                 yield text
     if text := decoder.decode(b"", final=True):
