@@ -1360,12 +1360,39 @@ class AfficheResource(resources.ModelResource):
 class ExportItems:
     """A related column's cell in SQL: the rows of ``queryset``, one per item, each with its
     owner's pk (``owner``) and its text (``item``, a field name or an expression); a cell is its
-    owner's items "|"-joined in the order of ``order`` (the same text as ``render``)."""
+    owner's items joined by ``separator`` in the order of ``order``, between ``brackets`` (the
+    same text as ``render``; an owner without items has an empty cell)."""
 
     queryset: models.QuerySet
     owner: str
     item: object
     order: list
+    separator: str = SEPARATOR
+    brackets: tuple[str, str] = ("", "")
+
+
+class JsonObject(models.Func):
+    """``json.dumps({key: value…}, ensure_ascii=False)`` of the non-empty values, in order:
+    ``{"text": "…", "speaker": "…"}``. PostgreSQL's ``to_json`` and SQLite's ``json_quote``
+    escape a string as Python does: quote, backslash, backspace, form feed, line feed, carriage
+    return and tab by a backslash and a letter, other control characters as \\u00xx, the rest
+    as it is."""
+
+    output_field = models.TextField()
+
+    def __init__(self, **values):
+        self.keys = list(values)
+        super().__init__(*(Cast(value, models.TextField()) for value in values.values()))
+
+    def as_sql(self, compiler, connection, **extra):
+        parts, params = [], []
+        for key, expression in zip(self.keys, self.get_source_expressions(), strict=True):
+            sql, value_params = compiler.compile(expression)
+            quoted = f"to_json({sql})::text" if connection.vendor == "postgresql" else f"json_quote({sql})"
+            parts.append(f"CASE WHEN {sql} IS NULL OR {sql} = '' THEN '' ELSE ', \"{key}\": ' || {quoted} END")
+            params += [*value_params] * 3
+        # Each present value is written ', "key": value': the first two characters go.
+        return f"'{{' || substr({' || '.join(parts)}, 3) || '}}'", params
 
 
 class CodePoint(models.Func):
@@ -1588,7 +1615,7 @@ def _ordered_by_pk(compiler) -> bool:
 
 
 def _joined_items_sql(items: ExportItems, connection) -> tuple[str, list]:
-    """(owner pk ``_k``, cell ``_cell``) per owner: its items' texts "|"-joined in their order."""
+    """(owner pk ``_k``, cell ``_cell``) per owner: its items' texts joined in their order."""
     owner = models.F(items.owner)
     item = items.item if hasattr(items.item, "resolve_expression") else models.F(items.item)
     rows = (
@@ -1603,15 +1630,18 @@ def _joined_items_sql(items: ExportItems, connection) -> tuple[str, list]:
     sql, params = rows.query.sql_with_params()
     q = connection.ops.quote_name
     k, i, p = q("_k"), q("_i"), q("_p")
+    opening, closing = items.brackets
+    before, before_params = ("%s || ", [opening]) if opening else ("", [])
+    after, after_params = (" || %s", [closing]) if closing else ("", [])
     if connection.vendor == "postgresql":
-        joined = f"SELECT s.{k}, string_agg(s.{i}, '{SEPARATOR}' ORDER BY s.{p}) AS {q('_cell')} FROM ({sql}) s"  # noqa: S608
+        joined = f"SELECT s.{k}, {before}string_agg(s.{i}, %s ORDER BY s.{p}){after} AS {q('_cell')} FROM ({sql}) s"  # noqa: S608
     else:
         # SQLite's group_concat joins in the order its rows come: sorted by owner, then position.
         joined = (
-            f"SELECT s.{k}, group_concat(s.{i}, '{SEPARATOR}') AS {q('_cell')} "  # noqa: S608
+            f"SELECT s.{k}, {before}group_concat(s.{i}, %s){after} AS {q('_cell')} "  # noqa: S608
             f"FROM (SELECT * FROM ({sql}) ORDER BY 1, 3) s"
         )
-    return f"{joined} GROUP BY s.{k}", list(params)
+    return f"{joined} GROUP BY s.{k}", [*before_params, items.separator, *after_params, *params]
 
 
 def copy_sql(resource, queryset, delimiter=",") -> str | None:

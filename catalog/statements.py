@@ -15,7 +15,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import fields
-from .csvio import RelatedColumn, grouped
+from .csvio import ExportItems, JsonObject, RelatedColumn, grouped
 
 
 class Statement(models.Model):
@@ -119,6 +119,14 @@ class StatementsColumn(RelatedColumn):
     def cell(self, statements) -> str:
         items = [dict(zip(self.keys, values, strict=True)) for values in statements]
         return json.dumps([{k: v for k, v in item.items() if v} for item in items], ensure_ascii=False) if items else ""
+
+    def export_items(self, model):
+        item = JsonObject(
+            text="text", speaker="speaker", language="language_id", source="source", stated_on="stated_on"
+        )
+        return ExportItems(
+            self.model._default_manager.all(), f"{self.owner_field}_id", item, ["order", "pk"], ", ", ("[", "]")
+        )
 
     def export_values(self, model, pks):
         rows = self.model._default_manager.filter(**{f"{self.owner_field}_id__in": pks}).values_list(

@@ -114,15 +114,54 @@ def test_times_are_written_alike_by_the_database_and_by_python_in_any_time_zone(
         assert "+05:30" in "".join(export_pieces(get_resource("offers")()))
 
 
+def test_related_cells_with_hostile_items_are_written_alike_by_the_database(catalogue):
+    """The columns kept in other tables, as the database writes them (``export_items``): a
+    statement's JSON with every character JSON escapes or keeps, ratings whose systems sort
+    differently as pairs and as text, aliases with and without a source, out of order."""
+    from catalog.models import ContentRating, TitleStatement
+    from people.models import Person, PersonAlias
+
+    odd = 'quote " backslash \\ \b \f \n \r \t \x01 \x1f \x7f \u2028 é 𝄞 {"[|]"} =1'
+    title = Title.objects.order_by("pk").first()
+    TitleStatement.objects.create(title=title, text=odd, speaker="=S", order=2)
+    TitleStatement.objects.create(title=title, text="second", speaker="'B", source=odd[:200], order=1)
+    TitleStatement.objects.create(
+        title=title, text="dated", speaker="C", language_id="fr", stated_on=datetime.date(2026, 1, 28), order=1
+    )
+    ContentRating.objects.filter(title=title).delete()
+    for system, value in (("US-TV", "TV-MA"), ("US", "R"), ("FR", "-12")):
+        ContentRating.objects.create(title=title, system=system, value=value)
+    person = Person.objects.order_by("pk").first()
+    for name, seen_in in (("Zed", ""), ("=Al", "numeridanse.tv"), ("Al", "[x]")):
+        alias = PersonAlias(owner=person, name=name, seen_in=seen_in)
+        alias.fill_name_key()
+        alias.save()
+    written = {}
+    for name in ("titles", "people"):
+        resource = get_resource(name)()
+        expected = text_of(reference_rows(resource, resource.get_export_queryset()))
+
+        assert "".join(export_pieces(resource)) == expected, name
+        assert text_of(get_resource(name)().export_rows()) == expected, name
+        written[name] = expected
+    assert "\\u0001" in written["titles"]
+    assert ",FR:-12|US:R|US-TV:TV-MA," in written["titles"]  # as pairs; as text US-TV would come first
+    assert "'=Al [numeridanse.tv]|Al [[x]]|Zed" in written["people"]
+
+
 def test_the_database_writes_every_cell_of_the_largest_tables(catalogue):
-    """Credits, people, organisations, offers and venues: every cell rendered in SQL (COPY on
-    PostgreSQL, rows straight to csv.writer on SQLite); the titles all but their statements."""
-    for name in ("credits", "people", "organizations", "offers", "venues"):
+    """Titles, credits, people, organisations, offers and venues: every cell rendered in SQL
+    (COPY on PostgreSQL, rows straight to csv.writer on SQLite); screenings all but their wall
+    times in the venue's zone."""
+    for name in ("titles", "credits", "people", "organizations", "offers", "venues"):
         resource = get_resource(name)()
         assert export_query(resource, resource.get_export_queryset()).rendered, name
-    titles = get_resource("titles")()
-    python = [cell for cell in export_query(titles, titles.get_export_queryset()).cells if not isinstance(cell, int)]
-    assert python == [("related", "statements")]
+    screenings = get_resource("screenings")()
+    query = export_query(screenings, screenings.get_export_queryset())
+    assert [cell[1] for cell in query.cells if not isinstance(cell, int)] == [
+        ("starts_at", "venue__timezone"),
+        ("ends_at", "venue__timezone"),
+    ]
     if connection.vendor == "postgresql":
         credits = get_resource("credits")()
         assert copy_sql(credits, credits.get_export_queryset()) is not None
