@@ -98,11 +98,13 @@ KNOWN = """\
   Python, not in the database (their slowest query is a few milliseconds). The design to
   follow is the filmography's: the first N (seasons, episodes, one festival day, upcoming
   screenings, offers) and a paginated page for the rest.
-- **Title list filtered by platform, "available now" or upcoming screenings**: works are now
-  found through `Title.top_level` (kept by database triggers on every write path,
-  `catalog/toplevel.py`): one `EXISTS` over the offers of the work's titles per row instead
-  of five, and one set of works for upcoming screenings. On the 2,000-title catalogue the
-  difference is lost in the noise of a loaded machine; the reference run will tell.
+- **Title list filtered by platform, "available now" or upcoming screenings**: each offer
+  stores the top-level work of its title (`Offer.work`, kept by database triggers on every
+  write path, `catalog/toplevel.py`), and the list probes each work once with a `LIMIT 1`
+  scalar subquery (PostgreSQL made an `EXISTS` a hash semi-join over every matching row).
+  On PostgreSQL the title list still spends about 100 ms in each of its two choice queries
+  (countries and languages used by a published title): it needs a stored "public" flag or a
+  maintained table of used codes.
 - **Admin offers search** (about 260 ms): the search goes through the title search and then
   reads the offers of every matching work. The screenings and offers changelists used to
   take 350–500 ms on SQLite because Django's `date_hierarchy` runs `SELECT DISTINCT year`
@@ -120,9 +122,14 @@ KNOWN = """\
   magnitude faster than any row-by-row path). Titles on SQLite reach a quarter of raw.
   Closing the gap means writing validated rows through the driver (`executemany`/`COPY`)
   instead of `bulk_create`, which the engine's `write` step is shaped to allow.
-- **CSV export on PostgreSQL** (12 % of `COPY … TO STDOUT`; 43 % on SQLite): `COPY` runs
-  entirely in the server; our export reads plain values (no model instances), adds each
-  chunk's affiliations and neutralises formula cells in Python.
+- **CSV export**: the database renders the cells (`csvio.export_query`: texts, numbers,
+  dates, local times, the formula guard and the related columns joined from one grouped
+  query each), `COPY` writes the file on PostgreSQL when it renders them all and SQLite's rows
+  go to csv.writer as they come (docs/csv.md). What still falls short of 0.8: on PostgreSQL,
+  against `COPY` of the plain columns, the joins and sorts of the related columns and the
+  local times (credits 0.66, offers 0.41, titles and people lower); on SQLite, the titles'
+  seven joined columns, people's two, and screenings' wall times in the venue's zone, which
+  Python renders.
 """
 
 SCALING = """\
@@ -179,7 +186,7 @@ def render(records, sizes, tables, slowest, markdown_table, elapsed) -> str:
         (
             f"Measured on {today}, {platform.machine()} with {platform.python_implementation()} "
             f"{platform.python_version()}, a 2-core machine; this `make bench` took {elapsed / 60:.0f} min "
-            "(building both catalogues first adds about 5 min: see the build table)."
+            "(building both catalogues first adds about 15 min: see the build table)."
         ),
         "Reference catalogue: " + ", ".join(f"{value:,} {name}" for name, value in sizes.items()) + ".",
         "",

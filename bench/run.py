@@ -152,7 +152,7 @@ def markdown_table(head, rows) -> str:
 
 PAGE_KEYS = ["median_ms", "p95_ms", "queries"]
 LOAD_KEYS = ["rps", "p50_ms", "p99_ms"]
-CSV_KEYS = ["rows", "rows_per_s", "share_of_raw", "times_stock", "peak_mb"]
+CSV_KEYS = ["rows", "rows_per_s", "share_of_raw", "share_of_copy", "times_stock", "peak_mb"]
 
 
 def tables(records: list[dict]) -> list[tuple[str, list[str], list[list[str]]]]:
