@@ -1,11 +1,10 @@
 import django_filters
 from django import forms
-from django.db.models import OuterRef, Q, Subquery
-from django.db.models.lookups import IsNull
+from django.db.models import OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import shows_works_only
+from catalog.filters import has_any, shows_works_only
 from catalog.models import Title
 from catalog.text import search_terms
 
@@ -93,8 +92,7 @@ def titles_with_upcoming_screenings(queryset, now=None, works_only: bool = False
     # (40,000 screenings: 1.2 s at the reference size), nor of every published screening (6 s).
     # A scalar subquery with LIMIT 1 rather than EXISTS, which PostgreSQL made a hash semi-join
     # over every upcoming screening.
-    first = upcoming.filter(title__top_level=OuterRef("pk")).order_by().values("pk")[:1]
-    works = Q(parent__isnull=True) & Q(IsNull(Subquery(first), False))
+    works = Q(parent__isnull=True) & has_any(upcoming.filter(title__top_level=OuterRef("pk")))
     if works_only:
         return queryset.filter(works)
     # A season or an episode (the list by kind or by search): itself or what is below it, from

@@ -1,11 +1,10 @@
 """Title-list filters the streaming app adds to ``catalog.filters.TitleFilter``."""
 
 import django_filters
-from django.db.models import Exists, OuterRef, Q, Subquery
-from django.db.models.lookups import IsNull
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from catalog.filters import shows_works_only
+from catalog.filters import has_any, shows_works_only
 
 from .models import Offer, Platform, today
 
@@ -19,9 +18,7 @@ def offered_titles(offers, works_only: bool = False) -> Q:
     # A scalar subquery with LIMIT 1, not EXISTS: PostgreSQL made the EXISTS a hash semi-join
     # over every matching offer (100,000 for "available now", 0.4 s); this is one probe of the
     # index on (work, platform) per work, and the bounded count stops early.
-    works = Q(parent__isnull=True) & Q(
-        IsNull(Subquery(offers.filter(work=OuterRef("pk")).order_by().values("pk")[:1]), False)
-    )
+    works = Q(parent__isnull=True) & has_any(offers.filter(work=OuterRef("pk")))
     if works_only:
         return works
     return works | Q(parent__isnull=False) & Q(offered_parts(offers))

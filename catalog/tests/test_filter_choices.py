@@ -36,3 +36,30 @@ def test_only_countries_and_languages_of_published_titles_are_offered(iso_codes)
 
     assert choices("country") == {"FR"}
     assert choices("language") == {"fr"}
+
+
+@pytest.mark.django_db
+def test_a_country_used_by_drafts_first_is_found_through_its_published_title(iso_codes):
+    """The probe of a country's links goes on past its drafts to the published title."""
+    for _ in range(3):
+        TitleFactory(published_at=None).countries.set(["JP"])
+    TitleFactory(published_at=timezone.now() - timedelta(days=1)).countries.set(["JP"])
+
+    assert choices("country") == {"JP"}
+
+
+@pytest.mark.django_db
+def test_the_choices_probe_links_and_titles_one_row_at_a_time(iso_codes):
+    """Issue 17: ``EXISTS`` over the links and their titles became a semi-join over every link
+    and title on PostgreSQL (110 ms at the reference size). Each choice query probes a
+    country's links with LIMIT 1, and each link's title by its key with LIMIT 1."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    for name in ("country", "language"):
+        with CaptureQueriesContext(connection) as captured:
+            choices(name)
+        (sql,) = [query["sql"] for query in captured]
+
+        assert "EXISTS" not in sql.upper(), name
+        assert sql.upper().count("LIMIT 1") == 2, name
