@@ -1441,6 +1441,41 @@ _NEUTRALISE_SQL = {
 }
 
 
+def _offset_sql(column: str, zone: str) -> str:
+    """The UTC offset of the instant ``column`` in the zone ``zone`` (SQL), as an interval."""
+    return f"(({column} AT TIME ZONE {zone}) - ({column} AT TIME ZONE 'UTC'))"
+
+
+def _offset_text_sql(offset: str) -> str:
+    """ "+01:00", "-03:30" of an interval (SQL)."""
+    minutes = f"(extract(epoch FROM {offset}) / 60)::int"
+    return (
+        f"CASE WHEN {minutes} < 0 THEN '-' ELSE '+' END || lpad((abs({minutes}) / 60)::text, 2, '0')"
+        f" || ':' || lpad(mod(abs({minutes}), 60)::text, 2, '0')"
+    )
+
+
+def _wall_time_sql(vendor: str, column: str, zone: str) -> str | None:
+    """``screenings.localtime.format_wall_time`` on PostgreSQL: the wall time in the zone of
+    the column ``zone`` ("2026-10-25T02:30"), with the offset when that wall time happens twice
+    (the clocks go back). It happens twice when the offset a day before is larger than a day
+    after by ``d`` and the instant ``d`` earlier or later shows the same wall time. None on
+    SQLite, which knows no zone (Python renders the cell)."""
+    if vendor != "postgresql":
+        return None
+    local = f"({column} AT TIME ZONE {zone})"
+    day_before, day_after = f"({column} - interval '1 day')", f"({column} + interval '1 day')"
+    shift = f"({_offset_sql(day_before, zone)} - {_offset_sql(day_after, zone)})"
+    twice = (
+        f"{shift} > interval '0' AND ((({column} + {shift}) AT TIME ZONE {zone}) = {local}"
+        f" OR (({column} - {shift}) AT TIME ZONE {zone}) = {local})"
+    )
+    return (
+        f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI')"
+        f" || CASE WHEN {twice} THEN {_offset_text_sql(_offset_sql(column, zone))} ELSE '' END"
+    )
+
+
 def _local_time_sql(vendor: str, column: str, minutes: bool) -> str | None:
     """``timezone.localtime(value).isoformat()`` in SQL ("2026-12-03T19:49:21.123456+01:00",
     the microseconds only when there are some; "2026-12-03T19:49+01:00" with ``minutes``), in the
@@ -1455,15 +1490,13 @@ def _local_time_sql(vendor: str, column: str, minutes: bool) -> str | None:
     if not re.fullmatch(r"[A-Za-z0-9_+\-/]+", zone):
         return None
     local = f"({column} AT TIME ZONE '{zone}')"
-    offset = f"(extract(epoch FROM {local} - ({column} AT TIME ZONE 'UTC')) / 60)::int"
     seconds = "" if minutes else ":SS"
     micro = (
         "" if minutes else f" || CASE WHEN to_char({column}, 'US') = '000000' THEN '' ELSE to_char({column}, '.US') END"
     )
     return (
         f"to_char({local}, 'YYYY-MM-DD\"T\"HH24:MI{seconds}'){micro}"
-        f" || CASE WHEN {offset} < 0 THEN '-' ELSE '+' END || lpad((abs({offset}) / 60)::text, 2, '0')"
-        f" || ':' || lpad(mod(abs({offset}), 60)::text, 2, '0')"
+        f" || {_offset_text_sql(_offset_sql(column, f"'{zone}'"))}"
     )
 
 
@@ -1475,15 +1508,21 @@ def _sql_kind(render) -> str | None:
         return "text"
     widget = getattr(render, "__self__", None)
     if widget is None:
-        return None
+        # A plain function says it itself (``format_wall_time``).
+        return getattr(render, "sql_kind", None)
     owner = next(klass for klass in type(widget).__mro__ if "render" in klass.__dict__)
     return owner.__dict__.get("sql_kind")
 
 
-def _value_sql(vendor, model, step, column) -> str | None:
-    """The SQL of a value step's cell over ``column`` (its stored value); None: rendered in Python."""
-    kind = _sql_kind(step[2]) if len(step[1]) == 1 else None
-    if kind is None:
+def _value_sql(vendor, model, step, paths) -> str | None:
+    """The SQL of a value step's cell over its stored values (the columns ``v.cN`` of ``paths``);
+    None: rendered in Python."""
+    kind = _sql_kind(step[2])
+    columns = [f"v.c{paths[path]}" for path in step[1]]
+    column = columns[0]
+    if kind == "wall_time" and len(columns) == 2:
+        return _wall_time_sql(vendor, *columns)
+    if kind is None or len(step[1]) != 1:
         return None
     if kind in ("datetime", "datetime_minutes"):
         return _local_time_sql(vendor, column, minutes=kind == "datetime_minutes")
@@ -1553,7 +1592,7 @@ def export_query(resource, queryset) -> ExportQuery | None:
     q = connection.ops.quote_name
     sql_cells, joins, cells, python = [], [], [], False
     for step in plan:
-        cell = _value_sql(vendor, model, step, f"v.c{paths[step[1][0]]}") if step[0] == "value" else None
+        cell = _value_sql(vendor, model, step, paths) if step[0] == "value" else None
         items = resource.related_columns[step[1]].export_items(model) if step[0] == "related" else None
         if cell is not None:
             sql_cells.append(guard.format(cell) if _sql_kind(step[2]) == "text" else cell)

@@ -215,6 +215,10 @@ def format_wall_time(value: datetime, zone: str) -> str:
     return local.strftime("%Y-%m-%dT%H:%M")
 
 
+#: The CSV export writes the same text in SQL where it can (``catalog.csvio.export_query``).
+format_wall_time.sql_kind = "wall_time"
+
+
 # Display -------------------------------------------------------------------------------------
 
 
