@@ -245,3 +245,27 @@ def test_titles_of_one_name_are_told_apart_by_their_first_credit(client, demo, l
         assert "Yvette Chauviré Yvette Chauviré" not in page.replace("(", "").replace(")", "")
     assert listing.count("Yvette Chauviré") >= 3  # two names, one choreographer
     assert "Le cygne (" not in related  # a title without a namesake gets no addition
+
+
+def test_the_people_list_reads_its_page_in_index_order(client):
+    """Issue 17: the people list sorted every person to show one page (55 ms on PostgreSQL at
+    the reference size); an index on its order (sort name, name) gives the page directly."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+    from django.urls import reverse
+
+    from people.models import Person
+
+    for n in range(30):
+        PersonFactory(name=f"Person {n:02}")
+    indexes = connection.introspection.get_constraints(connection.cursor(), Person._meta.db_table)
+    assert any(info["index"] and info["columns"] == ["sort_name", "name"] for info in indexes.values())
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(reverse("people:person_list"), {"page": 2}).status_code == 200
+    (page,) = [q["sql"] for q in captured if "ORDER BY" in q["sql"] and "LIMIT" in q["sql"]]
+    if connection.vendor == "sqlite":  # PostgreSQL sorts a table this small whatever the index
+        with connection.cursor() as cursor:
+            cursor.execute(f"EXPLAIN QUERY PLAN {page}")
+            plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+        assert "person_sort" in plan
+        assert "TEMP B-TREE" not in plan
