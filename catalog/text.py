@@ -85,3 +85,14 @@ class NameKeyMixin:
     def save(self, *args, **kwargs):
         self.fill_name_key()
         super().save(*args, **kwargs)
+
+
+def slug_is(value: str, field: str = "slug"):
+    """A filter: the record's slug is ``value`` whatever its case, as ``LOWER(slug) = value``,
+    the expression of the slugs' unique indexes (``UniqueConstraint(Lower("slug"))``), which
+    ``slug__iexact`` (``UPPER(slug)`` on PostgreSQL, ``LIKE`` on SQLite) cannot use: a title
+    page read every title (60–90 ms on PostgreSQL at the reference size)."""
+    from django.db.models.functions import Lower
+    from django.db.models.lookups import Exact
+
+    return Exact(Lower(field), value.lower())

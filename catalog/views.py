@@ -13,6 +13,7 @@ from .jsonld import title_jsonld, website_jsonld
 from .models import Collection, Title
 from .pagination import BoundedPaginationMixin
 from .publishing import PreviewMixin, visible_to
+from .text import slug_is
 
 #: How many seasons or episodes a title page lists; the rest are on the title's episodes page.
 CHILDREN_FIRST = 30
@@ -25,7 +26,7 @@ class SlugIexactMixin:
     def get_object(self, queryset=None):
         queryset = self.get_queryset() if queryset is None else queryset
         try:
-            return queryset.get(slug__iexact=self.kwargs["slug"])
+            return queryset.get(slug_is(self.kwargs["slug"]))
         except queryset.model.DoesNotExist as exc:
             raise Http404 from exc
 

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.views.generic import DetailView, ListView
 
 from catalog.pagination import BoundedPaginationMixin
+from catalog.text import slug_is
 from catalog.views import SlugIexactMixin, TitleSubpageMixin
 
 from .enums import OrganizationKind
@@ -67,7 +68,7 @@ class FormerSlugRedirectMixin:
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            former = self.former_model.objects.filter(slug__iexact=kwargs["slug"]).select_related("owner").first()
+            former = self.former_model.objects.filter(slug_is(kwargs["slug"])).select_related("owner").first()
             if former is None:
                 raise
             url = former.owner.get_absolute_url()

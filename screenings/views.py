@@ -15,6 +15,7 @@ from django_filters.views import FilterView
 from catalog.models import Title
 from catalog.pagination import BoundedPaginationMixin
 from catalog.publishing import PreviewMixin, can_preview, visible_to
+from catalog.text import slug_is
 from catalog.views import SlugIexactMixin
 
 from . import ical, jsonld
@@ -137,7 +138,7 @@ class EditionDetailView(PreviewMixin, SlugIexactMixin, DetailView):
         try:
             return super().get(request, *args, **kwargs)
         except Http404:
-            editions = Edition.objects.published().filter(festival__slug__iexact=kwargs["slug"])
+            editions = Edition.objects.published().filter(slug_is(kwargs["slug"], "festival__slug"))
             edition = editions.order_by("-starts_on").first()
             if edition is None:
                 raise
@@ -244,7 +245,7 @@ class SectionStylesView(View):
     """The colours of an edition's sections as CSS (the CSP allows no inline styles)."""
 
     def get(self, request, slug):
-        sections = Section.objects.filter(edition__in=visible_to(request, Edition.objects.filter(slug__iexact=slug)))
+        sections = Section.objects.filter(edition__in=visible_to(request, Edition.objects.filter(slug_is(slug))))
         # The swatch beside a section's name is drawn only where its colour is known: pages
         # without this stylesheet (a venue, a title) show the name alone, not a grey box.
         css = "\n".join(
@@ -266,13 +267,13 @@ def screening_ics(request, pk):
 
 
 def edition_ics(request, slug):
-    edition = get_object_or_404(Edition.objects.published().select_related("festival"), slug__iexact=slug)
+    edition = get_object_or_404(Edition.objects.published().select_related("festival"), slug_is(slug))
     screenings = edition.screenings.published().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, str(edition))
 
 
 def venue_ics(request, slug):
-    venue = get_object_or_404(Venue, slug__iexact=slug, parent__isnull=True)
+    venue = get_object_or_404(Venue, slug_is(slug), parent__isnull=True)
     since = timezone.now() - ical.VENUE_PAST
     screenings = (
         Screening.objects.filter(venue__in=venue.with_rooms(), starts_at__gte=since)
@@ -283,6 +284,6 @@ def venue_ics(request, slug):
 
 
 def title_ics(request, slug):
-    title = get_object_or_404(Title.objects.published().select_related("parent__parent"), slug__iexact=slug)
+    title = get_object_or_404(Title.objects.published().select_related("parent__parent"), slug_is(slug))
     screenings = Screening.objects.for_title(title).published().order_by("starts_at", "pk")
     return ical.calendar_response(screenings, request, _("Screenings: %(title)s") % {"title": title.full_title()})

@@ -106,3 +106,74 @@ def test_progress_through_a_command_stderr_redraws_one_line_without_colour():
     assert written.count("\n") == 1
     assert written.endswith("\n")
     assert "\x1b" not in written
+
+
+def _lower_slug_models():
+    """Every model whose slug is unique whatever its case (``UniqueConstraint(Lower("slug"))``)."""
+    from django.db.models.functions import Lower
+
+    for model in apps.get_models():
+        for constraint in model._meta.constraints:
+            expressions = getattr(constraint, "expressions", ())
+            if any(
+                isinstance(e, Lower) and getattr(e.source_expressions[0], "name", "") == "slug" for e in expressions
+            ):
+                yield model, constraint.name
+
+
+@pytest.mark.django_db
+def test_a_slug_is_found_whatever_its_case_through_the_slugs_unique_index():
+    """Issue 17: ``slug__iexact`` (``UPPER(slug)`` on PostgreSQL, ``LIKE`` on SQLite) read every
+    title for a title page. ``slug_is`` compares ``LOWER(slug)``, the expression of the unique
+    index of every such model, and finds the record whatever the case."""
+    from django.db import connection
+
+    from catalog.text import slug_is
+
+    found = list(_lower_slug_models())
+    assert {model.__name__ for model, _name in found} >= {"Title", "Person", "Organization"}
+    title = TitleFactory(slug="la-ecume")
+    assert Title.objects.get(slug_is("La-ECUME")) == title
+    for model, name in found:
+        sql, params = model._default_manager.filter(slug_is("Some-Slug")).query.sql_with_params()
+        assert "LOWER(" in sql.upper(), model
+        assert "some-slug" in params, model
+        if connection.vendor == "sqlite":  # PostgreSQL scans a table this small whatever the index
+            with connection.cursor() as cursor:
+                cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
+                plan = " ".join(str(row[-1]) for row in cursor.fetchall())
+            assert name in plan, (model, plan)
+
+
+@pytest.mark.django_db
+def test_pages_addressed_by_slug_look_it_up_through_the_index(client, demo):
+    """The pages addressed by ``<slug>`` (a title, a person, a festival edition, a venue, and
+    the calendars) find their record by ``LOWER(slug)``, never ``UPPER(slug)`` or ``LIKE``,
+    whatever the case of the address."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from people.models import Person
+    from screenings.models import Edition, Venue
+
+    records = {"title": Title.objects.first(), "person": Person.objects.first()}
+    records |= {"edition": Edition.objects.first(), "venue": Venue.objects.filter(parent=None).first()}
+    urls = [record.get_absolute_url() for record in records.values()]
+    urls += [url.rstrip("/") + ".ics" for url in urls[2:]]
+    urls.append(records["title"].get_absolute_url().rstrip("/") + ".ics")
+    checked = 0
+    for url in urls:
+        shouted = re.sub(r"/([^/]+?)(\.ics|/)?$", lambda m: "/" + m.group(1).upper() + (m.group(2) or ""), url)
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(shouted)
+        if response.status_code == 404:
+            continue
+        checked += 1
+        assert response.status_code == 200, shouted
+        for query in captured:
+            sql = query["sql"].upper()
+            assert not re.search(r'UPPER\("[A-Z_0-9]+"\."SLUG"\)', sql), (shouted, sql[:200])
+            assert not re.search(r'"SLUG" LIKE', sql), (shouted, sql[:200])
+    assert checked >= 4
