@@ -441,13 +441,10 @@ def export_cases() -> list[str]:
 
 def _plain_query(name: str):
     """The SQL and parameters of the export's values query (its plain columns, key order)."""
-    from catalog.csvio import get_resource
+    from catalog.csvio import get_resource, value_paths
 
     resource = get_resource(name)()
-    paths = ["pk"]
-    for step in resource.export_plan():
-        if step[0] == "value":
-            paths += [path for path in step[1] if path not in paths]
+    paths = value_paths(resource.export_plan())
     queryset = resource.get_export_queryset().prefetch_related(None).values_list(*paths)
     return queryset.query.sql_with_params()
 

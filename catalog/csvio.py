@@ -1278,16 +1278,18 @@ class AfficheResource(resources.ModelResource):
             query = export_query(self, queryset)
         except NothingToExport:
             return
+        # A number column writes a number ("-118.3253"), which no spreadsheet runs: only text
+        # cells are neutralised.
+        numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
         if query is None:
-            yield from self._export_instance_rows(queryset, fields)
+            yield from self._export_instance_rows(queryset, numeric)
         else:
-            yield from self._export_query_rows(query, queryset, fields)
+            yield from self._export_query_rows(query, queryset, numeric)
 
-    def _export_query_rows(self, query: "ExportQuery", queryset, fields):
+    def _export_query_rows(self, query: "ExportQuery", queryset, numeric):
         from django.db import connections
 
         model = self._meta.model
-        numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
         with connections[queryset.db].chunked_cursor() as cursor:
             cursor.execute(query.sql, query.params)
             batches = iter(lambda: cursor.fetchmany(self.export_chunk_size), [])
@@ -1312,16 +1314,9 @@ class AfficheResource(resources.ModelResource):
                 for row in chunk:
                     yield [cell(row) for cell in cells]
 
-    def _export_instance_rows(self, queryset, fields):
-        # A number column writes a number ("-118.3253"), which no spreadsheet runs: only text
-        # cells are neutralised.
-        numeric = [isinstance(f.widget, StrictDecimalWidget | StrictIntegerWidget) for f in fields]
+    def _export_instance_rows(self, queryset, numeric):
         plan = self.export_plan()
-        paths: dict[str, int] = {"pk": 0}
-        for step in plan:
-            if step[0] == "value":
-                for path in step[1]:
-                    paths.setdefault(path, len(paths))
+        paths = value_paths(plan)
         needs_instances = any(step[0] == "instance" for step in plan)
         model = self._meta.model
         values = queryset.prefetch_related(None).values_list(*paths).iterator(chunk_size=self.export_chunk_size)
@@ -1526,8 +1521,22 @@ def _value_sql(vendor, model, step, paths) -> str | None:
         return None
     if kind in ("datetime", "datetime_minutes"):
         return _local_time_sql(vendor, column, minutes=kind == "datetime_minutes")
+    template = _CELL_SQL[vendor].get(kind)
+    if template is None:
+        return None
     places = getattr(_path_field(model, step[1][0]), "decimal_places", None)
-    return _CELL_SQL[vendor][kind].format(column, places=places)
+    return template.format(column, places=places)
+
+
+def value_paths(plan) -> dict[str, int]:
+    """The values query of an export (``export_plan``): the pk, then each path its value steps
+    read, once, in file order; by path, its place in the query."""
+    paths: dict[str, int] = {"pk": 0}
+    for step in plan:
+        if step[0] == "value":
+            for path in step[1]:
+                paths.setdefault(path, len(paths))
+    return paths
 
 
 def _path_field(model, path: str):
@@ -1575,11 +1584,7 @@ def export_query(resource, queryset) -> ExportQuery | None:
     if vendor not in _CELL_SQL or any(step[0] == "instance" for step in plan):
         return None
     model = resource._meta.model
-    paths: dict[str, int] = {"pk": 0}
-    for step in plan:
-        if step[0] == "value":
-            for path in step[1]:
-                paths.setdefault(path, len(paths))
+    paths = value_paths(plan)
     values = queryset.prefetch_related(None).values_list(*paths)
     compiler = values.query.get_compiler(queryset.db)
     try:

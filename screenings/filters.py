@@ -86,7 +86,7 @@ def titles_with_upcoming_screenings(queryset, now=None, works_only: bool = False
         .filter(Screening.announced_q("screening__", now))
         .filter(Title.public_q("title__", now))
     )
-    # A work (the default list): one EXISTS per work over the screenings of its titles, found
+    # A work (the default list): one probe per work over the screenings of its titles, found
     # through their stored top-level work (catalog.toplevel); the bounded count stops once it
     # has enough. Not a set of every upcoming screening's work, which SQLite built in full
     # (40,000 screenings: 1.2 s at the reference size), nor of every published screening (6 s).
